@@ -1,0 +1,269 @@
+//! Finding items in an index page with CSS selectors (DESIGN §3, `[site.items]`).
+
+mod dom;
+pub mod feed;
+
+use scraper::{ElementRef, Html, Selector};
+
+use crate::model::RawItem;
+pub use dom::element_text;
+
+/// A CSS selector with an optional attribute: `selector` or `selector@attr`.
+#[derive(Debug, Clone)]
+pub struct FieldSelector {
+    selector: Selector,
+    attr: Option<String>,
+    source: String,
+}
+
+impl FieldSelector {
+    /// Parses `css` or `css@attr`; the error says what is wrong with the selector.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (css, attr) = split_attr(spec);
+        let selector = Selector::parse(css)
+            .map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
+        Ok(FieldSelector { selector, attr: attr.map(str::to_string), source: spec.to_string() })
+    }
+
+    /// The selector as written in the configuration.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled CSS part.
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
+    fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
+        scope.select(&self.selector).next()
+    }
+}
+
+/// Splits `css@attr` where `attr` is a plain attribute name outside any `[...]`.
+fn split_attr(spec: &str) -> (&str, Option<&str>) {
+    if let Some((css, attr)) = spec.rsplit_once('@') {
+        let is_name = !attr.is_empty()
+            && attr.chars().all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
+        let outside_brackets = css.matches('[').count() == css.matches(']').count();
+        if is_name && outside_brackets && !css.trim().is_empty() {
+            return (css.trim(), Some(attr));
+        }
+    }
+    (spec.trim(), None)
+}
+
+/// The selectors that find a page's items and their fields.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    /// One match per item.
+    pub item: Option<FieldSelector>,
+    /// Title; default: text of the first link.
+    pub title: Option<FieldSelector>,
+    /// Link; default: href of the first `a[href]`.
+    pub link: Option<FieldSelector>,
+    /// Text or attribute holding the date; default: the first `<time>`.
+    pub date: Option<FieldSelector>,
+    /// Teaser HTML.
+    pub summary: Option<FieldSelector>,
+    /// Author name.
+    pub author: Option<FieldSelector>,
+    /// Image URL (attribute `src` unless another is named).
+    pub image: Option<FieldSelector>,
+    /// Full article HTML.
+    pub content: Option<FieldSelector>,
+}
+
+/// What one page gave.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    /// Items in page order.
+    pub items: Vec<RawItem>,
+    /// How many elements each configured selector matched in the page, by field name.
+    pub matches: Vec<(&'static str, String, usize)>,
+}
+
+/// Why a page could not be read for items.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    /// No `item` selector is configured for the section.
+    #[error("no `item` selector is configured for this section")]
+    NoItemSelector,
+}
+
+static FIRST_LINK: std::sync::LazyLock<Selector> =
+    std::sync::LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
+static FIRST_TIME: std::sync::LazyLock<Selector> =
+    std::sync::LazyLock::new(|| Selector::parse("time").expect("valid selector"));
+static FIRST_IMG: std::sync::LazyLock<Selector> =
+    std::sync::LazyLock::new(|| Selector::parse("img").expect("valid selector"));
+
+/// Extracts the items of an HTML page with `rules`.
+pub fn extract_items(html: &str, rules: &Rules) -> Result<Extraction, ExtractError> {
+    let item_selector = rules.item.as_ref().ok_or(ExtractError::NoItemSelector)?;
+    let document = Html::parse_document(html);
+    let root = document.root_element();
+    let items = root
+        .select(&item_selector.selector)
+        .map(|element| extract_one(element, rules))
+        .collect();
+    let fields = [
+        ("item", &rules.item),
+        ("title", &rules.title),
+        ("link", &rules.link),
+        ("date", &rules.date),
+        ("summary", &rules.summary),
+        ("author", &rules.author),
+        ("image", &rules.image),
+    ];
+    let matches = fields
+        .into_iter()
+        .filter_map(|(name, field)| field.as_ref().map(|f| (name, f)))
+        .map(|(name, f)| (name, f.source.clone(), root.select(&f.selector).count()))
+        .collect();
+    Ok(Extraction { items, matches })
+}
+
+/// Reads every field of one item element.
+pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
+    let first_link = || self_or_first(element, &FIRST_LINK);
+    RawItem {
+        title: match &rules.title {
+            Some(field) => text_field(element, field),
+            None => first_link().map(element_text),
+        },
+        link: match &rules.link {
+            Some(field) => field.first(element).and_then(|el| match &field.attr {
+                Some(attr) => el.attr(attr).map(str::to_string),
+                None => el.attr("href").map(str::to_string).or_else(|| Some(element_text(el))),
+            }),
+            None => first_link().and_then(|a| a.attr("href")).map(str::to_string),
+        },
+        date: match &rules.date {
+            Some(field) => field.first(element).and_then(|el| date_of(el, field.attr.as_deref())),
+            None => self_or_first(element, &FIRST_TIME).and_then(|el| date_of(el, None)),
+        },
+        summary_html: rules.summary.as_ref().and_then(|field| html_field(element, field)),
+        content_html: rules.content.as_ref().and_then(|field| html_field(element, field)),
+        author: rules.author.as_ref().and_then(|field| text_field(element, field)),
+        image: rules.image.as_ref().and_then(|field| {
+            let el = field.first(element)?;
+            match &field.attr {
+                Some(attr) => el.attr(attr).map(str::to_string),
+                None => image_src(el),
+            }
+        }),
+    }
+}
+
+fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<ElementRef<'a>> {
+    if selector.matches(&element) {
+        Some(element)
+    } else {
+        element.select(selector).next()
+    }
+}
+
+fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
+    let el = field.first(scope)?;
+    match &field.attr {
+        Some(attr) => el.attr(attr).map(str::to_string),
+        None => Some(element_text(el)),
+    }
+}
+
+fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
+    let el = field.first(scope)?;
+    match &field.attr {
+        Some(attr) => el.attr(attr).map(|v| html_escape::encode_text(v).into_owned()),
+        None => Some(el.inner_html()),
+    }
+}
+
+/// The date text of an element: an explicit attribute, a `datetime` attribute, else its text.
+fn date_of(el: ElementRef, attr: Option<&str>) -> Option<String> {
+    match attr {
+        Some(attr) => el.attr(attr).map(str::to_string),
+        None => el
+            .attr("datetime")
+            .map(str::to_string)
+            .or_else(|| Some(element_text(el))),
+    }
+}
+
+/// The image URL of an element: its own `src`/`data-src`, else that of its first `<img>`.
+fn image_src(el: ElementRef) -> Option<String> {
+    let own = |e: ElementRef| {
+        ["src", "data-src", "data-lazy-src"]
+            .iter()
+            .find_map(|a| e.attr(a).filter(|v| !v.trim().is_empty()))
+            .map(str::to_string)
+    };
+    own(el).or_else(|| el.select(&FIRST_IMG).find_map(own))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(item: &str) -> Rules {
+        Rules { item: Some(FieldSelector::parse(item).unwrap()), ..Rules::default() }
+    }
+
+    #[test]
+    fn splits_attribute_suffix_only_outside_brackets() {
+        assert_eq!(split_attr("a.more@href"), ("a.more", Some("href")));
+        assert_eq!(split_attr(r#"a[href*="@"]"#), (r#"a[href*="@"]"#, None));
+        assert_eq!(split_attr("img@data-src"), ("img", Some("data-src")));
+        assert!(FieldSelector::parse("div[").is_err());
+    }
+
+    #[test]
+    fn defaults_take_first_link_and_time() {
+        let html = r#"<ul><li><a href="/a">First <b>one</b></a> <time datetime="2024-01-02">Jan 2</time></li>
+            <li><a href="/b">Second</a><script>bad()</script></li></ul>"#;
+        let out = extract_items(html, &rules("li")).unwrap();
+        assert_eq!(out.items.len(), 2);
+        assert_eq!(out.items[0].title.as_deref(), Some("First one"));
+        assert_eq!(out.items[0].link.as_deref(), Some("/a"));
+        assert_eq!(out.items[0].date.as_deref(), Some("2024-01-02"));
+        assert_eq!(out.items[1].date, None);
+        assert_eq!(out.matches, vec![("item", "li".to_string(), 2)]);
+    }
+
+    #[test]
+    fn configured_fields_and_attributes() {
+        let html = r#"<div class="c" data-id="9"><h2>Head</h2><a class="m" href="/x">more</a>
+            <span class="d">Sydney (SPX) Oct 23, 2024</span><p class="s">Teaser <i>it</i></p>
+            <figure><img data-src="/i.jpg"></figure><span class="by">by Ana</span></div>"#;
+        let mut r = rules("div.c");
+        r.title = Some(FieldSelector::parse("h2").unwrap());
+        r.link = Some(FieldSelector::parse("a.m@href").unwrap());
+        r.date = Some(FieldSelector::parse("span.d").unwrap());
+        r.summary = Some(FieldSelector::parse("p.s").unwrap());
+        r.image = Some(FieldSelector::parse("figure").unwrap());
+        r.author = Some(FieldSelector::parse("span.by").unwrap());
+        let item = &extract_items(html, &r).unwrap().items[0];
+        assert_eq!(item.title.as_deref(), Some("Head"));
+        assert_eq!(item.link.as_deref(), Some("/x"));
+        assert_eq!(item.date.as_deref(), Some("Sydney (SPX) Oct 23, 2024"));
+        assert_eq!(item.summary_html.as_deref(), Some("Teaser <i>it</i>"));
+        assert_eq!(item.image.as_deref(), Some("/i.jpg"));
+        assert_eq!(item.author.as_deref(), Some("by Ana"));
+    }
+
+    #[test]
+    fn an_item_that_is_a_link_is_its_own_title_and_link() {
+        let out = extract_items(r#"<a class="h" href="/z">Zed</a>"#, &rules("a.h")).unwrap();
+        assert_eq!(out.items[0].title.as_deref(), Some("Zed"));
+        assert_eq!(out.items[0].link.as_deref(), Some("/z"));
+    }
+
+    #[test]
+    fn missing_item_selector_is_an_error() {
+        assert_eq!(
+            extract_items("<p>", &Rules::default()).unwrap_err(),
+            ExtractError::NoItemSelector
+        );
+    }
+}

@@ -1,0 +1,94 @@
+//! Decoding page bytes to text: HTTP header, byte-order mark, `<meta>` declaration, detection.
+
+use std::sync::LazyLock;
+
+use chardetng::EncodingDetector;
+use encoding_rs::{Encoding, UTF_8};
+use regex::bytes::Regex;
+
+/// How far into a page the `<meta>` charset declaration is looked for.
+const PRESCAN_BYTES: usize = 4096;
+
+static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("valid pattern")
+});
+
+/// Decodes `body` to text; `content_type` is the HTTP header, if any.
+///
+/// A byte-order mark wins (as in browsers), then the header's charset, then a `<meta charset>`
+/// or `<meta http-equiv>` declaration, then statistical detection. Returns the text and the
+/// name of the encoding used.
+pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+    let (encoding, bom_len) = match Encoding::for_bom(body) {
+        Some((encoding, len)) => (encoding, len),
+        None => (
+            header_charset(content_type)
+                .or_else(|| meta_charset(body))
+                .unwrap_or_else(|| detect(body)),
+            0,
+        ),
+    };
+    let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
+    (text.into_owned(), encoding.name())
+}
+
+fn header_charset(content_type: Option<&str>) -> Option<&'static Encoding> {
+    let value = content_type?.to_ascii_lowercase();
+    let label = value.split(';').find_map(|p| p.trim().strip_prefix("charset="))?;
+    Encoding::for_label(label.trim_matches(['"', '\'', ' ']).as_bytes())
+}
+
+fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
+    let head = &body[..body.len().min(PRESCAN_BYTES)];
+    let label = META_CHARSET.captures(head)?.get(1)?.as_bytes();
+    // A page that reached us as bytes cannot really be UTF-16: browsers read that as UTF-8.
+    Encoding::for_label(label).map(|e| e.output_encoding())
+}
+
+fn detect(body: &[u8]) -> &'static Encoding {
+    if std::str::from_utf8(body).is_ok() {
+        return UTF_8;
+    }
+    let mut detector = EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(body, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_wins_over_meta() {
+        let body = b"<meta charset=utf-8>caf\xe9";
+        assert_eq!(decode(body, Some("text/html; charset=ISO-8859-1")).0, "<meta charset=utf-8>café");
+    }
+
+    #[test]
+    fn meta_http_equiv_and_meta_charset() {
+        let body = b"<META http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">Einstein\x92s";
+        assert_eq!(decode(body, Some("text/html")).0.split('>').nth(1), Some("Einstein\u{2019}s"));
+        let (text, name) = decode(b"<meta charset=\"koi8-r\">\xf0\xd2\xc9", None);
+        assert_eq!((text.ends_with("При"), name), (true, "KOI8-R"));
+    }
+
+    #[test]
+    fn bom_wins_and_is_removed() {
+        let (text, name) = decode(b"\xef\xbb\xbfhi", Some("text/html; charset=iso-8859-1"));
+        assert_eq!((text.as_str(), name), ("hi", "UTF-8"));
+    }
+
+    #[test]
+    fn detection_without_any_declaration() {
+        let body = "<p>München: Grüße aus dem All, schöne Öfen, Äpfel und Übermut</p>";
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(body);
+        let (text, _) = decode(&latin1, Some("text/html"));
+        assert_eq!(text, body);
+        assert_eq!(decode(body.as_bytes(), None).0, body);
+    }
+
+    #[test]
+    fn unknown_label_falls_back_to_detection() {
+        assert_eq!(decode(b"plain", Some("text/html; charset=x-bogus")).0, "plain");
+    }
+}

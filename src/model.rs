@@ -1,0 +1,44 @@
+//! Plain data shared by every stage: what extraction finds and what a feed carries.
+//!
+//! Each stage of the pipeline turns one of these types into the next; none of them
+//! knows where the data came from or where it goes.
+
+use chrono::{DateTime, Utc};
+
+/// One item as found on an index page, before any cleaning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawItem {
+    /// Headline text.
+    pub title: Option<String>,
+    /// Link as written in the page (may be relative).
+    pub link: Option<String>,
+    /// Text (or attribute value) that holds the item's date.
+    pub date: Option<String>,
+    /// Teaser as HTML, unsanitised.
+    pub summary_html: Option<String>,
+    /// Full article body as HTML, unsanitised.
+    pub content_html: Option<String>,
+    /// Author name, possibly with a leading "by".
+    pub author: Option<String>,
+    /// Image URL as written in the page (may be relative).
+    pub image: Option<String>,
+}
+
+/// A clean item, ready to be stored and rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Canonical article URL; also the item's GUID / id.
+    pub id: String,
+    /// Plain-text headline.
+    pub title: String,
+    /// Sanitised teaser HTML.
+    pub summary_html: Option<String>,
+    /// Sanitised full-article HTML.
+    pub content_html: Option<String>,
+    /// Plain-text author name.
+    pub author: Option<String>,
+    /// Absolute image URL.
+    pub image: Option<String>,
+    /// Publication instant.
+    pub published: DateTime<Utc>,
+}

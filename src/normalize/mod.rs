@@ -1,0 +1,148 @@
+//! Turning raw extracted items into clean ones: URLs, text, HTML and dates (DESIGN §5).
+
+pub mod dates;
+pub mod html;
+pub mod text;
+pub mod urls;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use url::Url;
+
+use crate::model::{Item, RawItem};
+use dates::{DateOrder, ParsedDate};
+
+/// How to read one page's items.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// URL the page was fetched from: the base for relative links.
+    pub base: &'a Url,
+    /// How ambiguous numeric dates are read.
+    pub date_order: DateOrder,
+    /// Explicit strftime format tried before automatic detection.
+    pub date_format: Option<&'a str>,
+}
+
+/// A normalised item whose date is not yet pinned to an instant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// Canonical URL: link and GUID.
+    pub id: String,
+    /// Plain-text title.
+    pub title: String,
+    /// Sanitised teaser.
+    pub summary_html: Option<String>,
+    /// Sanitised article body.
+    pub content_html: Option<String>,
+    /// Author name.
+    pub author: Option<String>,
+    /// Absolute image URL.
+    pub image: Option<String>,
+    /// Date as precise as the page gave it.
+    pub date: Option<ParsedDate>,
+}
+
+/// Why an extracted item was left out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Skip {
+    /// The item has no title text.
+    #[error("item without a title (link {0})")]
+    NoTitle(String),
+    /// The item has no http(s) link.
+    #[error("item \"{0}\" has no usable link")]
+    NoLink(String),
+}
+
+/// Cleans one raw item: absolute canonical link, plain-text title and author, sanitised HTML.
+pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
+    let title = text::clean_opt(raw.title.as_deref());
+    let link = raw.link.as_deref().and_then(|href| urls::absolute(ctx.base, href));
+    let (title, link) = match (title, link) {
+        (Some(title), Some(link)) => (title, link),
+        (None, link) => {
+            let shown = link.map_or_else(|| raw.link.clone().unwrap_or_default(), String::from);
+            return Err(Skip::NoTitle(shown));
+        }
+        (Some(title), None) => return Err(Skip::NoLink(title)),
+    };
+    let sanitize = |h: &Option<String>| h.as_deref().and_then(|h| html::sanitize(h, ctx.base));
+    Ok(Draft {
+        id: urls::canonical(&link).to_string(),
+        title,
+        summary_html: sanitize(&raw.summary_html),
+        content_html: sanitize(&raw.content_html),
+        author: text::clean_opt(raw.author.as_deref())
+            .map(|a| text::strip_byline(&a))
+            .filter(|a| !a.is_empty()),
+        image: raw
+            .image
+            .as_deref()
+            .and_then(|src| urls::absolute(ctx.base, src))
+            .map(String::from),
+        date: raw
+            .date
+            .as_deref()
+            .and_then(|d| dates::parse_date(d, ctx.date_order, ctx.date_format)),
+    })
+}
+
+impl Draft {
+    /// Pins the date to an instant (DESIGN §5) and yields the final item.
+    pub fn into_item(self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Item {
+        let published = self
+            .date
+            .map_or(first_seen.min(now), |d| d.resolve(tz, first_seen, now));
+        Item {
+            id: self.id,
+            title: self.title,
+            summary_html: self.summary_html,
+            content_html: self.content_html,
+            author: self.author,
+            image: self.image,
+            published,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(base: &Url) -> Context<'_> {
+        Context { base, date_order: DateOrder::Auto, date_format: None }
+    }
+
+    #[test]
+    fn normalizes_a_full_item() {
+        let base = Url::parse("https://example.org/blog/").unwrap();
+        let raw = RawItem {
+            title: Some("  Doppler correction &amp; tracking \n".into()),
+            link: Some("/2024/x/?utm_source=a#c".into()),
+            date: Some("2024-09-12T08:15:00Z".into()),
+            summary_html: Some("<p>Hi <script>x()</script></p>".into()),
+            content_html: None,
+            author: Some("by J. Lee".into()),
+            image: Some("img/a.jpg".into()),
+        };
+        let draft = normalize(&raw, &ctx(&base)).unwrap();
+        assert_eq!(draft.id, "https://example.org/2024/x/");
+        assert_eq!(draft.title, "Doppler correction & tracking");
+        assert_eq!(draft.summary_html.as_deref(), Some("<p>Hi </p>"));
+        assert_eq!(draft.author.as_deref(), Some("J. Lee"));
+        assert_eq!(draft.image.as_deref(), Some("https://example.org/blog/img/a.jpg"));
+        assert!(matches!(draft.date, Some(ParsedDate::Zoned(_))));
+    }
+
+    #[test]
+    fn items_without_title_or_usable_link_are_skipped() {
+        let base = Url::parse("https://example.org/").unwrap();
+        let no_link = RawItem {
+            title: Some("T".into()),
+            link: Some("javascript:void(0)".into()),
+            ..RawItem::default()
+        };
+        assert_eq!(normalize(&no_link, &ctx(&base)), Err(Skip::NoLink("T".into())));
+        let no_title = RawItem { title: Some(" ".into()), link: Some("/a".into()), ..RawItem::default() };
+        assert!(matches!(normalize(&no_title, &ctx(&base)), Err(Skip::NoTitle(_))));
+    }
+}

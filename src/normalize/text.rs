@@ -1,0 +1,68 @@
+//! Plain-text cleanup: entities, whitespace, and characters XML cannot carry.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static BAD_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);").expect("valid pattern"));
+
+/// Decodes leftover HTML entities, drops characters invalid in XML 1.0 (and C1 controls),
+/// and collapses runs of whitespace into single spaces.
+pub fn clean_text(text: &str) -> String {
+    let decoded = html_escape::decode_html_entities(text);
+    // References to code points XML cannot carry (`&#0;`, `&#xD800;`) are left undecoded.
+    let decoded = BAD_REFERENCE.replace_all(&decoded, "");
+    let valid: String = decoded.chars().filter(|&c| is_xml_char(c)).collect();
+    valid.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Like [`clean_text`], but `None` when nothing is left.
+pub fn clean_opt(text: Option<&str>) -> Option<String> {
+    text.map(clean_text).filter(|t| !t.is_empty())
+}
+
+/// Whether `c` may appear in an XML 1.0 document (C1 controls excluded as well).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+        || matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// Removes a leading "by" / "By" / "BY" from an author line.
+pub fn strip_byline(author: &str) -> String {
+    let trimmed = author.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    match lower.strip_prefix("by") {
+        Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == ':') => {
+            trimmed[2..].trim_start_matches(|c: char| c.is_whitespace() || c == ':').to_string()
+        }
+        _ => trimmed.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_entities_and_collapses_whitespace() {
+        assert_eq!(clean_text("  AT&amp;T\r\n  buys &quot;X&quot;&nbsp;now "), "AT&T buys \"X\" now");
+        assert_eq!(clean_text("Einstein&rsquo;s"), "Einstein\u{2019}s");
+    }
+
+    #[test]
+    fn drops_characters_invalid_in_xml() {
+        assert_eq!(clean_text("a\u{0}b\u{1b}c\u{FFFE}d\u{85}e"), "abcde");
+        assert_eq!(clean_text("x&#0;y&#xFFFF;z"), "xyz");
+        assert_eq!(clean_opt(Some(" \u{1} ")), None);
+    }
+
+    #[test]
+    fn strips_bylines() {
+        assert_eq!(strip_byline("by Ana Ruiz"), "Ana Ruiz");
+        assert_eq!(strip_byline("By JOHN SMITH"), "JOHN SMITH");
+        assert_eq!(strip_byline("BY: Lee"), "Lee");
+        assert_eq!(strip_byline("Byron Bay"), "Byron Bay");
+    }
+}

@@ -1,0 +1,58 @@
+//! Atomic, change-only writes into the output folder (DESIGN §4).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// What happened to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// New bytes were written.
+    Changed,
+    /// The file already held these bytes and was left alone (mtime kept).
+    Unchanged,
+}
+
+/// Writes `bytes` to `path` unless it already holds them.
+///
+/// The bytes go to a temporary file in the same folder, are synced, then renamed over `path`,
+/// so readers see the old file or the new one, never a mix.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    if fs::read(path).is_ok_and(|current| current == bytes) {
+        return Ok(Written::Unchanged);
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(folder)?;
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map(|()| Written::Changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_creates_folders_and_skips_identical_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site/section.xml");
+        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Changed);
+        let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Unchanged);
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+        assert_eq!(write_if_changed(&path, b"two").unwrap(), Written::Changed);
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+}

@@ -1,0 +1,193 @@
+//! Feeds and pages from items: RSS 2.0, Atom 1.0, JSON Feed 1.1, OPML and index.html.
+//!
+//! Every renderer is a pure function of its input: the same items give the same bytes.
+
+mod atom;
+mod index;
+mod json;
+mod opml;
+mod rss;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use url::Url;
+
+use crate::model::Item;
+pub use index::index_html;
+pub use opml::opml;
+
+/// A feed format written for each section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// RSS 2.0, `<section>.xml`.
+    Rss,
+    /// Atom 1.0, `<section>.atom`.
+    Atom,
+    /// JSON Feed 1.1, `<section>.json`.
+    Json,
+}
+
+impl Format {
+    /// Every format, in output order.
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
+
+    /// File extension (without the dot).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Rss => "xml",
+            Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
+    /// Media type served for the file.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    /// Short human name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+            Format::Json => "JSON Feed",
+        }
+    }
+}
+
+/// What a feed says about itself.
+#[derive(Debug, Clone)]
+pub struct FeedMeta {
+    /// Site title: the feed's author where items have none.
+    pub site_title: String,
+    /// Section title.
+    pub section_title: String,
+    /// The index page (or source feed) the items come from.
+    pub page_url: Url,
+    /// Path of the feed files without extension, relative to the output folder: `site/section`.
+    pub stem: String,
+    /// Where the output folder is published, if known.
+    pub base_url: Option<Url>,
+}
+
+impl FeedMeta {
+    /// The feed's title: `Site – Section`.
+    pub fn title(&self) -> String {
+        format!("{} – {}", self.site_title, self.section_title)
+    }
+
+    /// File name of one format, relative to the output folder.
+    pub fn file(&self, format: Format) -> String {
+        format!("{}.{}", self.stem, format.extension())
+    }
+
+    /// Published URL of one format, when `base_url` is set.
+    pub fn url(&self, format: Format) -> Option<Url> {
+        self.base_url.as_ref()?.join(&self.file(format)).ok()
+    }
+}
+
+/// Renders `items` (newest first) in `format`.
+pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
+    match format {
+        Format::Rss => rss::render(meta, items),
+        Format::Atom => atom::render(meta, items),
+        Format::Json => json::render(meta, items),
+    }
+}
+
+/// The feed's own date: its newest item's, so output never depends on the clock.
+fn updated(items: &[Item]) -> DateTime<Utc> {
+    items.iter().map(|i| i.published).max().unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// The media type of an image URL, from its extension.
+fn image_type(url: &str) -> Option<&'static str> {
+    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let ext = path.rsplit('.').next()?;
+    Some(match ext {
+        "jpg" | "jpeg" | "jpe" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Two items, one rich and one bare, for renderer tests.
+    pub(crate) fn sample() -> (FeedMeta, Vec<Item>) {
+        let meta = FeedMeta {
+            site_title: "Space & <Daily>".into(),
+            section_title: "Industry".into(),
+            page_url: Url::parse("https://www.spacedaily.com/Industry.html").unwrap(),
+            stem: "spacedaily/industry".into(),
+            base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
+        };
+        let items = vec![
+            Item {
+                id: "https://www.spacedaily.com/reports/A_999.html".into(),
+                title: "Comet & Mars <now> ]]>".into(),
+                summary_html: Some("<p>Teaser with <b>bold</b> ]]&gt; end</p>".into()),
+                content_html: None,
+                author: Some("Ana Ruiz".into()),
+                image: Some("https://www.spxdaily.com/images-bg/a-bg.jpg".into()),
+                published: Utc.with_ymd_and_hms(2013, 4, 4, 10, 37, 27).unwrap(),
+            },
+            Item {
+                id: "https://www.spacedaily.com/reports/B_999.html?id=1&x=2".into(),
+                title: "Bare".into(),
+                summary_html: None,
+                content_html: None,
+                author: None,
+                image: Some("https://img.example.org/pic".into()),
+                published: Utc.with_ymd_and_hms(2013, 4, 3, 0, 0, 0).unwrap(),
+            },
+        ];
+        (meta, items)
+    }
+
+    #[test]
+    fn image_types_from_extensions() {
+        assert_eq!(image_type("https://a/b.JPG?x=1"), Some("image/jpeg"));
+        assert_eq!(image_type("https://a/b.webp"), Some("image/webp"));
+        assert_eq!(image_type("https://a/b"), None);
+    }
+
+    #[test]
+    fn rendering_is_deterministic() {
+        let (meta, items) = sample();
+        for format in Format::ALL {
+            assert_eq!(render(format, &meta, &items), render(format, &meta, &items));
+        }
+    }
+}
+
+/// One section as the index page and OPML list it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The section's feed description.
+    pub meta: FeedMeta,
+    /// Items in its feed.
+    pub items: usize,
+    /// Its newest item's date.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl Listed {
+    /// Link to one format: absolute when `base_url` is set, else relative to the output folder.
+    fn href(&self, format: Format) -> String {
+        self.meta.url(format).map_or_else(|| self.meta.file(format), String::from)
+    }
+}
