@@ -39,9 +39,15 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     if channel.items.iter().any(|i| !i.extensions.is_empty()) {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());
     }
-    channel
+    let xml = channel
         .pretty_write_to(Vec::new(), b' ', 2)
-        .expect("writing to memory cannot fail")
+        .expect("writing to memory cannot fail");
+    // The writer leaves isPermaLink at its default (true) implicit; say it, as readers and
+    // validators then need no default. Text and CDATA content never hold a raw `<guid>`.
+    String::from_utf8(xml)
+        .expect("the writer emits UTF-8")
+        .replace("<guid>", r#"<guid isPermaLink="true">"#)
+        .into_bytes()
 }
 
 fn item(item: &Item) -> RssItem {

@@ -1,0 +1,203 @@
+//! Test support: a real HTTP server on 127.0.0.1 serving fixtures, and helpers to run the
+//! binary against a config pointing at it.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::response::Response;
+
+/// One canned answer.
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Route {
+    /// 200 with a body and a content type.
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Route {
+        Route {
+            status: 200,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+        }
+    }
+
+    /// 200 `text/html` (no charset) with a fixture file's bytes.
+    pub fn fixture(name: &str) -> Route {
+        Route::ok("text/html", fixture(name))
+    }
+
+    /// A bare status with no body.
+    pub fn status(status: u16) -> Route {
+        Route { status, headers: Vec::new(), body: Vec::new() }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Route {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// A request the server saw.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub path: String,
+    pub at: Instant,
+    pub headers: HeaderMap,
+}
+
+#[derive(Default)]
+struct Shared {
+    routes: Mutex<HashMap<String, Route>>,
+    hits: Mutex<Vec<Hit>>,
+}
+
+/// A fixture server on 127.0.0.1 with a random port, running on its own thread.
+pub struct Server {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// Starts an empty server (every path 404 until routed).
+    pub fn start() -> Server {
+        let shared = Arc::new(Shared::default());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let state = shared.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                let app = Router::new().fallback(answer).with_state(state);
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        let addr = rx.recv().unwrap();
+        Server { addr, shared }
+    }
+
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// Answers `path` (with query, if any) with `route` from now on.
+    pub fn route(&self, path: &str, route: Route) {
+        self.shared.routes.lock().unwrap().insert(path.into(), route);
+    }
+
+    /// Every request so far.
+    pub fn hits(&self) -> Vec<Hit> {
+        self.shared.hits.lock().unwrap().clone()
+    }
+
+    /// How many requests asked for `path`.
+    pub fn hits_of(&self, path: &str) -> usize {
+        self.hits().iter().filter(|h| h.path == path).count()
+    }
+}
+
+async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    shared.hits.lock().unwrap().push(Hit {
+        path: path.clone(),
+        at: Instant::now(),
+        headers: request.headers().clone(),
+    });
+    let route = shared.routes.lock().unwrap().get(&path).cloned();
+    let Some(route) = route else {
+        return Response::builder().status(StatusCode::NOT_FOUND).body(Body::from("not found")).unwrap();
+    };
+    let mut builder = Response::builder().status(route.status);
+    for (name, value) in &route.headers {
+        builder = builder.header(name, value);
+    }
+    builder.body(Body::from(route.body)).unwrap()
+}
+
+/// The bytes of `tests/fixtures/<name>`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A temporary project folder holding `config.toml`.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// Writes `config` (the `[output]` and `[fetch]` tables are prepended) into a new folder.
+    pub fn new(body: &str) -> Project {
+        Project::with_fetch("", body)
+    }
+
+    /// Like [`Project::new`], with extra `[fetch]` lines.
+    pub fn with_fetch(fetch: &str, body: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        let config = format!(
+            "[output]\nbase_url = \"https://feeds.example.org/\"\n\n[fetch]\ntimeout_secs = 5\nhost_delay_ms = 0\nretries = 0\nrobots_txt = false\n{fetch}\n\n{body}"
+        );
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Project { dir }
+    }
+
+    /// Writes a config file exactly as given.
+    pub fn raw(config: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        Project { dir }
+    }
+
+    /// Path of the config file.
+    pub fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Path inside the output folder.
+    pub fn feed(&self, name: &str) -> PathBuf {
+        self.dir.path().join("feeds").join(name)
+    }
+
+    /// Runs `feedwright <args> --config <config>`.
+    pub fn cmd(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .args(args)
+            .arg("--config")
+            .arg(self.config())
+            .env_remove("FEEDWRIGHT_CONFIG")
+            .assert()
+    }
+
+    /// Reads one output feed with the independent feed-rs parser.
+    pub fn parse(&self, name: &str) -> feed_rs::model::Feed {
+        let bytes = std::fs::read(self.feed(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        feed_rs::parser::parse(bytes.as_slice()).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    /// One output file as text.
+    pub fn text(&self, name: &str) -> String {
+        std::fs::read_to_string(self.feed(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+}
+
+/// The three formats' file names for `site/section`.
+pub fn feed_files(stem: &str) -> [String; 3] {
+    [format!("{stem}.xml"), format!("{stem}.atom"), format!("{stem}.json")]
+}
