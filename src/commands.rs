@@ -93,7 +93,11 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
             return EXIT_USAGE;
         }
     };
-    eprintln!("{}: config is valid ({} sections)", config.path.display(), config.sections().count());
+    eprintln!(
+        "{}: config is valid ({} sections)",
+        config.path.display(),
+        config.sections().count()
+    );
     let reports = match runtime().block_on(pipeline::check(&config, &selected, Utc::now())) {
         Ok(reports) => reports,
         Err(e) => {
@@ -104,7 +108,9 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     let (table, warnings) = report::check_output(&reports);
     print!("{table}");
     eprint!("{warnings}");
-    let all_ok = reports.iter().all(|r| r.status == pipeline::Status::Ok && !r.items.is_empty());
+    let all_ok = reports
+        .iter()
+        .all(|r| r.status == pipeline::Status::Ok && !r.items.is_empty());
     if !std::io::stdout().is_terminal() {
         let _ = std::io::stdout().flush();
     }

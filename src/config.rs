@@ -196,7 +196,10 @@ impl Config {
                 .sections()
                 .any(|s| s.site_id == *name || s.key() == *name);
             if !known {
-                return Err(format!("no site or section named {name:?} in {}", self.path.display()));
+                return Err(format!(
+                    "no site or section named {name:?} in {}",
+                    self.path.display()
+                ));
             }
         }
         Ok(self
@@ -258,7 +261,9 @@ struct RawState {
 
 impl Default for RawState {
     fn default() -> Self {
-        RawState { path: ".feedwright/state.db".into() }
+        RawState {
+            path: ".feedwright/state.db".into(),
+        }
     }
 }
 
@@ -369,7 +374,12 @@ impl Checker<'_> {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ConfigError::Invalid { path: self.path.to_path_buf(), line, column, message }
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     }
 
     fn error<T>(&self, at: &Spanned<T>, message: String) -> ConfigError {
@@ -378,7 +388,11 @@ impl Checker<'_> {
 
     fn relative(&self, path: &str) -> PathBuf {
         let folder = self.path.parent().unwrap_or(Path::new("."));
-        let folder = if folder.as_os_str().is_empty() { Path::new(".") } else { folder };
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
         folder.join(path)
     }
 
@@ -389,7 +403,10 @@ impl Checker<'_> {
         let mut sites = Vec::new();
         for site in raw.site {
             if !site_ids.insert(site.id.get_ref().clone()) {
-                return Err(self.error(&site.id, format!("duplicate site id {:?}", site.id.get_ref())));
+                return Err(self.error(
+                    &site.id,
+                    format!("duplicate site id {:?}", site.id.get_ref()),
+                ));
             }
             sites.push(self.site(site, &output)?);
         }
@@ -465,7 +482,9 @@ impl Checker<'_> {
     fn id(&self, id: &Spanned<String>, what: &str) -> Result<String, ConfigError> {
         let value = id.get_ref();
         let valid = !value.is_empty()
-            && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if valid {
             Ok(value.clone())
         } else {
@@ -478,23 +497,41 @@ impl Checker<'_> {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
             .ok_or_else(|| {
-                self.error(raw, format!("{what} {:?} is not an http(s) URL", raw.get_ref()))
+                self.error(
+                    raw,
+                    format!("{what} {:?} is not an http(s) URL", raw.get_ref()),
+                )
             })
     }
 
     fn timezone(&self, raw: &Spanned<String>) -> Result<Tz, ConfigError> {
         raw.get_ref().parse::<Tz>().map_err(|_| {
-            self.error(raw, format!("unknown timezone {:?} (use an IANA name such as \"Europe/Paris\")", raw.get_ref()))
+            self.error(
+                raw,
+                format!(
+                    "unknown timezone {:?} (use an IANA name such as \"Europe/Paris\")",
+                    raw.get_ref()
+                ),
+            )
         })
     }
 
     fn every(&self, raw: &Spanned<String>) -> Result<Duration, ConfigError> {
         parse_duration(raw.get_ref()).ok_or_else(|| {
-            self.error(raw, format!("invalid duration {:?} (use e.g. \"45s\", \"30m\", \"2h\")", raw.get_ref()))
+            self.error(
+                raw,
+                format!(
+                    "invalid duration {:?} (use e.g. \"45s\", \"30m\", \"2h\")",
+                    raw.get_ref()
+                ),
+            )
         })
     }
 
-    fn selector(&self, raw: &Option<Spanned<String>>) -> Result<Option<FieldSelector>, ConfigError> {
+    fn selector(
+        &self,
+        raw: &Option<Spanned<String>>,
+    ) -> Result<Option<FieldSelector>, ConfigError> {
         raw.as_ref()
             .map(|spec| FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e)))
             .transpose()
@@ -503,8 +540,16 @@ impl Checker<'_> {
     fn regexes(&self, raw: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
         raw.iter()
             .map(|r| {
-                Regex::new(r.get_ref())
-                    .map_err(|e| self.error(r, format!("invalid regex {:?}: {e}", r.get_ref())))
+                Regex::new(r.get_ref()).map_err(|e| {
+                    // The regex error draws a caret over several lines; keep its last line.
+                    let detail = e.to_string();
+                    let detail = detail
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim_start_matches("error: ");
+                    self.error(r, format!("invalid regex {:?}: {detail}", r.get_ref()))
+                })
             })
             .collect()
     }
@@ -585,8 +630,14 @@ impl Checker<'_> {
                     Some(n) => *n.get_ref(),
                     None => output.max_items,
                 },
-                every: section.every.as_ref().map_or(Ok(every), |e| self.every(e))?,
-                timezone: section.timezone.as_ref().map_or(Ok(timezone), |t| self.timezone(t))?,
+                every: section
+                    .every
+                    .as_ref()
+                    .map_or(Ok(every), |e| self.every(e))?,
+                timezone: section
+                    .timezone
+                    .as_ref()
+                    .map_or(Ok(timezone), |t| self.timezone(t))?,
                 date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
                 date_format: merged.date_format.clone(),
             });
@@ -595,7 +646,11 @@ impl Checker<'_> {
             id,
             title,
             home,
-            hosts: raw.hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+            hosts: raw
+                .hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
             article_date_format: raw.article.and_then(|a| a.date_format),
             article,
             sections,
@@ -683,8 +738,14 @@ every = "30m"
     fn parses_and_merges() {
         let config = parse(GOOD).unwrap();
         assert_eq!(config.output.dir, PathBuf::from("/etc/fw/feeds"));
-        assert_eq!(config.state_path, PathBuf::from("/etc/fw/.feedwright/state.db"));
-        assert_eq!(config.output.base_url.unwrap().as_str(), "https://feeds.example.org/");
+        assert_eq!(
+            config.state_path,
+            PathBuf::from("/etc/fw/.feedwright/state.db")
+        );
+        assert_eq!(
+            config.output.base_url.unwrap().as_str(),
+            "https://feeds.example.org/"
+        );
         assert_eq!(config.output.formats, vec![Format::Rss, Format::Json]);
         let section = &config.sites[0].sections[0];
         assert_eq!(section.key(), "spacewar/military-space");
@@ -747,7 +808,13 @@ every = "30m"
         let config = parse(GOOD).unwrap();
         assert_eq!(config.select(&[]).unwrap().len(), 1);
         assert_eq!(config.select(&["spacewar".into()]).unwrap().len(), 1);
-        assert_eq!(config.select(&["spacewar/military-space".into()]).unwrap().len(), 1);
+        assert_eq!(
+            config
+                .select(&["spacewar/military-space".into()])
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(config.select(&["nope".into()]).is_err());
     }
 }

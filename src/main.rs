@@ -46,13 +46,25 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            std::process::exit(if e.use_stderr() { commands::EXIT_USAGE } else { 0 });
+            std::process::exit(if e.use_stderr() {
+                commands::EXIT_USAGE
+            } else {
+                0
+            });
         }
     };
     let code = match cli.command {
-        Command::Run { config, only, quiet, json } => {
-            commands::run(RunOptions { config, only, quiet, json })
-        }
+        Command::Run {
+            config,
+            only,
+            quiet,
+            json,
+        } => commands::run(RunOptions {
+            config,
+            only,
+            quiet,
+            json,
+        }),
         Command::Check { config, section } => commands::check(config, section),
     };
     std::process::exit(code);

@@ -59,7 +59,11 @@ pub struct RunReport {
 impl RunReport {
     /// 0 when every section succeeded, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
-        if self.sections.iter().all(|s| s.status == Status::Ok) { 0 } else { 1 }
+        if self.sections.iter().all(|s| s.status == Status::Ok) {
+            0
+        } else {
+            1
+        }
     }
 }
 
@@ -101,7 +105,10 @@ struct Gathered {
 
 /// Fetches and extracts one section (no writes). The error is a one-line reason.
 async fn gather(section: &Section, fetcher: &Fetcher, tally: &Tally) -> Result<Gathered, String> {
-    let response = fetcher.get(&section.url, tally).await.map_err(|e| e.to_string())?;
+    let response = fetcher
+        .get(&section.url, tally)
+        .await
+        .map_err(|e| e.to_string())?;
     check_content_type(section, response.content_type.as_deref(), &response.body)?;
     let mut warnings = Vec::new();
     let raw = match section.source {
@@ -139,42 +146,85 @@ async fn gather(section: &Section, fetcher: &Fetcher, tally: &Tally) -> Result<G
     }
     let undated = drafts.iter().filter(|d| d.date.is_none()).count();
     if undated > 0 {
-        warnings.push(format!("{undated} of {} items have no date (first-seen time used)", drafts.len()));
+        warnings.push(format!(
+            "{undated} of {} items have no date (first-seen time used)",
+            drafts.len()
+        ));
     }
     if found == 0 {
-        return Err(format!("{}: no items matched (wrong selectors or a changed layout?)", response.url));
+        return Err(format!(
+            "{}: no items matched (wrong selectors or a changed layout?)",
+            response.url
+        ));
     }
-    Ok(Gathered { found, drafts, warnings })
+    Ok(Gathered {
+        found,
+        drafts,
+        warnings,
+    })
 }
 
 /// Refuses bodies that cannot be a page or feed: images, media, archives, binary data.
-fn check_content_type(section: &Section, content_type: Option<&str>, body: &[u8]) -> Result<(), String> {
-    let mime = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let wrong_type = ["image/", "audio/", "video/", "font/", "application/pdf", "application/zip"]
-        .iter()
-        .any(|prefix| mime.starts_with(prefix));
+fn check_content_type(
+    section: &Section,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), String> {
+    let mime = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let wrong_type = [
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "application/pdf",
+        "application/zip",
+    ]
+    .iter()
+    .any(|prefix| mime.starts_with(prefix));
     let binary = body.iter().take(4096).filter(|&&b| b == 0).count() > 0;
     if wrong_type || binary {
-        let what = if wrong_type { mime.as_str() } else { "binary data" };
-        return Err(format!("{}: not an HTML page or feed ({what})", section.url));
+        let what = if wrong_type {
+            mime.as_str()
+        } else {
+            "binary data"
+        };
+        return Err(format!(
+            "{}: not an HTML page or feed ({what})",
+            section.url
+        ));
     }
     Ok(())
 }
 
 /// Applies `include` / `exclude` to an item's title and summary.
 fn keep(section: &Section, draft: &Draft) -> bool {
-    let text = format!("{}\n{}", draft.title, draft.summary_html.as_deref().unwrap_or(""));
+    let text = format!(
+        "{}\n{}",
+        draft.title,
+        draft.summary_html.as_deref().unwrap_or("")
+    );
     let included = section.include.is_empty() || section.include.iter().any(|r| r.is_match(&text));
     included && !section.exclude.iter().any(|r| r.is_match(&text))
 }
 
 /// Dates drafts and orders them newest first (page order among equal dates), cut to the limits.
-fn finish(section: &Section, max_age_days: Option<u32>, drafts: Vec<Draft>, now: DateTime<Utc>) -> Vec<Item> {
+fn finish(
+    section: &Section,
+    max_age_days: Option<u32>,
+    drafts: Vec<Draft>,
+    now: DateTime<Utc>,
+) -> Vec<Item> {
     let mut items: Vec<Item> = drafts
         .into_iter()
         .map(|d| d.into_item(section.timezone, now, now))
         .collect();
-    items.sort_by(|a, b| b.published.cmp(&a.published));
+    items.sort_by_key(|item| std::cmp::Reverse(item.published));
     if let Some(days) = max_age_days {
         let cutoff = now - chrono::Duration::days(i64::from(days));
         items.retain(|i| i.published >= cutoff);
@@ -194,15 +244,29 @@ fn meta(config: &Config, section: &Section) -> FeedMeta {
 }
 
 /// Runs the selected sections once and writes their feeds, then the index page and OPML.
-pub async fn run(config: &Config, selected: &[&Section], now: DateTime<Utc>) -> Result<RunReport, PassError> {
+pub async fn run(
+    config: &Config,
+    selected: &[&Section],
+    now: DateTime<Utc>,
+) -> Result<RunReport, PassError> {
     let fetcher = Fetcher::new(&config.fetch.client)?;
-    let reports = join_all(selected.iter().map(|s| run_section(config, s, &fetcher, now))).await;
+    let reports = join_all(
+        selected
+            .iter()
+            .map(|s| run_section(config, s, &fetcher, now)),
+    )
+    .await;
     let report = RunReport { sections: reports };
     write_listing(config)?;
     Ok(report)
 }
 
-async fn run_section(config: &Config, section: &Section, fetcher: &Fetcher, now: DateTime<Utc>) -> SectionReport {
+async fn run_section(
+    config: &Config,
+    section: &Section,
+    fetcher: &Fetcher,
+    now: DateTime<Utc>,
+) -> SectionReport {
     let started = Instant::now();
     let tally = Tally::default();
     let mut report = SectionReport {
@@ -259,13 +323,24 @@ fn write_listing(config: &Config) -> Result<(), PassError> {
         .filter(|meta| config.output.dir.join(meta.file(primary)).exists())
         .map(|meta| {
             let (items, updated) = feed_stats(&config.output.dir, &meta, primary);
-            Listed { meta, items, updated }
+            Listed {
+                meta,
+                items,
+                updated,
+            }
         })
         .collect();
     let title = "Feeds";
-    let opml_format = if config.output.formats.contains(&Format::Rss) { Format::Rss } else { primary };
+    let opml_format = if config.output.formats.contains(&Format::Rss) {
+        Format::Rss
+    } else {
+        primary
+    };
     for (name, bytes) in [
-        ("index.html", render::index_html(title, &config.output.formats, &listed)),
+        (
+            "index.html",
+            render::index_html(title, &config.output.formats, &listed),
+        ),
         ("feeds.opml", render::opml(title, opml_format, &listed)),
     ] {
         let path = config.output.dir.join(name);
@@ -284,7 +359,11 @@ fn feed_stats(dir: &Path, meta: &FeedMeta, format: Format) -> (usize, Option<Dat
     };
     match feed_rs::parser::parse(bytes.as_slice()) {
         Ok(feed) => {
-            let newest = feed.entries.iter().filter_map(|e| e.published.or(e.updated)).max();
+            let newest = feed
+                .entries
+                .iter()
+                .filter_map(|e| e.published.or(e.updated))
+                .max();
             (feed.entries.len(), newest)
         }
         Err(_) => (0, None),
@@ -292,7 +371,11 @@ fn feed_stats(dir: &Path, meta: &FeedMeta, format: Format) -> (usize, Option<Dat
 }
 
 /// Fetches and extracts the selected sections without writing anything.
-pub async fn check(config: &Config, selected: &[&Section], now: DateTime<Utc>) -> Result<Vec<CheckReport>, PassError> {
+pub async fn check(
+    config: &Config,
+    selected: &[&Section],
+    now: DateTime<Utc>,
+) -> Result<Vec<CheckReport>, PassError> {
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let reports = join_all(selected.iter().map(|section| {
         let fetcher = &fetcher;

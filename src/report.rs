@@ -24,13 +24,23 @@ pub fn section_line(r: &SectionReport) -> String {
 
 /// The end-of-run table: section, status, found, new, kept, requests, time.
 pub fn summary_table(report: &RunReport) -> String {
-    let width = report.sections.iter().map(|s| s.section.len()).max().unwrap_or(7).max(7);
+    let width = report
+        .sections
+        .iter()
+        .map(|s| s.section.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
     let mut out = format!(
         "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>6}\n",
         "section", "status", "found", "new", "kept", "requests", "time"
     );
     for s in &report.sections {
-        let status = if s.status == Status::Ok { "ok" } else { "failed" };
+        let status = if s.status == Status::Ok {
+            "ok"
+        } else {
+            "failed"
+        };
         let _ = writeln!(
             out,
             "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>5.1}s",
@@ -43,7 +53,11 @@ pub fn summary_table(report: &RunReport) -> String {
             s.millis as f64 / 1000.0
         );
     }
-    let failed = report.sections.iter().filter(|s| s.status != Status::Ok).count();
+    let failed = report
+        .sections
+        .iter()
+        .filter(|s| s.status != Status::Ok)
+        .count();
     let _ = writeln!(
         out,
         "{} {}, {failed} failed",
@@ -95,7 +109,11 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_string() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -30,7 +30,10 @@ timezone = "UTC"
 
 fn smn_server() -> Server {
     let server = Server::start();
-    server.route("/Space_Industry.html", Route::fixture("spacemedia/index-space-industry.html"));
+    server.route(
+        "/Space_Industry.html",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
     server
 }
 
@@ -44,15 +47,24 @@ fn smn_index_page_becomes_three_valid_feeds() {
         let feed = project.parse(&name);
         assert_eq!(feed.entries.len(), 15, "{name}");
         let first = &feed.entries[0];
-        assert_eq!(first.title.as_ref().unwrap().content, "Collision Course? A Comet Heads for Mars");
+        assert_eq!(
+            first.title.as_ref().unwrap().content,
+            "Collision Course? A Comet Heads for Mars"
+        );
         assert_eq!(
             first.links[0].href,
             "http://www.spacedaily.com/reports/Collision_Course_A_Comet_Heads_for_Mars_999.html"
         );
-        assert_eq!(first.published.unwrap(), Utc.with_ymd_and_hms(2013, 4, 4, 0, 0, 0).unwrap());
+        assert_eq!(
+            first.published.unwrap(),
+            Utc.with_ymd_and_hms(2013, 4, 4, 0, 0, 0).unwrap()
+        );
         // windows-1252 bytes declared only in <meta http-equiv>: the curly apostrophe survives.
         let einstein = &feed.entries[1];
-        assert_eq!(einstein.title.as_ref().unwrap().content, "What Is Behind Einstein\u{2019}s Turbulences?");
+        assert_eq!(
+            einstein.title.as_ref().unwrap().content,
+            "What Is Behind Einstein\u{2019}s Turbulences?"
+        );
         // A relative link is resolved against the page's URL.
         assert_eq!(
             einstein.links[0].href,
@@ -67,28 +79,49 @@ fn smn_index_page_becomes_three_valid_feeds() {
                 .published
                 .unwrap()
         };
-        assert_eq!(date_of("Europe readies for solar storm risks"), Utc.with_ymd_and_hms(2013, 4, 3, 0, 0, 0).unwrap());
-        assert_eq!(date_of("LHC upgrade could yield dark matter"), Utc.with_ymd_and_hms(2013, 4, 2, 0, 0, 0).unwrap());
+        assert_eq!(
+            date_of("Europe readies for solar storm risks"),
+            Utc.with_ymd_and_hms(2013, 4, 3, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            date_of("LHC upgrade could yield dark matter"),
+            Utc.with_ymd_and_hms(2013, 4, 2, 0, 0, 0).unwrap()
+        );
         // Newest first.
         let dates: Vec<_> = feed.entries.iter().map(|e| e.published.unwrap()).collect();
-        assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{name} not newest first");
+        assert!(
+            dates.windows(2).all(|w| w[0] >= w[1]),
+            "{name} not newest first"
+        );
     }
     let rss = project.text("spacedaily/industry.xml");
     assert!(rss.contains(r#"<atom:link href="https://feeds.example.org/spacedaily/industry.xml" rel="self" type="application/rss+xml"/>"#), "{rss}");
     assert!(rss.contains(r#"<guid isPermaLink="true">http://www.spacedaily.com/reports/Collision_Course_A_Comet_Heads_for_Mars_999.html</guid>"#));
-    assert!(rss.contains("<pubDate>Thu, 4 Apr 2013 00:00:00 +0000</pubDate>"), "RFC 822 dates");
+    assert!(
+        rss.contains("<pubDate>Thu, 4 Apr 2013 00:00:00 +0000</pubDate>"),
+        "RFC 822 dates"
+    );
     assert!(rss.contains(r#"<enclosure url="http://www.spxdaily.com/images-bg/comet-2013-a1-mars-bg.jpg" length="0" type="image/jpeg"/>"#));
     let atom = project.text("spacedaily/industry.atom");
     assert!(atom.contains(r#"<link href="https://feeds.example.org/spacedaily/industry.atom" rel="self" type="application/atom+xml"/>"#), "{atom}");
     assert!(atom.contains("<id>https://feeds.example.org/spacedaily/industry.atom</id>"));
     assert!(atom.contains("<updated>2013-04-04T00:00:00+00:00</updated>"));
-    assert!(atom.contains("<author>\n    <name>Space Daily</name>"), "feed-level author");
+    assert!(
+        atom.contains("<author>\n    <name>Space Daily</name>"),
+        "feed-level author"
+    );
 }
 
 #[test]
 fn blog_fields_are_extracted_sanitised_and_canonical() {
     let server = Server::start();
-    server.route("/blog/", Route::ok("text/html; charset=utf-8", support::fixture("generic/blog.html")));
+    server.route(
+        "/blog/",
+        Route::ok(
+            "text/html; charset=utf-8",
+            support::fixture("generic/blog.html"),
+        ),
+    );
     let project = Project::new(&format!(
         r#"
 [[site]]
@@ -107,32 +140,67 @@ timezone = "America/Los_Angeles"
     ));
     project.cmd(&["run"]).success();
     let feed = project.parse("ground/posts.json");
-    let titles: Vec<_> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
-    assert_eq!(titles, ["Antenna alignment, step by step", "Doppler correction & tracking", "First light"]);
+    let titles: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Antenna alignment, step by step",
+            "Doppler correction & tracking",
+            "First light"
+        ]
+    );
     let first = &feed.entries[0];
     assert_eq!(first.id, server.url("/2024/09/antenna-alignment/"));
-    assert_eq!(first.published.unwrap(), Utc.with_ymd_and_hms(2024, 9, 30, 21, 0, 0).unwrap());
+    assert_eq!(
+        first.published.unwrap(),
+        Utc.with_ymd_and_hms(2024, 9, 30, 21, 0, 0).unwrap()
+    );
     assert_eq!(first.authors[0].name.as_deref(), Some("Ana Ruiz"));
     // utm_ parameters are not part of the id.
-    assert_eq!(feed.entries[2].id, "https://example.org/2024/08/first-light/");
+    assert_eq!(
+        feed.entries[2].id,
+        "https://example.org/2024/08/first-light/"
+    );
     // A date-only value is the start of that day in the site's timezone (PDT, UTC-7).
-    assert_eq!(feed.entries[2].published.unwrap(), Utc.with_ymd_and_hms(2024, 8, 1, 7, 0, 0).unwrap());
+    assert_eq!(
+        feed.entries[2].published.unwrap(),
+        Utc.with_ymd_and_hms(2024, 8, 1, 7, 0, 0).unwrap()
+    );
 
     for name in feed_files("ground/posts") {
         let text = project.text(&name);
         for bad in ["<script", "track()", "onclick", "x()"] {
             assert!(!text.contains(bad), "{bad} in {name}");
         }
-        assert!(text.contains(&server.url("/img/dish.jpg")), "absolute image URL in {name}");
+        assert!(
+            text.contains(&server.url("/img/dish.jpg")),
+            "absolute image URL in {name}"
+        );
     }
     let rss = project.text("ground/posts.xml");
     assert!(rss.contains("<dc:creator>Ana Ruiz</dc:creator>"), "{rss}");
     assert!(rss.contains("xmlns:dc=\"http://purl.org/dc/elements/1.1/\""));
-    assert!(!rss.contains("<author>"), "RSS <author> needs an e-mail address");
+    assert!(
+        !rss.contains("<author>"),
+        "RSS <author> needs an e-mail address"
+    );
     let json: serde_json::Value = serde_json::from_str(&project.text("ground/posts.json")).unwrap();
     assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
-    assert_eq!(json["feed_url"], "https://feeds.example.org/ground/posts.json");
-    assert!(json["items"].as_array().unwrap().iter().all(|i| i["content_html"].is_string()));
+    assert_eq!(
+        json["feed_url"],
+        "https://feeds.example.org/ground/posts.json"
+    );
+    assert!(
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["content_html"].is_string())
+    );
 }
 
 #[test]
@@ -156,31 +224,56 @@ date_order = "dmy"
     ));
     project.cmd(&["run"]).success();
     let feed = project.parse("nachrichten/all.atom");
-    assert_eq!(feed.entries[0].title.as_ref().unwrap().content, "München: Satellit gestartet");
-    assert_eq!(feed.entries[1].title.as_ref().unwrap().content, "Grüße aus dem All – Teil 2");
-    assert_eq!(feed.entries[0].published.unwrap(), Utc.with_ymd_and_hms(2024, 10, 22, 22, 0, 0).unwrap());
+    assert_eq!(
+        feed.entries[0].title.as_ref().unwrap().content,
+        "München: Satellit gestartet"
+    );
+    assert_eq!(
+        feed.entries[1].title.as_ref().unwrap().content,
+        "Grüße aus dem All – Teil 2"
+    );
+    assert_eq!(
+        feed.entries[0].published.unwrap(),
+        Utc.with_ymd_and_hms(2024, 10, 22, 22, 0, 0).unwrap()
+    );
 }
 
 #[test]
 fn gzip_bodies_are_decoded() {
     let server = Server::start();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(&support::fixture("generic/blog.html")).unwrap();
+    encoder
+        .write_all(&support::fixture("generic/blog.html"))
+        .unwrap();
     let gz = encoder.finish().unwrap();
-    server.route("/blog", Route::ok("text/html; charset=utf-8", gz).header("content-encoding", "gzip"));
+    server.route(
+        "/blog",
+        Route::ok("text/html; charset=utf-8", gz).header("content-encoding", "gzip"),
+    );
     let project = Project::new(&format!(
         "[[site]]\nid = \"g\"\n[site.items]\nitem = \"article.post\"\n[[site.section]]\nid = \"s\"\nurl = \"{}\"\n",
         server.url("/blog")
     ));
     project.cmd(&["run"]).success();
     assert_eq!(project.parse("g/s.xml").entries.len(), 3);
-    assert!(server.hits()[0].headers.get("accept-encoding").unwrap().to_str().unwrap().contains("gzip"));
+    assert!(
+        server.hits()[0]
+            .headers
+            .get("accept-encoding")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("gzip")
+    );
 }
 
 #[test]
 fn failing_sections_keep_their_feeds_and_others_are_written() {
     let server = smn_server();
-    server.route("/other", Route::fixture("spacemedia/index-space-industry.html"));
+    server.route(
+        "/other",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
     let config = format!(
         "{}\n  [[site.section]]\n  id = \"other\"\n  url = \"{}\"\n",
         smn_config(&server),
@@ -189,17 +282,35 @@ fn failing_sections_keep_their_feeds_and_others_are_written() {
     let project = Project::new(&config);
     project.cmd(&["run"]).success();
     let before = fs::read(project.feed("spacedaily/other.xml")).unwrap();
-    let mtime = fs::metadata(project.feed("spacedaily/other.xml")).unwrap().modified().unwrap();
+    let mtime = fs::metadata(project.feed("spacedaily/other.xml"))
+        .unwrap()
+        .modified()
+        .unwrap();
 
     // Now the page is gone, then it yields nothing: both fail, files stay untouched.
-    for route in [Route::status(404), Route::ok("text/html", "<html><body><p>Moved</p></body></html>")] {
+    for route in [
+        Route::status(404),
+        Route::ok("text/html", "<html><body><p>Moved</p></body></html>"),
+    ] {
         server.route("/other", route);
         let assert = project.cmd(&["run"]).code(1);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
         assert!(stderr.contains("spacedaily/other: failed:"), "{stderr}");
-        assert!(stderr.contains(&server.url("/other")), "reason names the URL: {stderr}");
-        assert_eq!(fs::read(project.feed("spacedaily/other.xml")).unwrap(), before);
-        assert_eq!(fs::metadata(project.feed("spacedaily/other.xml")).unwrap().modified().unwrap(), mtime);
+        assert!(
+            stderr.contains(&server.url("/other")),
+            "reason names the URL: {stderr}"
+        );
+        assert_eq!(
+            fs::read(project.feed("spacedaily/other.xml")).unwrap(),
+            before
+        );
+        assert_eq!(
+            fs::metadata(project.feed("spacedaily/other.xml"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime
+        );
         assert!(project.feed("spacedaily/industry.json").exists());
     }
 }
@@ -209,13 +320,25 @@ fn unchanged_output_is_not_rewritten() {
     let server = smn_server();
     let project = Project::new(&smn_config(&server));
     project.cmd(&["run"]).success();
-    let files = ["spacedaily/industry.xml", "spacedaily/industry.atom", "spacedaily/industry.json", "index.html", "feeds.opml"];
-    let mtimes: Vec<_> = files.iter().map(|f| fs::metadata(project.feed(f)).unwrap().modified().unwrap()).collect();
+    let files = [
+        "spacedaily/industry.xml",
+        "spacedaily/industry.atom",
+        "spacedaily/industry.json",
+        "index.html",
+        "feeds.opml",
+    ];
+    let mtimes: Vec<_> = files
+        .iter()
+        .map(|f| fs::metadata(project.feed(f)).unwrap().modified().unwrap())
+        .collect();
     std::thread::sleep(std::time::Duration::from_millis(50));
     let out = project.cmd(&["run", "--json"]).success();
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(json["sections"][0]["written"], 0);
-    let after: Vec<_> = files.iter().map(|f| fs::metadata(project.feed(f)).unwrap().modified().unwrap()).collect();
+    let after: Vec<_> = files
+        .iter()
+        .map(|f| fs::metadata(project.feed(f)).unwrap().modified().unwrap())
+        .collect();
     assert_eq!(mtimes, after);
 }
 
@@ -240,14 +363,19 @@ fn json_summary_and_quiet_mode() {
 #[test]
 fn only_runs_the_named_sections() {
     let server = smn_server();
-    server.route("/other", Route::fixture("spacemedia/index-space-industry.html"));
+    server.route(
+        "/other",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
     let config = format!(
         "{}\n  [[site.section]]\n  id = \"other\"\n  url = \"{}\"\n",
         smn_config(&server),
         server.url("/other")
     );
     let project = Project::new(&config);
-    project.cmd(&["run", "--only", "spacedaily/other"]).success();
+    project
+        .cmd(&["run", "--only", "spacedaily/other"])
+        .success();
     assert!(project.feed("spacedaily/other.xml").exists());
     assert!(!project.feed("spacedaily/industry.xml").exists());
     assert_eq!(server.hits_of("/Space_Industry.html"), 0);
@@ -264,7 +392,11 @@ fn include_exclude_and_max_items() {
     let project = Project::new(&config);
     project.cmd(&["run"]).success();
     let feed = project.parse("spacedaily/industry.xml");
-    let titles: Vec<_> = feed.entries.iter().map(|e| e.title.as_ref().unwrap().content.clone()).collect();
+    let titles: Vec<_> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
     assert_eq!(
         titles,
         [
@@ -287,7 +419,10 @@ fn index_page_and_opml_list_every_feed() {
     let project = Project::new(&config);
     project.cmd(&["run"]).success();
     let opml = project.text("feeds.opml");
-    assert!(opml.contains(r#"xmlUrl="https://feeds.example.org/spacedaily/industry.xml""#), "{opml}");
+    assert!(
+        opml.contains(r#"xmlUrl="https://feeds.example.org/spacedaily/industry.xml""#),
+        "{opml}"
+    );
     assert!(opml.contains(r#"xmlUrl="https://feeds.example.org/ground/posts.xml""#));
     assert!(opml.contains("Ground &lt;Notes&gt;"), "escaped: {opml}");
     let html = project.text("index.html");
@@ -308,17 +443,35 @@ fn index_page_and_opml_list_every_feed() {
 fn body_cap_and_foreign_redirects_fail_the_section() {
     let server = Server::start();
     server.route("/big", Route::ok("text/html", vec![b'a'; 4096]));
-    server.route("/ftp", Route::status(302).header("location", "ftp://example.org/x"));
-    server.route("/image", Route::ok("image/png", vec![0x89, b'P', b'N', b'G', 0, 0]));
-    let project = Project::with_fetch("max_body_kb = 1", &format!(
-        "[[site]]\nid = \"s\"\n[site.items]\nitem = \"p\"\n[[site.section]]\nid = \"big\"\nurl = \"{}\"\n[[site.section]]\nid = \"ftp\"\nurl = \"{}\"\n[[site.section]]\nid = \"image\"\nurl = \"{}\"\n",
-        server.url("/big"),
-        server.url("/ftp"),
-        server.url("/image")
-    ));
+    server.route(
+        "/ftp",
+        Route::status(302).header("location", "ftp://example.org/x"),
+    );
+    server.route(
+        "/image",
+        Route::ok("image/png", vec![0x89, b'P', b'N', b'G', 0, 0]),
+    );
+    let project = Project::with_fetch(
+        "max_body_kb = 1",
+        &format!(
+            "[[site]]\nid = \"s\"\n[site.items]\nitem = \"p\"\n[[site.section]]\nid = \"big\"\nurl = \"{}\"\n[[site.section]]\nid = \"ftp\"\nurl = \"{}\"\n[[site.section]]\nid = \"image\"\nurl = \"{}\"\n",
+            server.url("/big"),
+            server.url("/ftp"),
+            server.url("/image")
+        ),
+    );
     let out = project.cmd(&["run"]).code(1);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(stderr.contains("s/big: failed:") && stderr.contains("larger than 1024 bytes"), "{stderr}");
-    assert!(stderr.contains("s/ftp: failed:") && stderr.contains("ftp://example.org/x"), "{stderr}");
-    assert!(stderr.contains("s/image: failed:") && stderr.contains("image/png"), "{stderr}");
+    assert!(
+        stderr.contains("s/big: failed:") && stderr.contains("larger than 1024 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("s/ftp: failed:") && stderr.contains("ftp://example.org/x"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("s/image: failed:") && stderr.contains("image/png"),
+        "{stderr}"
+    );
 }

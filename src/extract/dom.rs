@@ -8,8 +8,26 @@ const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "head"];
 
 /// Elements that break a line when rendered.
 const BREAKING: &[&str] = &[
-    "br", "p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-    "article", "header", "footer", "blockquote", "dd", "dt",
+    "br",
+    "p",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "dd",
+    "dt",
 ];
 
 /// The visible text of an element: hidden elements skipped, a space where a block or `<br>`

@@ -9,13 +9,20 @@ pub fn feed_items(body: &[u8]) -> Result<Vec<RawItem>, String> {
         .entries
         .into_iter()
         .map(|entry| {
-            let link = entry.links.iter().find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"));
+            let link = entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"));
             let image = entry
                 .media
                 .iter()
-                .flat_map(|m| m.thumbnails.iter().map(|t| t.image.uri.clone()).chain(
-                    m.content.iter().filter_map(|c| c.url.as_ref().map(|u| u.to_string())),
-                ))
+                .flat_map(|m| {
+                    m.thumbnails.iter().map(|t| t.image.uri.clone()).chain(
+                        m.content
+                            .iter()
+                            .filter_map(|c| c.url.as_ref().map(|u| u.to_string())),
+                    )
+                })
                 .next();
             RawItem {
                 title: entry.title.map(|t| t.content),

@@ -20,9 +20,13 @@ impl FieldSelector {
     /// Parses `css` or `css@attr`; the error says what is wrong with the selector.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let (css, attr) = split_attr(spec);
-        let selector = Selector::parse(css)
-            .map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
-        Ok(FieldSelector { selector, attr: attr.map(str::to_string), source: spec.to_string() })
+        let selector =
+            Selector::parse(css).map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
+        Ok(FieldSelector {
+            selector,
+            attr: attr.map(str::to_string),
+            source: spec.to_string(),
+        })
     }
 
     /// The selector as written in the configuration.
@@ -44,7 +48,9 @@ impl FieldSelector {
 fn split_attr(spec: &str) -> (&str, Option<&str>) {
     if let Some((css, attr)) = spec.rsplit_once('@') {
         let is_name = !attr.is_empty()
-            && attr.chars().all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
+            && attr
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
         let outside_brackets = css.matches('[').count() == css.matches(']').count();
         if is_name && outside_brackets && !css.trim().is_empty() {
             return (css.trim(), Some(attr));
@@ -135,17 +141,33 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
         link: match &rules.link {
             Some(field) => field.first(element).and_then(|el| match &field.attr {
                 Some(attr) => el.attr(attr).map(str::to_string),
-                None => el.attr("href").map(str::to_string).or_else(|| Some(element_text(el))),
+                None => el
+                    .attr("href")
+                    .map(str::to_string)
+                    .or_else(|| Some(element_text(el))),
             }),
-            None => first_link().and_then(|a| a.attr("href")).map(str::to_string),
+            None => first_link()
+                .and_then(|a| a.attr("href"))
+                .map(str::to_string),
         },
         date: match &rules.date {
-            Some(field) => field.first(element).and_then(|el| date_of(el, field.attr.as_deref())),
+            Some(field) => field
+                .first(element)
+                .and_then(|el| date_of(el, field.attr.as_deref())),
             None => self_or_first(element, &FIRST_TIME).and_then(|el| date_of(el, None)),
         },
-        summary_html: rules.summary.as_ref().and_then(|field| html_field(element, field)),
-        content_html: rules.content.as_ref().and_then(|field| html_field(element, field)),
-        author: rules.author.as_ref().and_then(|field| text_field(element, field)),
+        summary_html: rules
+            .summary
+            .as_ref()
+            .and_then(|field| html_field(element, field)),
+        content_html: rules
+            .content
+            .as_ref()
+            .and_then(|field| html_field(element, field)),
+        author: rules
+            .author
+            .as_ref()
+            .and_then(|field| text_field(element, field)),
         image: rules.image.as_ref().and_then(|field| {
             let el = field.first(element)?;
             match &field.attr {
@@ -175,7 +197,9 @@ fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
 fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
     let el = field.first(scope)?;
     match &field.attr {
-        Some(attr) => el.attr(attr).map(|v| html_escape::encode_text(v).into_owned()),
+        Some(attr) => el
+            .attr(attr)
+            .map(|v| html_escape::encode_text(v).into_owned()),
         None => Some(el.inner_html()),
     }
 }
@@ -207,7 +231,10 @@ mod tests {
     use super::*;
 
     fn rules(item: &str) -> Rules {
-        Rules { item: Some(FieldSelector::parse(item).unwrap()), ..Rules::default() }
+        Rules {
+            item: Some(FieldSelector::parse(item).unwrap()),
+            ..Rules::default()
+        }
     }
 
     #[test]

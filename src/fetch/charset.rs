@@ -34,7 +34,9 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static str)
 
 fn header_charset(content_type: Option<&str>) -> Option<&'static Encoding> {
     let value = content_type?.to_ascii_lowercase();
-    let label = value.split(';').find_map(|p| p.trim().strip_prefix("charset="))?;
+    let label = value
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("charset="))?;
     Encoding::for_label(label.trim_matches(['"', '\'', ' ']).as_bytes())
 }
 
@@ -61,13 +63,19 @@ mod tests {
     #[test]
     fn header_wins_over_meta() {
         let body = b"<meta charset=utf-8>caf\xe9";
-        assert_eq!(decode(body, Some("text/html; charset=ISO-8859-1")).0, "<meta charset=utf-8>café");
+        assert_eq!(
+            decode(body, Some("text/html; charset=ISO-8859-1")).0,
+            "<meta charset=utf-8>café"
+        );
     }
 
     #[test]
     fn meta_http_equiv_and_meta_charset() {
         let body = b"<META http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">Einstein\x92s";
-        assert_eq!(decode(body, Some("text/html")).0.split('>').nth(1), Some("Einstein\u{2019}s"));
+        assert_eq!(
+            decode(body, Some("text/html")).0.split('>').nth(1),
+            Some("Einstein\u{2019}s")
+        );
         let (text, name) = decode(b"<meta charset=\"koi8-r\">\xf0\xd2\xc9", None);
         assert_eq!((text.ends_with("При"), name), (true, "KOI8-R"));
     }
@@ -89,6 +97,9 @@ mod tests {
 
     #[test]
     fn unknown_label_falls_back_to_detection() {
-        assert_eq!(decode(b"plain", Some("text/html; charset=x-bogus")).0, "plain");
+        assert_eq!(
+            decode(b"plain", Some("text/html; charset=x-bogus")).0,
+            "plain"
+        );
     }
 }

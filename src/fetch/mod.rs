@@ -141,21 +141,38 @@ impl Fetcher {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Scheme(url.clone()));
         }
-        let _slot = self.slots.acquire().await.expect("semaphore is never closed");
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
         tally.add();
         let transport = |e: reqwest::Error| classify(url, e);
-        let mut response = self.client.get(url.clone()).send().await.map_err(transport)?;
+        let mut response = self
+            .client
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(transport)?;
         let status = response.status();
         if !status.is_success() {
-            return Err(FetchError::Status { url: url.clone(), status: status.as_u16() });
+            return Err(FetchError::Status {
+                url: url.clone(),
+                status: status.as_u16(),
+            });
         }
-        let too_large = || FetchError::TooLarge { url: url.clone(), limit: self.max_body_bytes };
+        let too_large = || FetchError::TooLarge {
+            url: url.clone(),
+            limit: self.max_body_bytes,
+        };
         let declared = response
             .headers()
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         // A compressed body's declared length says little about its decoded size.
-        let compressed = response.headers().contains_key(reqwest::header::CONTENT_ENCODING);
+        let compressed = response
+            .headers()
+            .contains_key(reqwest::header::CONTENT_ENCODING);
         if declared.is_some_and(|n| n > self.max_body_bytes) && !compressed {
             return Err(too_large());
         }
@@ -172,7 +189,11 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response { url: final_url, content_type, body })
+        Ok(Response {
+            url: final_url,
+            content_type,
+            body,
+        })
     }
 }
 
@@ -186,5 +207,8 @@ fn classify(url: &Url, error: reqwest::Error) -> FetchError {
         message = format!("{message}: {cause}");
         source = cause.source();
     }
-    FetchError::Transport { url: url.clone(), message }
+    FetchError::Transport {
+        url: url.clone(),
+        message,
+    }
 }

@@ -76,7 +76,10 @@ fn local_to_utc(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
         LocalResult::None => tz
             .from_local_datetime(&(naive + chrono::Duration::hours(1)))
             .earliest()
-            .map_or_else(|| Utc.from_utc_datetime(&naive), |dt| dt.with_timezone(&Utc)),
+            .map_or_else(
+                || Utc.from_utc_datetime(&naive),
+                |dt| dt.with_timezone(&Utc),
+            ),
     }
 }
 
@@ -145,11 +148,16 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
             let day = ymd(num(&caps, "year")?, num(&caps, "mon")?, num(&caps, "day")?)?;
             with_time(day, &caps, "zone")
         } else {
-            let day = ymd(num(&caps, "byear")?, num(&caps, "bmon")?, num(&caps, "bday")?)?;
+            let day = ymd(
+                num(&caps, "byear")?,
+                num(&caps, "bmon")?,
+                num(&caps, "bday")?,
+            )?;
             let time = NaiveTime::from_hms_opt(
                 num(&caps, "bhour")?,
                 num(&caps, "bmin")?,
-                caps.name("bsec").map_or(Some(0), |s| s.as_str().parse().ok())?,
+                caps.name("bsec")
+                    .map_or(Some(0), |s| s.as_str().parse().ok())?,
             )?;
             zoned(day.and_time(time), caps.name("bzone").map(|m| m.as_str()))
         }
@@ -230,7 +238,10 @@ fn month(name: &str) -> Option<u32> {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let prefix = name.get(..3)?.to_ascii_lowercase();
-    NAMES.iter().position(|m| *m == prefix).map(|i| i as u32 + 1)
+    NAMES
+        .iter()
+        .position(|m| *m == prefix)
+        .map(|i| i as u32 + 1)
 }
 
 /// Adds the optional time and zone captured beside a day.
@@ -246,11 +257,16 @@ fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<Parsed
         let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
         hour = hour % 12 + if pm { 12 } else { 0 };
     }
-    let second = caps.name("second").map_or(Some(0), |s| s.as_str().parse().ok())?;
+    let second = caps
+        .name("second")
+        .map_or(Some(0), |s| s.as_str().parse().ok())?;
     let Some(time) = NaiveTime::from_hms_opt(hour, num(caps, "minute")?, second) else {
         return Some(ParsedDate::Day(day));
     };
-    zoned(day.and_time(time), caps.name(zone_group).map(|m| m.as_str()))
+    zoned(
+        day.and_time(time),
+        caps.name(zone_group).map(|m| m.as_str()),
+    )
 }
 
 fn zoned(naive: NaiveDateTime, zone: Option<&str>) -> Option<ParsedDate> {
@@ -264,18 +280,45 @@ fn zoned(naive: NaiveDateTime, zone: Option<&str>) -> Option<ParsedDate> {
 
 /// Zone abbreviations seen in feeds and datelines, with their offsets in minutes.
 const NAMED_ZONES: &[(&str, i32)] = &[
-    ("Z", 0), ("GMT", 0), ("UTC", 0), ("UT", 0), ("WET", 0),
-    ("EST", -300), ("EDT", -240), ("CST", -360), ("CDT", -300),
-    ("MST", -420), ("MDT", -360), ("PST", -480), ("PDT", -420),
-    ("BST", 60), ("CET", 60), ("WEST", 60), ("CEST", 120), ("EET", 120),
-    ("EEST", 180), ("MSK", 180), ("AWST", 480), ("HKT", 480), ("SGT", 480),
-    ("JST", 540), ("KST", 540), ("ACST", 570), ("AEST", 600), ("ACDT", 630),
-    ("AEDT", 660), ("NZST", 720), ("NZDT", 780),
+    ("Z", 0),
+    ("GMT", 0),
+    ("UTC", 0),
+    ("UT", 0),
+    ("WET", 0),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("BST", 60),
+    ("CET", 60),
+    ("WEST", 60),
+    ("CEST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("AWST", 480),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("AEST", 600),
+    ("ACDT", 630),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
 ];
 
 /// The UTC offset of a numeric zone (`+0900`, `-07:00`, `+09`) or a zone abbreviation.
 fn zone_offset(zone: &str) -> Option<FixedOffset> {
-    if let Some((_, minutes)) = NAMED_ZONES.iter().find(|(name, _)| name.eq_ignore_ascii_case(zone)) {
+    if let Some((_, minutes)) = NAMED_ZONES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(zone))
+    {
         return FixedOffset::east_opt(minutes * 60);
     }
     let sign = if zone.starts_with('-') { -1 } else { 1 };
@@ -324,12 +367,18 @@ mod tests {
             day("Sydney, Australia (SPX) Oct 23, 2024", DateOrder::Auto),
             d(2024, 10, 23)
         );
-        assert_eq!(day("Paris (AFP) June 15, 2022", DateOrder::Auto), d(2022, 6, 15));
+        assert_eq!(
+            day("Paris (AFP) June 15, 2022", DateOrder::Auto),
+            d(2022, 6, 15)
+        );
         assert_eq!(
             day("Huntsville AL (SPX) Apr 04, 2013", DateOrder::Auto),
             d(2013, 4, 4)
         );
-        assert_eq!(day("Posted 23 October 2024", DateOrder::Auto), d(2024, 10, 23));
+        assert_eq!(
+            day("Posted 23 October 2024", DateOrder::Auto),
+            d(2024, 10, 23)
+        );
         assert_eq!(day("MARCH 18, 2025", DateOrder::Auto), d(2025, 3, 18));
     }
 
@@ -351,9 +400,18 @@ mod tests {
             zoned_utc("Wed, 02 Oct 2002 08:00:00 EST"),
             "2002-10-02T13:00:00+00:00"
         );
-        assert_eq!(zoned_utc("Mon, 5 Feb 2024 09:00 ACDT"), "2024-02-04T22:30:00+00:00");
-        assert_eq!(zoned_utc("Mon, 5 Feb 2024 09:00 AWST"), "2024-02-05T01:00:00+00:00");
-        assert_eq!(zoned_utc("Mon, 5 Feb 2024 09:00 AEDT"), "2024-02-04T22:00:00+00:00");
+        assert_eq!(
+            zoned_utc("Mon, 5 Feb 2024 09:00 ACDT"),
+            "2024-02-04T22:30:00+00:00"
+        );
+        assert_eq!(
+            zoned_utc("Mon, 5 Feb 2024 09:00 AWST"),
+            "2024-02-05T01:00:00+00:00"
+        );
+        assert_eq!(
+            zoned_utc("Mon, 5 Feb 2024 09:00 AEDT"),
+            "2024-02-04T22:00:00+00:00"
+        );
     }
 
     #[test]
@@ -362,17 +420,25 @@ mod tests {
             zoned_utc("2024-09-30T14:00:00-07:00"),
             "2024-09-30T21:00:00+00:00"
         );
-        assert_eq!(zoned_utc("2024-09-12T08:15:00Z"), "2024-09-12T08:15:00+00:00");
+        assert_eq!(
+            zoned_utc("2024-09-12T08:15:00Z"),
+            "2024-09-12T08:15:00+00:00"
+        );
         assert_eq!(
             zoned_utc("2024-09-12T08:15:00.123+05:30"),
             "2024-09-12T02:45:00+00:00"
         );
-        assert_eq!(zoned_utc("20180619T055000+0900"), "2018-06-18T20:50:00+00:00");
+        assert_eq!(
+            zoned_utc("20180619T055000+0900"),
+            "2018-06-18T20:50:00+00:00"
+        );
         assert_eq!(zoned_utc("20180619T055000Z"), "2018-06-19T05:50:00+00:00");
         assert_eq!(day("2024-08-01", DateOrder::Auto), d(2024, 8, 1));
         assert_eq!(
             parse_date("2024-08-01 10:30", DateOrder::Auto, None),
-            Some(ParsedDate::Local(d(2024, 8, 1).and_hms_opt(10, 30, 0).unwrap()))
+            Some(ParsedDate::Local(
+                d(2024, 8, 1).and_hms_opt(10, 30, 0).unwrap()
+            ))
         );
     }
 
@@ -392,7 +458,9 @@ mod tests {
     fn times_with_am_pm_and_explicit_formats() {
         assert_eq!(
             parse_date("Oct 23, 2024 at 3:05 pm", DateOrder::Auto, None),
-            Some(ParsedDate::Local(d(2024, 10, 23).and_hms_opt(15, 5, 0).unwrap()))
+            Some(ParsedDate::Local(
+                d(2024, 10, 23).and_hms_opt(15, 5, 0).unwrap()
+            ))
         );
         assert_eq!(
             parse_date("2024|10|23", DateOrder::Auto, Some("%Y|%m|%d")),
@@ -402,7 +470,13 @@ mod tests {
 
     #[test]
     fn text_without_a_date_gives_none() {
-        for text in ["", "read more", "Page 2 of 10", "Call 555-1234", "9999-99-99"] {
+        for text in [
+            "",
+            "read more",
+            "Page 2 of 10",
+            "Call 555-1234",
+            "9999-99-99",
+        ] {
             assert_eq!(parse_date(text, DateOrder::Auto, None), None, "{text}");
         }
     }
@@ -419,7 +493,10 @@ mod tests {
         let future = ParsedDate::Day(d(2030, 1, 1)).resolve(tz, now, now);
         assert_eq!(future, now);
         let local = ParsedDate::Local(d(2024, 10, 1).and_hms_opt(12, 0, 0).unwrap());
-        assert_eq!(local.resolve(tz, now, now).to_rfc3339(), "2024-10-01T02:00:00+00:00");
+        assert_eq!(
+            local.resolve(tz, now, now).to_rfc3339(),
+            "2024-10-01T02:00:00+00:00"
+        );
     }
 
     #[test]

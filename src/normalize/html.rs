@@ -52,7 +52,11 @@ fn strip_read_more(html: &str) -> String {
     for pattern in [&*READ_MORE_LINK, &*READ_MORE_TEXT] {
         html = pattern
             .replace(&html, |caps: &regex::Captures| {
-                let dots = if caps.name("dots").is_some() { " …" } else { "" };
+                let dots = if caps.name("dots").is_some() {
+                    " …"
+                } else {
+                    ""
+                };
                 format!("{dots}{}", caps["close"].trim())
             })
             .into_owned();
@@ -75,7 +79,14 @@ mod tests {
             &base(),
         )
         .unwrap();
-        for bad in ["script", "onclick", "iframe", "javascript", "style", "alert"] {
+        for bad in [
+            "script",
+            "onclick",
+            "iframe",
+            "javascript",
+            "style",
+            "alert",
+        ] {
             assert!(!out.contains(bad), "{bad} in {out}");
         }
         assert!(out.contains("Hi"));
@@ -84,15 +95,27 @@ mod tests {
     #[test]
     fn makes_urls_absolute() {
         let out = sanitize(r#"<img src="/img/a.jpg"> <a href="post/">x</a>"#, &base()).unwrap();
-        assert!(out.contains(r#"src="https://example.org/img/a.jpg""#), "{out}");
-        assert!(out.contains(r#"href="https://example.org/blog/post/""#), "{out}");
+        assert!(
+            out.contains(r#"src="https://example.org/img/a.jpg""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"href="https://example.org/blog/post/""#),
+            "{out}"
+        );
     }
 
     #[test]
     fn strips_trailing_read_more() {
         let cases = [
-            (r#"Rovers wheel a ... <a href="/r">read more</a>"#, "Rovers wheel a …"),
-            (r#"<p>Text. <a href="/r">Read more »</a></p>"#, "<p>Text.</p>"),
+            (
+                r#"Rovers wheel a ... <a href="/r">read more</a>"#,
+                "Rovers wheel a …",
+            ),
+            (
+                r#"<p>Text. <a href="/r">Read more »</a></p>"#,
+                "<p>Text.</p>",
+            ),
             ("Text … read more", "Text …"),
             ("Text [Read more]", "Text"),
             ("Teaser and more", "Teaser and more"),

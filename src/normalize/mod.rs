@@ -56,7 +56,10 @@ pub enum Skip {
 /// Cleans one raw item: absolute canonical link, plain-text title and author, sanitised HTML.
 pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
     let title = text::clean_opt(raw.title.as_deref());
-    let link = raw.link.as_deref().and_then(|href| urls::absolute(ctx.base, href));
+    let link = raw
+        .link
+        .as_deref()
+        .and_then(|href| urls::absolute(ctx.base, href));
     let (title, link) = match (title, link) {
         (Some(title), Some(link)) => (title, link),
         (None, link) => {
@@ -109,7 +112,11 @@ mod tests {
     use super::*;
 
     fn ctx(base: &Url) -> Context<'_> {
-        Context { base, date_order: DateOrder::Auto, date_format: None }
+        Context {
+            base,
+            date_order: DateOrder::Auto,
+            date_format: None,
+        }
     }
 
     #[test]
@@ -129,7 +136,10 @@ mod tests {
         assert_eq!(draft.title, "Doppler correction & tracking");
         assert_eq!(draft.summary_html.as_deref(), Some("<p>Hi </p>"));
         assert_eq!(draft.author.as_deref(), Some("J. Lee"));
-        assert_eq!(draft.image.as_deref(), Some("https://example.org/blog/img/a.jpg"));
+        assert_eq!(
+            draft.image.as_deref(),
+            Some("https://example.org/blog/img/a.jpg")
+        );
         assert!(matches!(draft.date, Some(ParsedDate::Zoned(_))));
     }
 
@@ -141,8 +151,18 @@ mod tests {
             link: Some("javascript:void(0)".into()),
             ..RawItem::default()
         };
-        assert_eq!(normalize(&no_link, &ctx(&base)), Err(Skip::NoLink("T".into())));
-        let no_title = RawItem { title: Some(" ".into()), link: Some("/a".into()), ..RawItem::default() };
-        assert!(matches!(normalize(&no_title, &ctx(&base)), Err(Skip::NoTitle(_))));
+        assert_eq!(
+            normalize(&no_link, &ctx(&base)),
+            Err(Skip::NoLink("T".into()))
+        );
+        let no_title = RawItem {
+            title: Some(" ".into()),
+            link: Some("/a".into()),
+            ..RawItem::default()
+        };
+        assert!(matches!(
+            normalize(&no_title, &ctx(&base)),
+            Err(Skip::NoTitle(_))
+        ));
     }
 }

@@ -34,9 +34,9 @@ pub fn strip_byline(author: &str) -> String {
     let trimmed = author.trim();
     let lower = trimmed.to_ascii_lowercase();
     match lower.strip_prefix("by") {
-        Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == ':') => {
-            trimmed[2..].trim_start_matches(|c: char| c.is_whitespace() || c == ':').to_string()
-        }
+        Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == ':') => trimmed[2..]
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ':')
+            .to_string(),
         _ => trimmed.to_string(),
     }
 }
@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn decodes_entities_and_collapses_whitespace() {
-        assert_eq!(clean_text("  AT&amp;T\r\n  buys &quot;X&quot;&nbsp;now "), "AT&T buys \"X\" now");
+        assert_eq!(
+            clean_text("  AT&amp;T\r\n  buys &quot;X&quot;&nbsp;now "),
+            "AT&T buys \"X\" now"
+        );
         assert_eq!(clean_text("Einstein&rsquo;s"), "Einstein\u{2019}s");
     }
 

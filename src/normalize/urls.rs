@@ -53,10 +53,25 @@ mod tests {
     #[test]
     fn resolves_relative_links_and_rejects_other_schemes() {
         let abs = |h: &str| absolute(&base(), h).map(|u| u.to_string());
-        assert_eq!(abs("/reports/A_999.html").unwrap(), "https://www.example.com/reports/A_999.html");
-        assert_eq!(abs("b.html").unwrap(), "https://www.example.com/news/b.html");
-        assert_eq!(abs("//cdn.example.net/x").unwrap(), "https://cdn.example.net/x");
-        for bad in ["javascript:alert(1)", "mailto:a@b.c", "data:text/html,x", "ftp://x/y", "  "] {
+        assert_eq!(
+            abs("/reports/A_999.html").unwrap(),
+            "https://www.example.com/reports/A_999.html"
+        );
+        assert_eq!(
+            abs("b.html").unwrap(),
+            "https://www.example.com/news/b.html"
+        );
+        assert_eq!(
+            abs("//cdn.example.net/x").unwrap(),
+            "https://cdn.example.net/x"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "mailto:a@b.c",
+            "data:text/html,x",
+            "ftp://x/y",
+            "  ",
+        ] {
             assert_eq!(abs(bad), None, "{bad}");
         }
     }

@@ -31,7 +31,10 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let mut out = Vec::new();
     feed.write_with_config(
         &mut out,
-        atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(2) },
+        atom_syndication::WriteConfig {
+            write_document_declaration: true,
+            indent_size: Some(2),
+        },
     )
     .expect("writing to memory cannot fail");
     out
@@ -47,7 +50,10 @@ fn link(href: &str, rel: &str, mime: Option<&str>) -> Link {
 }
 
 fn person(name: &str) -> Person {
-    Person { name: name.into(), ..Person::default() }
+    Person {
+        name: name.into(),
+        ..Person::default()
+    }
 }
 
 fn entry(item: &Item) -> Entry {

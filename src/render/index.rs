@@ -39,9 +39,10 @@ pub fn index_html(title: &str, formats: &[Format], feeds: &[Listed]) -> Vec<u8> 
             .iter()
             .map(|f| format!("<a href=\"{}\">{}</a>", attr(&feed.href(*f)), f.label()))
             .collect();
-        let updated = feed
-            .updated
-            .map_or_else(|| "never".to_string(), |d| d.format("%Y-%m-%d %H:%M UTC").to_string());
+        let updated = feed.updated.map_or_else(
+            || "never".to_string(),
+            |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+        );
         let _ = writeln!(
             page,
             "<li><div class=\"t\"><a href=\"{page_url}\">{title}</a></div>\

@@ -46,7 +46,9 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
         home_page_url: meta.page_url.as_str(),
         feed_url: meta.url(Format::Json).map(String::from),
         description: format!("{} from {}", meta.section_title, meta.site_title),
-        authors: [Author { name: &meta.site_title }],
+        authors: [Author {
+            name: &meta.site_title,
+        }],
         items: items.iter().map(item).collect(),
     };
     let mut out = serde_json::to_vec_pretty(&feed).expect("feed serialises");
@@ -55,7 +57,10 @@ pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
 }
 
 fn item(item: &Item) -> JsonItem<'_> {
-    let html = item.content_html.as_deref().or(item.summary_html.as_deref());
+    let html = item
+        .content_html
+        .as_deref()
+        .or(item.summary_html.as_deref());
     JsonItem {
         id: &item.id,
         url: &item.id,

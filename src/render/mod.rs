@@ -103,12 +103,20 @@ pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
 
 /// The feed's own date: its newest item's, so output never depends on the clock.
 fn updated(items: &[Item]) -> DateTime<Utc> {
-    items.iter().map(|i| i.published).max().unwrap_or(DateTime::UNIX_EPOCH)
+    items
+        .iter()
+        .map(|i| i.published)
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
 /// The media type of an image URL, from its extension.
 fn image_type(url: &str) -> Option<&'static str> {
-    let path = url.split(['?', '#']).next().unwrap_or(url).to_ascii_lowercase();
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
     let ext = path.rsplit('.').next()?;
     Some(match ext {
         "jpg" | "jpeg" | "jpe" => "image/jpeg",
@@ -188,6 +196,8 @@ pub struct Listed {
 impl Listed {
     /// Link to one format: absolute when `base_url` is set, else relative to the output folder.
     fn href(&self, format: Format) -> String {
-        self.meta.url(format).map_or_else(|| self.meta.file(format), String::from)
+        self.meta
+            .url(format)
+            .map_or_else(|| self.meta.file(format), String::from)
     }
 }

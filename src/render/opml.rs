@@ -10,7 +10,9 @@ pub fn opml(title: &str, format: Format, feeds: &[Listed]) -> Vec<u8> {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let mut write = |event: Event| w.write_event(event).expect("writing to memory cannot fail");
     write(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-    write(Event::Start(BytesStart::new("opml").with_attributes([("version", "2.0")])));
+    write(Event::Start(
+        BytesStart::new("opml").with_attributes([("version", "2.0")]),
+    ));
     write(Event::Start(BytesStart::new("head")));
     write(Event::Start(BytesStart::new("title")));
     write(Event::Text(BytesText::new(title)));

@@ -56,13 +56,18 @@ fn item(item: &Item) -> RssItem {
         link: Some(item.id.clone()),
         description: item.summary_html.clone(),
         content: item.content_html.clone(),
-        guid: Some(Guid { value: item.id.clone(), permalink: true }),
+        guid: Some(Guid {
+            value: item.id.clone(),
+            permalink: true,
+        }),
         pub_date: Some(item.published.to_rfc2822()),
         ..RssItem::default()
     };
     if let Some(author) = &item.author {
-        out.dublin_core_ext =
-            Some(DublinCoreExtension { creators: vec![author.clone()], ..Default::default() });
+        out.dublin_core_ext = Some(DublinCoreExtension {
+            creators: vec![author.clone()],
+            ..Default::default()
+        });
     }
     if let Some(image) = &item.image {
         match image_type(image) {

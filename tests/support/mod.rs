@@ -39,7 +39,11 @@ impl Route {
 
     /// A bare status with no body.
     pub fn status(status: u16) -> Route {
-        Route { status, headers: Vec::new(), body: Vec::new() }
+        Route {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     /// Adds a header.
@@ -76,7 +80,10 @@ impl Server {
         let (tx, rx) = std::sync::mpsc::channel();
         let state = shared.clone();
         std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
@@ -95,7 +102,11 @@ impl Server {
 
     /// Answers `path` (with query, if any) with `route` from now on.
     pub fn route(&self, path: &str, route: Route) {
-        self.shared.routes.lock().unwrap().insert(path.into(), route);
+        self.shared
+            .routes
+            .lock()
+            .unwrap()
+            .insert(path.into(), route);
     }
 
     /// Every request so far.
@@ -121,7 +132,10 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
     });
     let route = shared.routes.lock().unwrap().get(&path).cloned();
     let Some(route) = route else {
-        return Response::builder().status(StatusCode::NOT_FOUND).body(Body::from("not found")).unwrap();
+        return Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Body::from("not found"))
+            .unwrap();
     };
     let mut builder = Response::builder().status(route.status);
     for (name, value) in &route.headers {
@@ -132,7 +146,9 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
 
 /// The bytes of `tests/fixtures/<name>`.
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -199,5 +215,9 @@ impl Project {
 
 /// The three formats' file names for `site/section`.
 pub fn feed_files(stem: &str) -> [String; 3] {
-    [format!("{stem}.xml"), format!("{stem}.atom"), format!("{stem}.json")]
+    [
+        format!("{stem}.xml"),
+        format!("{stem}.atom"),
+        format!("{stem}.json"),
+    ]
 }
