@@ -475,3 +475,87 @@ fn body_cap_and_foreign_redirects_fail_the_section() {
         "{stderr}"
     );
 }
+
+#[test]
+fn hostile_content_still_gives_valid_sanitised_feeds() {
+    let long_title = "Long ".repeat(40_000);
+    let page = format!(
+        r#"<html><body>
+<div class="i"><a href="/a?x=1&amp;y=2&amp;utm_campaign=z#frag">Title ]]&gt; &#0;NUL &#xD800;sur &#x202E;bidi &#x1b;esc &#xFFFE;</a>
+<p class="s">Sum ]]> <script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(2)">j</a>
+<iframe src="//evil.example/"></iframe><style>p{{}}</style><object data="x"></object> &#x0; end</p></div>
+<div class="i"><a href="mailto:x@example.org">mail</a></div>
+<div class="i"><a href="/b">   </a></div>
+<div class="i"><a href="/a?y=2&amp;x=1#other">dup</a></div>
+<div class="i"><a href="/a?x=1&amp;y=2">dup</a></div>
+<div class="i"><a href="data:text/html,hi">data</a></div>
+<div class="i"><a href="/long">{long_title}</a></div>
+</body></html>"#
+    );
+    let server = Server::start();
+    server.route("/h", Route::ok("text/html; charset=utf-8", page));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"h\"\n[site.items]\nitem = \"div.i\"\nsummary = \"p.s\"\n[[site.section]]\nid = \"s\"\nurl = \"{}\"\n",
+        server.url("/h")
+    ));
+    let out = project.cmd(&["run", "--json"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let warnings = json["sections"][0]["warnings"].as_array().unwrap();
+    let text = |w: &serde_json::Value| w.as_str().unwrap().to_string();
+    assert!(
+        warnings
+            .iter()
+            .map(text)
+            .any(|w| w.contains("\"mail\" has no usable link")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .map(text)
+            .any(|w| w.contains("\"data\" has no usable link"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .map(text)
+            .any(|w| w.contains("without a title"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .map(text)
+            .any(|w| w.contains("duplicate link dropped"))
+    );
+    for name in feed_files("h/s") {
+        let feed = project.parse(&name);
+        assert_eq!(feed.entries.len(), 3, "{name}");
+        let first = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().unwrap().content.starts_with("Title"))
+            .unwrap();
+        assert_eq!(
+            first.title.as_ref().unwrap().content,
+            "Title ]]> \u{FFFD}NUL \u{FFFD}sur \u{202E}bidi esc"
+        );
+        assert_eq!(first.id, server.url("/a?x=1&y=2"));
+        let raw = project.text(&name);
+        for bad in [
+            "<script",
+            "alert(",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "<object",
+            "<style",
+            "evil.example",
+        ] {
+            assert!(!raw.to_ascii_lowercase().contains(bad), "{bad} in {name}");
+        }
+        assert!(
+            raw.chars()
+                .all(|c| !matches!(c, '\u{0}' | '\u{1b}' | '\u{FFFE}'))
+        );
+    }
+}

@@ -64,9 +64,9 @@ fn split_attr(spec: &str) -> (&str, Option<&str>) {
 pub struct Rules {
     /// One match per item.
     pub item: Option<FieldSelector>,
-    /// Title; default: text of the first link.
+    /// Title; default: text of the first link that has text.
     pub title: Option<FieldSelector>,
-    /// Link; default: href of the first `a[href]`.
+    /// Link; default: href of the link that gave the default title, else the first `a[href]`.
     pub link: Option<FieldSelector>,
     /// Text or attribute holding the date; default: the first `<time>`.
     pub date: Option<FieldSelector>,
@@ -132,11 +132,11 @@ pub fn extract_items(html: &str, rules: &Rules) -> Result<Extraction, ExtractErr
 
 /// Reads every field of one item element.
 pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
-    let first_link = || self_or_first(element, &FIRST_LINK);
+    let headline = || first_titled_link(element).or_else(|| self_or_first(element, &FIRST_LINK));
     RawItem {
         title: match &rules.title {
             Some(field) => text_field(element, field),
-            None => first_link().map(element_text),
+            None => first_titled_link(element).map(element_text),
         },
         link: match &rules.link {
             Some(field) => field.first(element).and_then(|el| match &field.attr {
@@ -146,9 +146,7 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                     .map(str::to_string)
                     .or_else(|| Some(element_text(el))),
             }),
-            None => first_link()
-                .and_then(|a| a.attr("href"))
-                .map(str::to_string),
+            None => headline().and_then(|a| a.attr("href")).map(str::to_string),
         },
         date: match &rules.date {
             Some(field) => field
@@ -178,6 +176,14 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
     }
 }
 
+/// The first link with visible text (an image link before the headline has none).
+fn first_titled_link(element: ElementRef) -> Option<ElementRef> {
+    let own = FIRST_LINK.matches(&element).then_some(element);
+    own.into_iter()
+        .chain(element.select(&FIRST_LINK))
+        .find(|a| !element_text(*a).is_empty())
+}
+
 fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<ElementRef<'a>> {
     if selector.matches(&element) {
         Some(element)
@@ -186,12 +192,15 @@ fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<Ele
     }
 }
 
+/// The first non-empty text (or attribute) among the field's matches.
 fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
-    let el = field.first(scope)?;
-    match &field.attr {
-        Some(attr) => el.attr(attr).map(str::to_string),
-        None => Some(element_text(el)),
-    }
+    scope
+        .select(&field.selector)
+        .filter_map(|el| match &field.attr {
+            Some(attr) => el.attr(attr).map(str::to_string),
+            None => Some(element_text(el)),
+        })
+        .find(|text| !text.trim().is_empty())
 }
 
 fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
@@ -284,6 +293,15 @@ mod tests {
         let out = extract_items(r#"<a class="h" href="/z">Zed</a>"#, &rules("a.h")).unwrap();
         assert_eq!(out.items[0].title.as_deref(), Some("Zed"));
         assert_eq!(out.items[0].link.as_deref(), Some("/z"));
+    }
+
+    #[test]
+    fn an_image_link_before_the_headline_is_passed_over() {
+        let html =
+            r#"<div><a href="/img-link"><img src="/t.jpg"></a> <a href="/story">Story</a></div>"#;
+        let item = &extract_items(html, &rules("div")).unwrap().items[0];
+        assert_eq!(item.title.as_deref(), Some("Story"));
+        assert_eq!(item.link.as_deref(), Some("/story"));
     }
 
     #[test]
