@@ -176,3 +176,41 @@ fn config_path_comes_from_the_environment() {
         "paths resolve against the config's folder"
     );
 }
+
+#[test]
+fn the_default_config_reads_an_smn_index_page() {
+    let server = Server::start();
+    server.route(
+        "/Military_Space.html",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
+    let default =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml")).unwrap();
+    let local = default
+        .replace(
+            "https://www.spacewar.com/Military_Space.html",
+            &server.url("/Military_Space.html"),
+        )
+        .replace("robots_txt = true", "robots_txt = false")
+        .replace("host_delay_ms = 2000", "host_delay_ms = 0");
+    let project = Project::raw(&local);
+    let out = project.cmd(&["check", "spacewar/military-space"]).success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("== spacewar/military-space (15 items)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2013-04-03 00:00  Europe readies for solar storm risks"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2013-04-02 00:00  LHC upgrade could yield dark matter"),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        !stderr.contains("no date"),
+        "every item is dated from its dateline: {stderr}"
+    );
+}

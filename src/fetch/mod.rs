@@ -201,12 +201,23 @@ fn classify(url: &Url, error: reqwest::Error) -> FetchError {
     if error.is_timeout() {
         return FetchError::Timeout { url: url.clone() };
     }
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        message = format!("{message}: {cause}");
-        source = cause.source();
+    // Walk the cause chain, leaving out links that only repeat the URL or their successor.
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(&error);
+    while let Some(current) = cause {
+        let text = current
+            .to_string()
+            .replace("client error (Connect)", "cannot connect");
+        if !text.contains("for url (") && !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cause = current.source();
     }
+    let message = if parts.is_empty() {
+        error.to_string()
+    } else {
+        parts.join(": ")
+    };
     FetchError::Transport {
         url: url.clone(),
         message,
