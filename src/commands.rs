@@ -3,11 +3,12 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::config::{self, Config};
-use crate::pipeline;
+use crate::pipeline::{self, PassError};
 use crate::report;
+use crate::store::StoreError;
 
 /// Exit code: every selected section succeeded.
 pub const EXIT_OK: i32 = 0;
@@ -15,6 +16,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FAILED: i32 = 1;
 /// Exit code: bad config or usage.
 pub const EXIT_USAGE: i32 = 2;
+/// Exit code: another `run` or `watch` holds the state lock.
+pub const EXIT_LOCKED: i32 = 3;
 
 /// Options of `feedwright run`.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +40,11 @@ fn load(path: Option<PathBuf>) -> Result<Config, i32> {
     })
 }
 
+/// The current time in whole seconds, as feeds and the store record it.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -57,12 +65,15 @@ pub fn run(options: RunOptions) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let result = runtime().block_on(pipeline::run(&config, &selected, Utc::now()));
+    let result = runtime().block_on(pipeline::run(&config, &selected, now()));
     let report = match result {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_FAILED;
+            return match e {
+                PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
+                _ => EXIT_FAILED,
+            };
         }
     };
     let mut stderr = std::io::stderr().lock();
@@ -98,7 +109,7 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
         config.path.display(),
         config.sections().count()
     );
-    let reports = match runtime().block_on(pipeline::check(&config, &selected, Utc::now())) {
+    let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
         Err(e) => {
             eprintln!("error: {e}");

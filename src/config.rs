@@ -78,10 +78,6 @@ pub struct Output {
 pub struct Fetch {
     /// Client settings.
     pub client: fetch::Settings,
-    /// Minimum gap between request starts to one host.
-    pub host_delay: Duration,
-    /// Retries on transient failures.
-    pub retries: u32,
     /// Whether robots.txt is honoured.
     pub robots_txt: bool,
 }
@@ -152,6 +148,33 @@ impl Section {
     /// `site/section`, as used by `--only` and in messages.
     pub fn key(&self) -> String {
         format!("{}/{}", self.site_id, self.id)
+    }
+
+    /// A digest of everything that decides what this section's page yields: when it changes,
+    /// an unchanged page must still be read again.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let r = &self.rules;
+        let selectors = [
+            &r.item, &r.title, &r.link, &r.date, &r.summary, &r.author, &r.image, &r.content,
+        ]
+        .map(|f| f.as_ref().map_or("", |f| f.source()).to_string());
+        let regexes = |list: &[Regex]| {
+            list.iter()
+                .map(|r| r.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        let text = format!(
+            "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+            self.source,
+            selectors,
+            regexes(&self.include),
+            regexes(&self.exclude),
+            self.timezone,
+            self.date_order,
+            self.date_format
+        );
+        format!("{:x}", Sha256::digest(text.as_bytes()))
     }
 }
 
@@ -472,9 +495,9 @@ impl Checker<'_> {
                 timeout: Duration::from_secs(raw.timeout_secs.into_inner()),
                 concurrency: raw.concurrency.into_inner(),
                 max_body_bytes: raw.max_body_kb.into_inner().saturating_mul(1024),
+                host_delay: Duration::from_millis(raw.host_delay_ms),
+                retries: raw.retries,
             },
-            host_delay: Duration::from_millis(raw.host_delay_ms),
-            retries: raw.retries,
             robots_txt: raw.robots_txt,
         })
     }

@@ -15,3 +15,4 @@ pub mod pipeline;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod store;

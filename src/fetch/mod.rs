@@ -1,12 +1,17 @@
 //! The HTTP side: one polite client for every request a run makes (DESIGN §6).
 
 pub mod charset;
+mod politeness;
+pub mod robots;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use reqwest::StatusCode;
+use reqwest::header::{
+    CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
 use reqwest::redirect;
 use tokio::sync::Semaphore;
 use url::Url;
@@ -25,6 +30,10 @@ pub struct Settings {
     pub concurrency: usize,
     /// Largest body accepted, in bytes (after decompression).
     pub max_body_bytes: u64,
+    /// Minimum gap between request starts to one host.
+    pub host_delay: Duration,
+    /// Retries on timeouts, connection errors, 429 and 5xx.
+    pub retries: u32,
 }
 
 /// Counts the requests one section makes.
@@ -42,6 +51,15 @@ impl Tally {
     }
 }
 
+/// HTTP validators of a page, for conditional requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag` header.
+    pub etag: Option<String>,
+    /// `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
 /// A successful answer.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -49,8 +67,19 @@ pub struct Response {
     pub url: Url,
     /// `Content-Type` header.
     pub content_type: Option<String>,
+    /// Validators to send next time.
+    pub validators: Validators,
     /// Body bytes, decompressed.
     pub body: Vec<u8>,
+}
+
+/// What a conditional GET gave.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    /// 304: the page is as it was.
+    NotModified,
+    /// A full answer.
+    Page(Response),
 }
 
 impl Response {
@@ -82,6 +111,16 @@ pub enum FetchError {
         /// The cap in bytes.
         limit: u64,
     },
+    /// The server asked to wait longer than feedwright will.
+    #[error("{url}: HTTP {status}, Retry-After {seconds}s is longer than {MAX_RETRY_AFTER_SECS}s")]
+    RetryTooLate {
+        /// Requested URL.
+        url: Url,
+        /// Status code.
+        status: u16,
+        /// Requested wait.
+        seconds: u64,
+    },
     /// The request timed out.
     #[error("{url}: timed out")]
     Timeout {
@@ -98,12 +137,14 @@ pub enum FetchError {
     },
 }
 
-/// The shared HTTP client with its global concurrency limit.
+/// The shared HTTP client: global concurrency limit, per-host spacing, retries.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
     slots: Arc<Semaphore>,
+    hosts: politeness::HostGate,
     max_body_bytes: u64,
+    retries: u32,
 }
 
 impl Fetcher {
@@ -132,55 +173,144 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             slots: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+            hosts: politeness::HostGate::new(settings.host_delay),
             max_body_bytes: settings.max_body_bytes,
+            retries: settings.retries,
         })
     }
 
-    /// GETs `url`, counting the request in `tally`.
+    /// GETs `url`, counting every request in `tally`. Answers that are not a success are errors.
     pub async fn get(&self, url: &Url, tally: &Tally) -> Result<Response, FetchError> {
+        match self.get_if_changed(url, None, tally).await? {
+            Fetched::Page(response) => Ok(response),
+            Fetched::NotModified => Err(FetchError::Status {
+                url: url.clone(),
+                status: 304,
+            }),
+        }
+    }
+
+    /// GETs `url` with `validators` as If-None-Match / If-Modified-Since.
+    ///
+    /// Timeouts, connection errors, 429 and 5xx are retried with exponential backoff and
+    /// jitter, honouring `Retry-After` up to five minutes; other 4xx fail at once.
+    pub async fn get_if_changed(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        tally: &Tally,
+    ) -> Result<Fetched, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Scheme(url.clone()));
         }
+        let mut attempt = 0;
+        loop {
+            let outcome = self.attempt(url, validators, tally).await;
+            let wait = match &outcome {
+                Err(Attempt::Retry { error, retry_after }) if attempt < self.retries => {
+                    match retry_after {
+                        Some(wait) if *wait > Duration::from_secs(MAX_RETRY_AFTER_SECS) => {
+                            let FetchError::Status { status, .. } = error else {
+                                unreachable!()
+                            };
+                            return Err(FetchError::RetryTooLate {
+                                url: url.clone(),
+                                status: *status,
+                                seconds: wait.as_secs(),
+                            });
+                        }
+                        Some(wait) => *wait,
+                        None => politeness::backoff(attempt),
+                    }
+                }
+                _ => return outcome.map_err(Attempt::into_error),
+            };
+            tracing::debug!(%url, attempt, ?wait, "retrying");
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One request, classified as success, retryable failure or final failure.
+    async fn attempt(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        tally: &Tally,
+    ) -> Result<Fetched, Attempt> {
         let _slot = self
             .slots
             .acquire()
             .await
             .expect("semaphore is never closed");
+        self.hosts.wait(url).await;
         tally.add();
-        let transport = |e: reqwest::Error| classify(url, e);
-        let mut response = self
-            .client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(transport)?;
+        let mut request = self.client.get(url.clone());
+        if let Some(v) = validators {
+            if let Some(etag) = &v.etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(date) = &v.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, date);
+            }
+        }
+        let transport = |e: reqwest::Error| {
+            let retry = e.is_timeout() || e.is_connect() || e.is_request() && !e.is_redirect();
+            let error = classify(url, e);
+            if retry {
+                Attempt::Retry {
+                    error,
+                    retry_after: None,
+                }
+            } else {
+                Attempt::Final(error)
+            }
+        };
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
+        if status == StatusCode::NOT_MODIFIED && validators.is_some() {
+            return Ok(Fetched::NotModified);
+        }
         if !status.is_success() {
-            return Err(FetchError::Status {
+            let error = FetchError::Status {
                 url: url.clone(),
                 status: status.as_u16(),
-            });
+            };
+            return Err(
+                if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+                    Attempt::Retry {
+                        error,
+                        retry_after: retry_after(response.headers()),
+                    }
+                } else {
+                    Attempt::Final(error)
+                },
+            );
         }
-        let too_large = || FetchError::TooLarge {
-            url: url.clone(),
-            limit: self.max_body_bytes,
+        let too_large = || {
+            Attempt::Final(FetchError::TooLarge {
+                url: url.clone(),
+                limit: self.max_body_bytes,
+            })
         };
-        let declared = response
-            .headers()
+        let headers = response.headers();
+        let declared = headers
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        // A compressed body's declared length says little about its decoded size.
-        let compressed = response
-            .headers()
-            .contains_key(reqwest::header::CONTENT_ENCODING);
-        if declared.is_some_and(|n| n > self.max_body_bytes) && !compressed {
+        if declared.is_some_and(|n| n > self.max_body_bytes) {
             return Err(too_large());
         }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |name| {
+            headers
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let validators = Validators {
+            etag: header(ETAG),
+            last_modified: header(LAST_MODIFIED),
+        };
         let final_url = response.url().clone();
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
@@ -189,12 +319,48 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Response {
+        Ok(Fetched::Page(Response {
             url: final_url,
             content_type,
+            validators,
             body,
-        })
+        }))
     }
+}
+
+/// Longest `Retry-After` honoured; a longer one fails the request instead.
+const MAX_RETRY_AFTER_SECS: u64 = 300;
+
+/// A failed attempt: worth another try or not.
+enum Attempt {
+    Retry {
+        error: FetchError,
+        retry_after: Option<Duration>,
+    },
+    Final(FetchError),
+}
+
+impl Attempt {
+    fn into_error(self) -> FetchError {
+        match self {
+            Attempt::Retry { error, .. } | Attempt::Final(error) => error,
+        }
+    }
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let seconds = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
+    Some(Duration::from_secs(seconds as u64))
 }
 
 fn classify(url: &Url, error: reqwest::Error) -> FetchError {

@@ -1,0 +1,324 @@
+//! One section end to end: robots → conditional fetch → extract → normalize → history → feeds.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::{CheckReport, SectionReport, Shared, Status, meta, retention};
+use crate::config::{Section, Source};
+use crate::extract::{self, Extraction};
+use crate::fetch::{Fetched, Fetcher, Response, Tally, Validators};
+use crate::model::Item;
+use crate::normalize::{self, Context, Draft};
+use crate::publish::{self, Written};
+use crate::render;
+use crate::store::PageCache;
+
+use super::robots::RobotsGate;
+
+/// Items read from one page, not yet dated.
+struct Gathered {
+    found: usize,
+    drafts: Vec<Draft>,
+    warnings: Vec<String>,
+}
+
+/// Reads a fetched page's items (no network, no writes). The error is a one-line reason.
+fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
+    check_content_type(response)?;
+    let mut warnings = Vec::new();
+    let raw = match section.source {
+        Source::Feed => extract::feed::feed_items(&response.body)
+            .map_err(|e| format!("{}: {e}", response.url))?,
+        Source::Html => {
+            let Extraction { items, matches } =
+                extract::extract_items(&response.text(), &section.rules)
+                    .map_err(|e| e.to_string())?;
+            for (field, selector, count) in matches {
+                if count == 0 {
+                    warnings.push(format!("{field} selector {selector:?} matched nothing"));
+                }
+            }
+            items
+        }
+    };
+    let ctx = Context {
+        base: &response.url,
+        date_order: section.date_order,
+        date_format: section.date_format.as_deref(),
+    };
+    let mut seen = HashSet::new();
+    let mut drafts = Vec::new();
+    for item in &raw {
+        match normalize::normalize(item, &ctx) {
+            Ok(draft) if !seen.insert(draft.id.clone()) => {
+                warnings.push(format!("duplicate link dropped: {}", draft.id));
+            }
+            Ok(draft) if keep(section, &draft) => drafts.push(draft),
+            Ok(_) => {}
+            Err(skip) => warnings.push(skip.to_string()),
+        }
+    }
+    let undated = drafts.iter().filter(|d| d.date.is_none()).count();
+    if undated > 0 {
+        warnings.push(format!(
+            "{undated} of {} items have no date (first-seen time used)",
+            drafts.len()
+        ));
+    }
+    Ok(Gathered {
+        found: raw.len(),
+        drafts,
+        warnings,
+    })
+}
+
+/// Refuses bodies that cannot be a page or feed: images, media, archives, binary data.
+fn check_content_type(response: &Response) -> Result<(), String> {
+    let mime = response.content_type.as_deref().unwrap_or("");
+    let mime = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let wrong_type = [
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "application/pdf",
+        "application/zip",
+    ]
+    .iter()
+    .any(|prefix| mime.starts_with(prefix));
+    let binary = response.body.iter().take(4096).any(|&b| b == 0);
+    if wrong_type || binary {
+        let what = if wrong_type {
+            mime.as_str()
+        } else {
+            "binary data"
+        };
+        return Err(format!(
+            "{}: not an HTML page or feed ({what})",
+            response.url
+        ));
+    }
+    Ok(())
+}
+
+/// Applies `include` / `exclude` to an item's title and summary.
+fn keep(section: &Section, draft: &Draft) -> bool {
+    let text = format!(
+        "{}\n{}",
+        draft.title,
+        draft.summary_html.as_deref().unwrap_or("")
+    );
+    let included = section.include.is_empty() || section.include.iter().any(|r| r.is_match(&text));
+    included && !section.exclude.iter().any(|r| r.is_match(&text))
+}
+
+fn no_items(response: &Response, stored: usize) -> String {
+    if stored > 0 {
+        format!(
+            "{}: no items matched, but {stored} are stored: the page layout probably changed \
+             (feed left as it was)",
+            response.url
+        )
+    } else {
+        format!(
+            "{}: no items matched (wrong selectors or a changed layout?)",
+            response.url
+        )
+    }
+}
+
+/// `check`: fetch and extract one section, writing nothing.
+pub async fn check(
+    section: &Section,
+    fetcher: &Fetcher,
+    robots: &RobotsGate<'_>,
+    now: DateTime<Utc>,
+) -> CheckReport {
+    let tally = Tally::default();
+    let outcome = async {
+        robots.check(&section.url, fetcher, &tally).await?;
+        let response = fetcher
+            .get(&section.url, &tally)
+            .await
+            .map_err(|e| e.to_string())?;
+        let gathered = gather(section, &response)?;
+        if gathered.found == 0 {
+            return Err(no_items(&response, 0));
+        }
+        Ok(gathered)
+    }
+    .await;
+    match outcome {
+        Ok(g) => {
+            let mut items: Vec<Item> = g
+                .drafts
+                .into_iter()
+                .map(|d| d.into_item(section.timezone, now, now))
+                .collect();
+            items.sort_by_key(|i| std::cmp::Reverse(i.published));
+            items.truncate(section.max_items);
+            CheckReport {
+                section: section.key(),
+                items,
+                warnings: g.warnings,
+                status: Status::Ok,
+            }
+        }
+        Err(reason) => CheckReport {
+            section: section.key(),
+            items: Vec::new(),
+            warnings: Vec::new(),
+            status: Status::Failed(reason),
+        },
+    }
+}
+
+/// `run`: one section end to end.
+pub async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport {
+    let started = Instant::now();
+    let tally = Tally::default();
+    let mut report = SectionReport {
+        section: section.key(),
+        found: 0,
+        new: 0,
+        kept: 0,
+        requests: 0,
+        not_modified: 0,
+        written: 0,
+        warnings: Vec::new(),
+        millis: 0,
+        status: Status::Ok,
+    };
+    if let Err(reason) = update(shared, section, &tally, &mut report).await {
+        report.status = Status::Failed(reason);
+    }
+    report.requests = tally.get();
+    report.millis = started.elapsed().as_millis();
+    report
+}
+
+async fn update(
+    shared: &Shared<'_>,
+    section: &Section,
+    tally: &Tally,
+    report: &mut SectionReport,
+) -> Result<(), String> {
+    let key = section.key();
+    let url = section.url.as_str();
+    let store_error = |e: crate::store::StoreError| format!("{}: {e}", section.url);
+    shared
+        .robots
+        .check(&section.url, &shared.fetcher, tally)
+        .await?;
+    let rules = section.fingerprint();
+    let cached = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .page_cache(&key, url)
+        .map_err(store_error)?
+        .filter(|c| c.rules == rules);
+    let validators = cached.as_ref().map(|c| Validators {
+        etag: c.etag.clone(),
+        last_modified: c.last_modified.clone(),
+    });
+    let fetched = shared
+        .fetcher
+        .get_if_changed(&section.url, validators.as_ref(), tally)
+        .await
+        .map_err(|e| e.to_string())?;
+    let response = match fetched {
+        Fetched::NotModified => {
+            report.not_modified = 1;
+            return publish_from_store(shared, section, report);
+        }
+        Fetched::Page(response) => response,
+    };
+    let body_hash = format!("{:x}", Sha256::digest(&response.body));
+    if cached
+        .as_ref()
+        .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
+    {
+        // Same bytes as last time, though the server did not say so: nothing to read.
+        return publish_from_store(shared, section, report);
+    }
+    let gathered = gather(section, &response)?;
+    report.found = gathered.found;
+    report.warnings = gathered.warnings;
+    let cache = PageCache {
+        rules,
+        etag: response.validators.etag.clone(),
+        last_modified: response.validators.last_modified.clone(),
+        body_hash: Some(body_hash),
+    };
+    {
+        let mut store = shared.store.lock().expect("store lock");
+        if gathered.found == 0 {
+            let stored = store.item_count(&key).map_err(store_error)?;
+            return Err(no_items(&response, stored));
+        }
+        let known = store.known_dates(&key).map_err(store_error)?;
+        let items: Vec<Item> = gathered
+            .drafts
+            .into_iter()
+            .map(|draft| {
+                let first_seen = shared.now;
+                let mut item = draft.into_item(section.timezone, first_seen, shared.now);
+                if let Some(&published) = known.get(&item.id) {
+                    item.published = published;
+                }
+                item
+            })
+            .collect();
+        report.new = store
+            .update_section(
+                &key,
+                url,
+                &items,
+                &cache,
+                retention(shared.config, section),
+                shared.now,
+            )
+            .map_err(store_error)?;
+    }
+    publish_from_store(shared, section, report)
+}
+
+/// Renders the section's feeds from its stored history and writes those whose bytes changed
+/// (so a missing or damaged file is rebuilt even when the page did not change).
+fn publish_from_store(
+    shared: &Shared<'_>,
+    section: &Section,
+    report: &mut SectionReport,
+) -> Result<(), String> {
+    let items = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .feed_items(
+            &section.key(),
+            retention(shared.config, section),
+            shared.now,
+        )
+        .map_err(|e| format!("{}: {e}", section.url))?;
+    report.kept = items.len();
+    let meta = meta(shared.config, section);
+    for &format in &shared.config.output.formats {
+        let path = shared.config.output.dir.join(meta.file(format));
+        let bytes = render::render(format, &meta, &items);
+        match publish::write_if_changed(&path, &bytes) {
+            Ok(Written::Changed) => report.written += 1,
+            Ok(Written::Unchanged) => {}
+            Err(e) => return Err(format!("{}: cannot write: {e}", path.display())),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,703 @@
+//! The embedded SQLite state (DESIGN §7): item history per section, HTTP validators per URL,
+//! robots.txt per host, a log of runs, and the lock that keeps to one writer.
+//!
+//! WAL mode, one transaction per section update, schema versioned with `PRAGMA user_version`.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::Item;
+
+/// Marks a SQLite file as ours (`PRAGMA application_id`, "FDWR").
+const APPLICATION_ID: i64 = 0x4644_5752;
+
+/// Forward migrations; entry `n` takes the schema from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[r"
+CREATE TABLE items (
+    section      TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    summary_html TEXT,
+    content_html TEXT,
+    author       TEXT,
+    image        TEXT,
+    published    INTEGER NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    PRIMARY KEY (section, id)
+) WITHOUT ROWID;
+CREATE INDEX items_order ON items (section, published DESC, first_seen DESC, position);
+CREATE TABLE pages (
+    section       TEXT NOT NULL,
+    url           TEXT NOT NULL,
+    rules         TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    body_hash     TEXT,
+    fetched_at    INTEGER NOT NULL,
+    PRIMARY KEY (section, url)
+) WITHOUT ROWID;
+CREATE TABLE robots (
+    host       TEXT PRIMARY KEY,
+    body       TEXT,
+    fetched_at INTEGER NOT NULL
+);
+CREATE TABLE runs (
+    id       INTEGER PRIMARY KEY,
+    started  INTEGER NOT NULL,
+    ended    INTEGER,
+    requests INTEGER NOT NULL DEFAULT 0,
+    failed   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE run_sections (
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    section      TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    reason       TEXT,
+    found        INTEGER NOT NULL,
+    new          INTEGER NOT NULL,
+    kept         INTEGER NOT NULL,
+    requests     INTEGER NOT NULL,
+    not_modified INTEGER NOT NULL
+);
+"];
+
+/// Why the state could not be used; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a SQLite database or is damaged.
+    #[error(
+        "{path}: not a usable feedwright state file ({message}); move it aside to start afresh"
+    )]
+    Corrupt {
+        /// State file.
+        path: PathBuf,
+        /// What SQLite said.
+        message: String,
+    },
+    /// A SQLite database that belongs to something else.
+    #[error("{path}: this SQLite file is not a feedwright state file; refusing to touch it")]
+    Foreign {
+        /// State file.
+        path: PathBuf,
+    },
+    /// Written by a newer feedwright.
+    #[error(
+        "{path}: state schema version {found} is newer than this feedwright understands ({known})"
+    )]
+    Newer {
+        /// State file.
+        path: PathBuf,
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: usize,
+    },
+    /// Another process holds the state lock.
+    #[error("{path}: another feedwright run or watch (pid {pid}) is using this state")]
+    Locked {
+        /// Lock file.
+        path: PathBuf,
+        /// Holder's process id, as it wrote it.
+        pid: String,
+    },
+    /// A query failed.
+    #[error("state database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The file or its folder could not be created.
+    #[error("{path}: {source}")]
+    Io {
+        /// File involved.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// HTTP validators and the body hash of a section's page after its last good fetch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageCache {
+    /// Fingerprint of the section's rules the page was read with.
+    pub rules: String,
+    /// `ETag` of the last good answer.
+    pub etag: Option<String>,
+    /// `Last-Modified` of the last good answer.
+    pub last_modified: Option<String>,
+    /// SHA-256 of the last good body.
+    pub body_hash: Option<String>,
+}
+
+/// How many items a section's history keeps (DESIGN §7).
+#[derive(Debug, Clone, Copy)]
+pub struct Retention {
+    /// The newest this many are always kept (and shown).
+    pub max_items: usize,
+    /// Items newer than this are kept too.
+    pub max_age_days: Option<u32>,
+}
+
+/// One section's outcome, for the run log.
+#[derive(Debug, Clone)]
+pub struct RunEntry {
+    /// `site/section`.
+    pub section: String,
+    /// `None` when it succeeded, else the reason.
+    pub failure: Option<String>,
+    /// Items on the page.
+    pub found: usize,
+    /// Items new to the history.
+    pub new: usize,
+    /// Items in the feed.
+    pub kept: usize,
+    /// Requests made.
+    pub requests: u32,
+    /// 304 answers.
+    pub not_modified: u32,
+}
+
+/// The open state database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_ms(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(v).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+impl Store {
+    /// Opens (or creates) the state at `path`, migrating its schema forward.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| StoreError::Io {
+                path: folder.to_path_buf(),
+                source,
+            })?;
+        }
+        let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let conn = Connection::open(path).map_err(corrupt)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(corrupt)?;
+        let app_id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(corrupt)?;
+        if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+            return Err(StoreError::Foreign {
+                path: path.to_path_buf(),
+            });
+        }
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::Newer {
+                path: path.to_path_buf(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(corrupt)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let mut store = Store { conn };
+        store.migrate(version as usize)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: usize) -> Result<(), StoreError> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// What was saved for `section`'s page at `url` after its last good fetch.
+    pub fn page_cache(&self, section: &str, url: &str) -> Result<Option<PageCache>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT rules, etag, last_modified, body_hash FROM pages WHERE section = ?1 AND url = ?2",
+                [section, url],
+                |r| {
+                    Ok(PageCache {
+                        rules: r.get(0)?,
+                        etag: r.get(1)?,
+                        last_modified: r.get(2)?,
+                        body_hash: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The stored publication date of every item of `section`, by id.
+    pub fn known_dates(&self, section: &str) -> Result<HashMap<String, DateTime<Utc>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, published FROM items WHERE section = ?1")?;
+        let rows = stmt.query_map([section], |r| {
+            Ok((r.get::<_, String>(0)?, from_ms(r.get(1)?)))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Merges a page's items (in page order, already dated) into `section`'s history, saves the
+    /// page's validators and prunes what the retention no longer keeps, in one transaction.
+    /// Returns how many items were new.
+    pub fn update_section(
+        &mut self,
+        section: &str,
+        url: &str,
+        items: &[Item],
+        cache: &PageCache,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        {
+            let mut exists =
+                tx.prepare_cached("SELECT 1 FROM items WHERE section = ?1 AND id = ?2")?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO items (section, id, title, summary_html, content_html, author, image,
+                                    published, first_seen, last_seen, position)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
+                 ON CONFLICT (section, id) DO UPDATE SET
+                    title = excluded.title,
+                    summary_html = coalesce(excluded.summary_html, items.summary_html),
+                    content_html = coalesce(excluded.content_html, items.content_html),
+                    author = coalesce(excluded.author, items.author),
+                    image = coalesce(excluded.image, items.image),
+                    last_seen = excluded.last_seen",
+            )?;
+            for (position, item) in items.iter().enumerate() {
+                if !exists.exists(params![section, item.id])? {
+                    new += 1;
+                }
+                upsert.execute(params![
+                    section,
+                    item.id,
+                    item.title,
+                    item.summary_html,
+                    item.content_html,
+                    item.author,
+                    item.image,
+                    ms(item.published),
+                    ms(now),
+                    position as i64,
+                ])?;
+            }
+        }
+        let cutoff = retention
+            .max_age_days
+            .map(|days| ms(now - chrono::Duration::days(i64::from(days))));
+        tx.execute(
+            "DELETE FROM items WHERE section = ?1 AND last_seen < ?2
+               AND (?4 IS NULL OR published < ?4)
+               AND id NOT IN (SELECT id FROM items WHERE section = ?1
+                              ORDER BY published DESC, first_seen DESC, position LIMIT ?3)",
+            params![section, ms(now), retention.max_items as i64, cutoff],
+        )?;
+        tx.execute(
+            "INSERT INTO pages (section, url, rules, etag, last_modified, body_hash, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (section, url) DO UPDATE SET rules = excluded.rules, etag = excluded.etag,
+                last_modified = excluded.last_modified, body_hash = excluded.body_hash,
+                fetched_at = excluded.fetched_at",
+            params![
+                section,
+                url,
+                cache.rules,
+                cache.etag,
+                cache.last_modified,
+                cache.body_hash,
+                ms(now)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// The items of `section`'s feed: newest first (page order among equal dates), at most
+    /// `max_items`, none older than `max_age_days`.
+    pub fn feed_items(
+        &self,
+        section: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Item>, StoreError> {
+        let cutoff = retention.max_age_days.map_or(i64::MIN, |days| {
+            ms(now - chrono::Duration::days(i64::from(days)))
+        });
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, summary_html, content_html, author, image, published FROM items
+             WHERE section = ?1 AND published >= ?2
+             ORDER BY published DESC, first_seen DESC, position LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![section, cutoff, retention.max_items as i64], |r| {
+            Ok(Item {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                summary_html: r.get(2)?,
+                content_html: r.get(3)?,
+                author: r.get(4)?,
+                image: r.get(5)?,
+                published: from_ms(r.get(6)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many items `section` has stored.
+    pub fn item_count(&self, section: &str) -> Result<usize, StoreError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM items WHERE section = ?1",
+            [section],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    /// A cached robots.txt for `host` no older than `max_age`: `Some(None)` means allow-all.
+    pub fn robots(
+        &self,
+        host: &str,
+        max_age: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Option<String>>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT body FROM robots WHERE host = ?1 AND fetched_at >= ?2",
+                params![host, ms(now - max_age)],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?)
+    }
+
+    /// Saves a host's robots.txt (`None`: it answered 4xx, so everything is allowed).
+    pub fn save_robots(
+        &self,
+        host: &str,
+        body: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO robots (host, body, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (host) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
+            params![host, body, ms(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Records a finished run and its sections.
+    pub fn log_run(
+        &mut self,
+        started: DateTime<Utc>,
+        ended: DateTime<Utc>,
+        entries: &[RunEntry],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let requests: u32 = entries.iter().map(|e| e.requests).sum();
+        let failed = entries.iter().filter(|e| e.failure.is_some()).count();
+        tx.execute(
+            "INSERT INTO runs (started, ended, requests, failed) VALUES (?1, ?2, ?3, ?4)",
+            params![ms(started), ms(ended), requests, failed as i64],
+        )?;
+        let run_id = tx.last_insert_rowid();
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO run_sections (run_id, section, status, reason, found, new, kept,
+                                           requests, not_modified)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for e in entries {
+                let status = if e.failure.is_some() { "failed" } else { "ok" };
+                insert.execute(params![
+                    run_id,
+                    e.section,
+                    status,
+                    e.failure,
+                    e.found as i64,
+                    e.new as i64,
+                    e.kept as i64,
+                    e.requests,
+                    e.not_modified
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Exclusive use of a state file by one process, released when dropped or when the process dies.
+#[derive(Debug)]
+pub struct Lock {
+    _file: File,
+}
+
+/// Takes the lock beside `state_path` (`<state>.lock`), or says which pid holds it.
+pub fn lock(state_path: &Path) -> Result<Lock, StoreError> {
+    let mut path = state_path.as_os_str().to_owned();
+    path.push(".lock");
+    let path = PathBuf::from(path);
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(io)?;
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0).map_err(io)?;
+            file.rewind().map_err(io)?;
+            writeln!(file, "{}", std::process::id()).map_err(io)?;
+            file.flush().map_err(io)?;
+            Ok(Lock { _file: file })
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid);
+            let pid = pid.trim();
+            let pid = if pid.is_empty() {
+                "unknown".to_string()
+            } else {
+                pid.to_string()
+            };
+            Err(StoreError::Locked { path, pid })
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item(id: &str, day: u32) -> Item {
+        Item {
+            id: format!("https://e.org/{id}"),
+            title: id.to_uppercase(),
+            summary_html: None,
+            content_html: None,
+            author: None,
+            image: None,
+            published: Utc.with_ymd_and_hms(2024, 1, day, 0, 0, 0).unwrap(),
+        }
+    }
+
+    fn now(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 2, 1, hour, 0, 0).unwrap()
+    }
+
+    const KEEP_3: Retention = Retention {
+        max_items: 3,
+        max_age_days: None,
+    };
+
+    #[test]
+    fn history_keeps_items_that_left_the_page_and_orders_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s/state.db")).unwrap();
+        let cache = PageCache::default();
+        let new = store
+            .update_section(
+                "a/b",
+                "u",
+                &[item("x", 2), item("y", 3)],
+                &cache,
+                KEEP_3,
+                now(1),
+            )
+            .unwrap();
+        assert_eq!(new, 2);
+        let new = store
+            .update_section(
+                "a/b",
+                "u",
+                &[item("z", 4), item("y", 3)],
+                &cache,
+                KEEP_3,
+                now(2),
+            )
+            .unwrap();
+        assert_eq!(new, 1);
+        let titles: Vec<_> = store
+            .feed_items("a/b", KEEP_3, now(2))
+            .unwrap()
+            .into_iter()
+            .map(|i| i.title)
+            .collect();
+        assert_eq!(titles, ["Z", "Y", "X"]);
+        // A fourth, newer item pushes the oldest one that is no longer on the page out.
+        store
+            .update_section("a/b", "u", &[item("w", 5)], &cache, KEEP_3, now(3))
+            .unwrap();
+        assert_eq!(store.item_count("a/b").unwrap(), 3);
+        assert!(
+            !store
+                .known_dates("a/b")
+                .unwrap()
+                .contains_key("https://e.org/x")
+        );
+    }
+
+    #[test]
+    fn equal_dates_keep_page_order_and_dates_never_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("state.db")).unwrap();
+        let cache = PageCache::default();
+        let page = [item("c", 2), item("a", 2), item("b", 2)];
+        store
+            .update_section("s", "u", &page, &cache, KEEP_3, now(1))
+            .unwrap();
+        let mut moved = item("a", 9);
+        moved.title = "A2".into();
+        store
+            .update_section("s", "u", &[moved], &cache, KEEP_3, now(2))
+            .unwrap();
+        let items = store.feed_items("s", KEEP_3, now(2)).unwrap();
+        let titles: Vec<_> = items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["C", "A2", "B"],
+            "title updated, date and order kept"
+        );
+    }
+
+    #[test]
+    fn validators_robots_and_run_log_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let mut store = Store::open(&path).unwrap();
+        let cache = PageCache {
+            rules: "r1".into(),
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+            body_hash: Some("h".into()),
+        };
+        store
+            .update_section("s", "http://x/", &[item("a", 1)], &cache, KEEP_3, now(1))
+            .unwrap();
+        assert_eq!(store.page_cache("s", "http://x/").unwrap(), Some(cache));
+        assert_eq!(store.page_cache("other", "http://x/").unwrap(), None);
+        store
+            .save_robots("x", Some("User-agent: *"), now(1))
+            .unwrap();
+        store.save_robots("y", None, now(1)).unwrap();
+        let day = chrono::Duration::hours(24);
+        assert_eq!(
+            store.robots("x", day, now(2)).unwrap(),
+            Some(Some("User-agent: *".into()))
+        );
+        assert_eq!(store.robots("y", day, now(2)).unwrap(), Some(None));
+        assert_eq!(
+            store
+                .robots("x", day, now(1) + chrono::Duration::hours(25))
+                .unwrap(),
+            None
+        );
+        let entry = RunEntry {
+            section: "s".into(),
+            failure: None,
+            found: 1,
+            new: 1,
+            kept: 1,
+            requests: 2,
+            not_modified: 0,
+        };
+        store.log_run(now(1), now(2), &[entry]).unwrap();
+        drop(store);
+        let reopened = Store::open(&path).unwrap();
+        assert_eq!(reopened.item_count("s").unwrap(), 1);
+    }
+
+    #[test]
+    fn foreign_and_corrupt_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.db");
+        std::fs::write(
+            &garbage,
+            b"this is not a database at all, just some text bytes",
+        )
+        .unwrap();
+        let err = Store::open(&garbage).unwrap_err().to_string();
+        assert!(
+            err.contains("garbage.db") && err.contains("not a usable feedwright state file"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&garbage).unwrap(),
+            b"this is not a database at all, just some text bytes"
+        );
+
+        let foreign = dir.path().join("other.db");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&foreign),
+            Err(StoreError::Foreign { .. })
+        ));
+
+        let newer = dir.path().join("newer.db");
+        drop(Store::open(&newer).unwrap());
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open(&newer),
+            Err(StoreError::Newer { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_names_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state.db");
+        let held = lock(&state).unwrap();
+        match lock(&state) {
+            Err(StoreError::Locked { pid, .. }) => assert_eq!(pid, std::process::id().to_string()),
+            other => panic!("{other:?}"),
+        }
+        drop(held);
+        lock(&state).unwrap();
+    }
+}
