@@ -20,6 +20,10 @@ pub struct Route {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay_ms: u64,
+    /// Answer 304 when the request's If-None-Match equals this ETag (sent as `ETag`).
+    pub etag: Option<String>,
 }
 
 impl Route {
@@ -29,6 +33,8 @@ impl Route {
             status: 200,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
+            delay_ms: 0,
+            etag: None,
         }
     }
 
@@ -43,7 +49,22 @@ impl Route {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            delay_ms: 0,
+            etag: None,
         }
+    }
+
+    /// Serves an ETag and answers 304 to a request that presents it.
+    pub fn with_etag(mut self, etag: &str) -> Route {
+        self.etag = Some(etag.into());
+        self.headers.push(("etag".into(), etag.into()));
+        self
+    }
+
+    /// Answers only after `ms` milliseconds.
+    pub fn delayed(mut self, ms: u64) -> Route {
+        self.delay_ms = ms;
+        self
     }
 
     /// Adds a header.
@@ -114,6 +135,11 @@ impl Server {
         self.shared.hits.lock().unwrap().clone()
     }
 
+    /// Forgets the requests seen so far.
+    pub fn clear_hits(&self) {
+        self.shared.hits.lock().unwrap().clear();
+    }
+
     /// How many requests asked for `path`.
     pub fn hits_of(&self, path: &str) -> usize {
         self.hits().iter().filter(|h| h.path == path).count()
@@ -137,6 +163,19 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
             .body(Body::from("not found"))
             .unwrap();
     };
+    if route.delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(route.delay_ms)).await;
+    }
+    let presented = request
+        .headers()
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok());
+    if route.etag.is_some() && presented == route.etag.as_deref() {
+        return Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .unwrap();
+    }
     let mut builder = Response::builder().status(route.status);
     for (name, value) in &route.headers {
         builder = builder.header(name, value);
@@ -166,8 +205,21 @@ impl Project {
     /// Like [`Project::new`], with extra `[fetch]` lines.
     pub fn with_fetch(fetch: &str, body: &str) -> Project {
         let dir = tempfile::tempdir().unwrap();
+        let key = |line: &str| line.split('=').next().unwrap_or("").trim().to_string();
+        let overrides: Vec<String> = fetch.lines().map(key).collect();
+        let defaults = [
+            "timeout_secs = 5",
+            "host_delay_ms = 0",
+            "retries = 0",
+            "robots_txt = false",
+        ];
+        let kept: Vec<&str> = defaults
+            .into_iter()
+            .filter(|l| !overrides.contains(&key(l)))
+            .collect();
         let config = format!(
-            "[output]\nbase_url = \"https://feeds.example.org/\"\n\n[fetch]\ntimeout_secs = 5\nhost_delay_ms = 0\nretries = 0\nrobots_txt = false\n{fetch}\n\n{body}"
+            "[output]\nbase_url = \"https://feeds.example.org/\"\n\n[fetch]\n{}\n{fetch}\n\n{body}",
+            kept.join("\n")
         );
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
         Project { dir }
