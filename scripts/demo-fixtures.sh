@@ -15,7 +15,7 @@ cat > "$work/config.toml" <<TOML
 base_url = "https://feeds.example.org/"
 [fetch]
 host_delay_ms = 0
-robots_txt = false
+robots_txt = true
 
 [[site]]
 id = "spacedaily"
@@ -60,5 +60,12 @@ TOML
 cd "$root"
 cargo build --release --quiet
 ./target/release/feedwright check --config "$work/config.toml"
-./target/release/feedwright run --config "$work/config.toml"
+summarise() {
+  python3 -c 'import json,sys; r=json.load(sys.stdin)["sections"]; print("%s: %d sections, %d requests, %d answered 304, %d new, %d files written" % (sys.argv[1], len(r), sum(s["requests"] for s in r), sum(s["not_modified"] for s in r), sum(s["new"] for s in r), sum(s["written"] for s in r)))' "$1"
+}
+for pass in cold warm; do
+  start=$(date +%s%N)
+  ./target/release/feedwright run --json --config "$work/config.toml" | summarise "$pass run"
+  echo "  wall time: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+done
 "$root/scripts/validate-feeds.sh" "$work/feeds"

@@ -6,17 +6,16 @@ use crate::pipeline::{CheckReport, RunReport, SectionReport, Status};
 
 /// One line for one section, as logged while a run goes on.
 pub fn section_line(r: &SectionReport) -> String {
+    let requests = format!("{} {}", r.requests, plural(r.requests as usize, "request"));
+    let seconds = r.millis as f64 / 1000.0;
     match &r.status {
+        Status::Ok if r.not_modified > 0 => format!(
+            "{}: ok, not modified, {} kept, {requests}, {} written, {seconds:.1}s",
+            r.section, r.kept, r.written
+        ),
         Status::Ok => format!(
-            "{}: ok, {} found, {} new, {} kept, {} {}, {} written, {:.1}s",
-            r.section,
-            r.found,
-            r.new,
-            r.kept,
-            r.requests,
-            plural(r.requests as usize, "request"),
-            r.written,
-            r.millis as f64 / 1000.0
+            "{}: ok, {} found, {} new, {} kept, {requests}, {} written, {seconds:.1}s",
+            r.section, r.found, r.new, r.kept, r.written
         ),
         Status::Failed(reason) => format!("{}: failed: {reason}", r.section),
     }
@@ -32,8 +31,8 @@ pub fn summary_table(report: &RunReport) -> String {
         .unwrap_or(7)
         .max(7);
     let mut out = format!(
-        "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>6}\n",
-        "section", "status", "found", "new", "kept", "requests", "time"
+        "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>6}\n",
+        "section", "status", "found", "new", "kept", "requests", "304", "time"
     );
     for s in &report.sections {
         let status = if s.status == Status::Ok {
@@ -43,13 +42,14 @@ pub fn summary_table(report: &RunReport) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>5.1}s",
+            "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>5.1}s",
             s.section,
             status,
             s.found,
             s.new,
             s.kept,
             s.requests,
+            s.not_modified,
             s.millis as f64 / 1000.0
         );
     }
