@@ -11,6 +11,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+    LOCATION,
 };
 use reqwest::redirect;
 use tokio::sync::Semaphore;
@@ -121,6 +122,14 @@ pub enum FetchError {
         /// Requested wait.
         seconds: u64,
     },
+    /// A redirect that is not followed: too many, to another scheme, or to a host not allowed.
+    #[error("{url}: {message}")]
+    Redirect {
+        /// URL that redirected.
+        url: Url,
+        /// Why it was not followed.
+        message: String,
+    },
     /// The request timed out.
     #[error("{url}: timed out")]
     Timeout {
@@ -148,23 +157,13 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
-    /// Builds the client: user agent, timeout, redirect policy, gzip and brotli.
+    /// Builds the client: user agent, timeout, gzip and brotli (redirects are followed here).
     pub fn new(settings: &Settings) -> Result<Self, FetchError> {
-        let policy = redirect::Policy::custom(|attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
-            } else if !matches!(attempt.url().scheme(), "http" | "https") {
-                let message = format!("redirect to a non-http(s) URL: {}", attempt.url());
-                attempt.error(message)
-            } else {
-                attempt.follow()
-            }
-        });
         let client = reqwest::Client::builder()
             .user_agent(&settings.user_agent)
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
-            .redirect(policy)
+            .redirect(redirect::Policy::none())
             .build()
             .map_err(|e| FetchError::Transport {
                 url: Url::parse("http://localhost/").expect("valid URL"),
@@ -181,7 +180,17 @@ impl Fetcher {
 
     /// GETs `url`, counting every request in `tally`. Answers that are not a success are errors.
     pub async fn get(&self, url: &Url, tally: &Tally) -> Result<Response, FetchError> {
-        match self.get_if_changed(url, None, tally).await? {
+        self.get_within(url, &|_| true, tally).await
+    }
+
+    /// GETs `url`, following redirects only to URLs that `allowed` accepts.
+    pub async fn get_within(
+        &self,
+        url: &Url,
+        allowed: &(dyn Fn(&Url) -> bool + Sync),
+        tally: &Tally,
+    ) -> Result<Response, FetchError> {
+        match self.follow(url, None, allowed, tally).await? {
             Fetched::Page(response) => Ok(response),
             Fetched::NotModified => Err(FetchError::Status {
                 url: url.clone(),
@@ -191,18 +200,67 @@ impl Fetcher {
     }
 
     /// GETs `url` with `validators` as If-None-Match / If-Modified-Since.
-    ///
-    /// Timeouts, connection errors, 429 and 5xx are retried with exponential backoff and
-    /// jitter, honouring `Retry-After` up to five minutes; other 4xx fail at once.
     pub async fn get_if_changed(
         &self,
         url: &Url,
         validators: Option<&Validators>,
         tally: &Tally,
     ) -> Result<Fetched, FetchError> {
+        self.follow(url, validators, &|_| true, tally).await
+    }
+
+    /// Follows up to ten redirects, each hop to an http(s) URL that `allowed` accepts.
+    async fn follow(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        allowed: &(dyn Fn(&Url) -> bool + Sync),
+        tally: &Tally,
+    ) -> Result<Fetched, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Scheme(url.clone()));
         }
+        if !allowed(url) {
+            let message = "host is not one this site may fetch from".to_string();
+            return Err(FetchError::Redirect {
+                url: url.clone(),
+                message,
+            });
+        }
+        let mut current = url.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let next = match self.with_retries(&current, validators, tally).await? {
+                Step::Done(fetched) => return Ok(fetched),
+                Step::Redirect(next) => next,
+            };
+            let refuse = |message: String| FetchError::Redirect {
+                url: current.clone(),
+                message,
+            };
+            if !matches!(next.scheme(), "http" | "https") {
+                return Err(refuse(format!("redirect to a non-http(s) URL: {next}")));
+            }
+            if !allowed(&next) {
+                return Err(refuse(format!(
+                    "redirect to a host this site may not fetch from: {next}"
+                )));
+            }
+            current = next;
+        }
+        Err(FetchError::Redirect {
+            url: url.clone(),
+            message: format!("more than {MAX_REDIRECTS} redirects"),
+        })
+    }
+
+    /// One hop, retried on timeouts, connection errors, 429 and 5xx with exponential backoff
+    /// and jitter, honouring `Retry-After` up to five minutes; other 4xx fail at once.
+    async fn with_retries(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+        tally: &Tally,
+    ) -> Result<Step, FetchError> {
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(url, validators, tally).await;
@@ -237,7 +295,7 @@ impl Fetcher {
         url: &Url,
         validators: Option<&Validators>,
         tally: &Tally,
-    ) -> Result<Fetched, Attempt> {
+    ) -> Result<Step, Attempt> {
         let _slot = self
             .slots
             .acquire()
@@ -269,7 +327,19 @@ impl Fetcher {
         let mut response = request.send().await.map_err(transport)?;
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED && validators.is_some() {
-            return Ok(Fetched::NotModified);
+            return Ok(Step::Done(Fetched::NotModified));
+        }
+        if status.is_redirection() {
+            if let Some(location) = response.headers().get(LOCATION) {
+                let next = location.to_str().ok().and_then(|l| url.join(l.trim()).ok());
+                let message = || format!("unreadable redirect location {location:?}");
+                return next.map(Step::Redirect).ok_or_else(|| {
+                    Attempt::Final(FetchError::Redirect {
+                        url: url.clone(),
+                        message: message(),
+                    })
+                });
+            }
         }
         if !status.is_success() {
             let error = FetchError::Status {
@@ -319,17 +389,23 @@ impl Fetcher {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched::Page(Response {
+        Ok(Step::Done(Fetched::Page(Response {
             url: final_url,
             content_type,
             validators,
             body,
-        }))
+        })))
     }
 }
 
 /// Longest `Retry-After` honoured; a longer one fails the request instead.
 const MAX_RETRY_AFTER_SECS: u64 = 300;
+
+/// Where one hop led.
+enum Step {
+    Done(Fetched),
+    Redirect(Url),
+}
 
 /// A failed attempt: worth another try or not.
 enum Attempt {
