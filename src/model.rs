@@ -42,3 +42,33 @@ pub struct Item {
     /// Publication instant.
     pub published: DateTime<Utc>,
 }
+
+/// Where a date on an article page came from; later variants rank higher (DESIGN §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub enum DateSource {
+    /// Visible text, such as a dateline.
+    Text,
+    /// A `<time datetime>` element.
+    Time,
+    /// `<meta property="article:published_time">`.
+    Meta,
+    /// JSON-LD `datePublished`.
+    JsonLd,
+}
+
+/// What an article page says about its article, before any cleaning.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RawArticle {
+    /// Author name, possibly with a leading "by".
+    pub author: Option<String>,
+    /// Date texts with where each was found.
+    pub dates: Vec<(String, DateSource)>,
+    /// Image URL (may be relative).
+    pub image: Option<String>,
+    /// Teaser HTML.
+    pub summary_html: Option<String>,
+    /// Article body HTML (only when a `content` selector is configured).
+    pub content_html: Option<String>,
+}

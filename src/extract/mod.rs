@@ -1,5 +1,6 @@
 //! Finding items in an index page with CSS selectors (DESIGN §3, `[site.items]`).
 
+pub mod article;
 mod dom;
 pub mod feed;
 

@@ -42,10 +42,54 @@ pub fn sanitize(html: &str, base: &Url) -> Option<String> {
     (has_text || trimmed.contains("<img")).then_some(trimmed)
 }
 
+/// Sanitises a full article body: as [`sanitize`], and also without spacer or tracking images
+/// (1×1, `spacer`, `pixel`, `blank.gif`) and without wrappers left empty by the cleaning.
+pub fn sanitize_body(html: &str, base: &Url) -> Option<String> {
+    let without_spacers = SPACER_IMG.replace_all(html, "");
+    let mut clean = sanitize(&without_spacers, base)?;
+    loop {
+        let next = EMPTY_WRAPPER.replace_all(&clean, "").into_owned();
+        if next == clean {
+            break;
+        }
+        clean = next;
+    }
+    let has_text = !TAG.replace_all(&clean, "").trim().is_empty();
+    (has_text || clean.contains("<img")).then_some(clean)
+}
+
+static SPACER_IMG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<img\b[^>]*?(?:\b(?:width|height)\s*=\s*["']?[01]\b|spacer|pixel\.gif|blank\.gif|1x1)[^>]*>"#)
+        .expect("valid pattern")
+});
+
+static EMPTY_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<(center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)\b[^>]*>(?:\s|&nbsp;|<br\s*/?>)*</(?:center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)>")
+        .expect("valid pattern")
+});
+
 /// Escapes plain text so it can stand where HTML is expected.
 pub fn text_to_html(text: &str) -> String {
     html_escape::encode_text(text).into_owned()
 }
+
+/// Marks a teaser cut off mid-word or mid-sentence with a trailing ellipsis.
+pub fn mark_cut_off(html: &str) -> String {
+    let body = html.trim_end();
+    let closing_at = TRAILING_CLOSE.find(body).map_or(body.len(), |m| m.start());
+    let (text, closing) = body.split_at(closing_at);
+    if text
+        .trim_end()
+        .ends_with(|c: char| c.is_alphanumeric() || c == ',')
+    {
+        format!("{}…{closing}", text.trim_end())
+    } else {
+        body.to_string()
+    }
+}
+
+static TRAILING_CLOSE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:\s*</[a-z0-9]+>)+$").expect("valid pattern"));
 
 fn strip_read_more(html: &str) -> String {
     let mut html = html.to_string();
@@ -123,6 +167,35 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(sanitize(input, &base()).unwrap(), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn article_bodies_lose_ads_spacers_and_empty_wrappers() {
+        let body = r#"<p>Over the years.<p>There is<center><iframe src="/ads"></iframe></center><script>ad()</script>
+            <center></center><div><span> </span></div><img src="/spacer.gif"><img src="/t.gif" width="1" height="1"><img src="/real.jpg" width="600">"#;
+        let out = sanitize_body(body, &base()).unwrap();
+        assert!(
+            !out.contains("center") && !out.contains("div") && !out.contains("span"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("spacer") && !out.contains("t.gif") && !out.contains("ad()"),
+            "{out}"
+        );
+        assert!(
+            out.contains("https://example.org/real.jpg") && out.contains("There is"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn cut_off_teasers_get_an_ellipsis() {
+        assert_eq!(
+            mark_cut_off("<p>There is a smal</p>"),
+            "<p>There is a smal…</p>"
+        );
+        assert_eq!(mark_cut_off("Done."), "Done.");
+        assert_eq!(mark_cut_off("<b>x</b> more"), "<b>x</b> more…");
     }
 
     #[test]

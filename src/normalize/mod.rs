@@ -1,5 +1,6 @@
 //! Turning raw extracted items into clean ones: URLs, text, HTML and dates (DESIGN §5).
 
+pub mod dateline;
 pub mod dates;
 pub mod html;
 pub mod text;
@@ -9,7 +10,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use url::Url;
 
-use crate::model::{Item, RawItem};
+use crate::model::{Item, RawArticle, RawItem};
 use dates::{DateOrder, ParsedDate};
 
 /// How to read one page's items.
@@ -38,8 +39,10 @@ pub struct Draft {
     pub author: Option<String>,
     /// Absolute image URL.
     pub image: Option<String>,
-    /// Date as precise as the page gave it.
+    /// The item's own date, as precise as the page gave it.
     pub date: Option<ParsedDate>,
+    /// The date of a dateline that opened the summary (used when `date` is missing).
+    pub dateline: Option<ParsedDate>,
 }
 
 /// Why an extracted item was left out.
@@ -69,10 +72,16 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
         (Some(title), None) => return Err(Skip::NoLink(title)),
     };
     let sanitize = |h: &Option<String>| h.as_deref().and_then(|h| html::sanitize(h, ctx.base));
+    let mut summary_html = sanitize(&raw.summary_html);
+    let mut dateline_date = None;
+    if let Some((rest, date)) = summary_html.as_deref().and_then(dateline::split_leading) {
+        dateline_date = Some(date);
+        summary_html = html::sanitize(&rest, ctx.base);
+    }
     Ok(Draft {
         id: urls::canonical(&link).to_string(),
         title,
-        summary_html: sanitize(&raw.summary_html),
+        summary_html,
         content_html: sanitize(&raw.content_html),
         author: text::clean_opt(raw.author.as_deref())
             .map(|a| text::strip_byline(&a))
@@ -86,7 +95,85 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
             .date
             .as_deref()
             .and_then(|d| dates::parse_date(d, ctx.date_order, ctx.date_format)),
+        dateline: dateline_date,
     })
+}
+
+/// Drops a source feed's item dates when they cannot be trusted: three or more items share
+/// one timestamp, or a date equals the channel's own build date (DESIGN §5). Returns how many
+/// dates were dropped; those items fall back to their dateline, enrichment or first-seen time.
+pub fn drop_untrusted_feed_dates(drafts: &mut [Draft], channel: Option<ParsedDate>) -> usize {
+    let shared = |date: &ParsedDate| {
+        drafts
+            .iter()
+            .filter(|d| d.date.as_ref() == Some(date))
+            .count()
+            >= 3
+    };
+    let untrusted: Vec<bool> = drafts
+        .iter()
+        .map(|d| {
+            d.date
+                .as_ref()
+                .is_some_and(|date| shared(date) || Some(*date) == channel)
+        })
+        .collect();
+    for (draft, drop) in drafts.iter_mut().zip(&untrusted) {
+        if *drop {
+            draft.date = None;
+        }
+    }
+    untrusted.iter().filter(|d| **d).count()
+}
+
+/// Fills and corrects a draft from its article page (DESIGN §3 `[site.article]`): the page's
+/// author, image and body win; its date wins when at least as precise as the draft's; its
+/// teaser fills a missing summary.
+pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
+    if let Some(author) = text::clean_opt(article.author.as_deref()).map(|a| text::strip_byline(&a))
+    {
+        if !author.is_empty() {
+            draft.author = Some(author);
+        }
+    }
+    if let Some(image) = article
+        .image
+        .as_deref()
+        .and_then(|src| urls::absolute(ctx.base, src))
+    {
+        draft.image = Some(image.to_string());
+    }
+    if draft.summary_html.is_none() {
+        draft.summary_html = article
+            .summary_html
+            .as_deref()
+            .and_then(|h| html::sanitize(h, ctx.base))
+            .map(|h| dateline::split_leading(&h).map_or(h, |(rest, _)| rest));
+    }
+    if let Some(body) = article
+        .content_html
+        .as_deref()
+        .and_then(|h| html::sanitize_body(h, ctx.base))
+    {
+        draft.content_html = Some(body);
+    }
+    let best = article
+        .dates
+        .iter()
+        .filter_map(|(text, source)| {
+            dates::parse_date(text, ctx.date_order, ctx.date_format)
+                .map(|d| (d.precision(), *source, d))
+        })
+        .max_by_key(|(precision, source, _)| (*precision, *source));
+    let current = draft
+        .date
+        .or(draft.dateline)
+        .map_or(0, |d| d.precision() + 1);
+    if let Some((precision, _, date)) = best {
+        if precision + 1 >= current {
+            draft.date = Some(date);
+        }
+    }
 }
 
 impl Draft {
@@ -94,6 +181,7 @@ impl Draft {
     pub fn into_item(self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Item {
         let published = self
             .date
+            .or(self.dateline)
             .map_or(first_seen.min(now), |d| d.resolve(tz, first_seen, now));
         Item {
             id: self.id,
@@ -141,6 +229,42 @@ mod tests {
             Some("https://example.org/blog/img/a.jpg")
         );
         assert!(matches!(draft.date, Some(ParsedDate::Zoned(_))));
+    }
+
+    #[test]
+    fn article_pages_fill_and_correct_drafts() {
+        use crate::model::DateSource;
+        let base = Url::parse("https://www.spacedaily.com/reports/A_999.html").unwrap();
+        let raw = RawItem {
+            title: Some("A".into()),
+            link: Some("/reports/A_999.html".into()),
+            date: Some("Apr 04, 2013".into()),
+            image: Some("/images-bg/a-bg.jpg".into()),
+            ..RawItem::default()
+        };
+        let mut draft = normalize(&raw, &ctx(&base)).unwrap();
+        let article = RawArticle {
+            author: Some("by Dauna Coulter".into()),
+            dates: vec![
+                ("Huntsville AL (SPX) Apr 04, 2013".into(), DateSource::Text),
+                ("2013-04-04T09:30:00-05:00".into(), DateSource::Meta),
+            ],
+            image: Some("https://www.spxdaily.com/images-hg/a-hg.jpg".into()),
+            summary_html: Some("<p>Teaser <script>x</script></p>".into()),
+            content_html: Some("<p>Body</p><iframe src=ad></iframe>".into()),
+        };
+        apply_article(&mut draft, &article, &ctx(&base));
+        assert_eq!(draft.author.as_deref(), Some("Dauna Coulter"));
+        assert_eq!(
+            draft.image.as_deref(),
+            Some("https://www.spxdaily.com/images-hg/a-hg.jpg")
+        );
+        assert_eq!(draft.summary_html.as_deref(), Some("<p>Teaser </p>"));
+        assert_eq!(draft.content_html.as_deref(), Some("<p>Body</p>"));
+        assert!(
+            matches!(draft.date, Some(ParsedDate::Zoned(_))),
+            "the more precise date wins"
+        );
     }
 
     #[test]

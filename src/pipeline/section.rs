@@ -11,7 +11,7 @@ use crate::config::{Section, Source};
 use crate::extract::{self, Extraction};
 use crate::fetch::{Fetched, Fetcher, Response, Tally, Validators};
 use crate::model::Item;
-use crate::normalize::{self, Context, Draft};
+use crate::normalize::{self, Context, Draft, dates, html};
 use crate::publish::{self, Written};
 use crate::render;
 use crate::store::PageCache;
@@ -29,9 +29,12 @@ struct Gathered {
 fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
     check_content_type(response)?;
     let mut warnings = Vec::new();
-    let raw = match section.source {
-        Source::Feed => extract::feed::feed_items(&response.body)
-            .map_err(|e| format!("{}: {e}", response.url))?,
+    let (raw, channel_date) = match section.source {
+        Source::Feed => {
+            let page = extract::feed::parse(&response.body)
+                .map_err(|e| format!("{}: {e}", response.url))?;
+            (page.items, page.channel_date)
+        }
         Source::Html => {
             let Extraction { items, matches } =
                 extract::extract_items(&response.text(), &section.rules)
@@ -41,7 +44,7 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
                     warnings.push(format!("{field} selector {selector:?} matched nothing"));
                 }
             }
-            items
+            (items, None)
         }
     };
     let ctx = Context {
@@ -61,7 +64,22 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
             Err(skip) => warnings.push(skip.to_string()),
         }
     }
-    let undated = drafts.iter().filter(|d| d.date.is_none()).count();
+    if section.source == Source::Feed {
+        let channel = channel_date.and_then(|d| dates::parse_date(&d, section.date_order, None));
+        let dropped = normalize::drop_untrusted_feed_dates(&mut drafts, channel);
+        for draft in &mut drafts {
+            draft.summary_html = draft.summary_html.as_deref().map(html::mark_cut_off);
+        }
+        if dropped > 0 {
+            warnings.push(format!(
+                "{dropped} feed dates look like build times and were not used"
+            ));
+        }
+    }
+    let undated = drafts
+        .iter()
+        .filter(|d| d.date.is_none() && d.dateline.is_none())
+        .count();
     if undated > 0 {
         warnings.push(format!(
             "{undated} of {} items have no date (first-seen time used)",

@@ -1,0 +1,260 @@
+//! What an article page says about its article: author, date, image, teaser and body, from
+//! configured selectors first, else JSON-LD, meta tags, `<time>`, bylines and datelines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+
+use super::{Rules, dom::element_text};
+use crate::model::{DateSource, RawArticle};
+
+fn selector(css: &str) -> Selector {
+    Selector::parse(css).expect("built-in selector is valid")
+}
+
+static JSON_LD: LazyLock<Selector> =
+    LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
+static META: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
+static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
+static SHORT_TEXT: LazyLock<Selector> =
+    LazyLock::new(|| selector("span, p, div, td, li, em, small, address, font, b, i, strong"));
+static PARAGRAPH: LazyLock<Selector> = LazyLock::new(|| selector("p"));
+
+/// A wire dateline inside visible text: `(SPX) Apr 04, 2013`.
+static DATELINE_HINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\([A-Za-z][A-Za-z0-9 .&/-]{0,24}\)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}")
+        .expect("valid pattern")
+});
+
+/// A byline: "by Name", up to "for …", a comma or a bar.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*by[:\s]+(?P<name>[^,|\n]+?)(?:\s+for\s+.*|\s*[,|].*)?\s*$")
+        .expect("valid pattern")
+});
+
+/// Longest text taken for a byline or dateline element.
+const SHORT: usize = 120;
+/// Shortest first paragraph taken as a teaser.
+const TEASER_MIN_CHARS: usize = 40;
+
+/// Reads an article page with `rules` (configured selectors override the defaults).
+pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
+    let document = Html::parse_document(html);
+    let root = document.root_element();
+    let ld = json_ld(root);
+    let meta = |keys: &[&str]| {
+        root.select(&META).find_map(|m| {
+            let key = m.attr("property").or_else(|| m.attr("name"))?;
+            keys.iter()
+                .any(|k| k.eq_ignore_ascii_case(key))
+                .then(|| m.attr("content").unwrap_or_default().trim().to_string())
+                .filter(|v| !v.is_empty())
+        })
+    };
+    let configured = |field: &Option<super::FieldSelector>| {
+        field.as_ref().and_then(|f| super::text_field(root, f))
+    };
+
+    let mut dates = Vec::new();
+    if let Some(date) = configured(&rules.date) {
+        // A configured selector is what the user trusts most.
+        dates.push((date, DateSource::JsonLd));
+    }
+    dates.extend(ld.date.map(|d| (d, DateSource::JsonLd)));
+    dates.extend(meta(&["article:published_time", "datePublished"]).map(|d| (d, DateSource::Meta)));
+    dates.extend(
+        root.select(&TIME)
+            .next()
+            .and_then(|t| t.attr("datetime"))
+            .map(|d| (d.to_string(), DateSource::Time)),
+    );
+    dates.extend(
+        short_texts(root)
+            .find(|t| DATELINE_HINT.is_match(t))
+            .map(|d| (d, DateSource::Text)),
+    );
+
+    let byline = || {
+        short_texts(root)
+            .find_map(|text| BYLINE.captures(&text).map(|c| c["name"].trim().to_string()))
+    };
+    RawArticle {
+        author: configured(&rules.author)
+            .or(ld.author)
+            .or_else(|| meta(&["author", "article:author"]).filter(|a| !a.starts_with("http")))
+            .or_else(byline),
+        dates,
+        image: match &rules.image {
+            Some(field) => field.first(root).and_then(|el| match &field.attr {
+                Some(attr) => el.attr(attr).map(str::to_string),
+                None => super::image_src(el),
+            }),
+            None => meta(&["og:image", "og:image:url", "twitter:image"]).or(ld.image),
+        },
+        summary_html: match &rules.summary {
+            Some(field) => super::html_field(root, field),
+            None => meta(&["og:description", "description", "twitter:description"])
+                .map(|d| html_escape::encode_text(&d).into_owned())
+                .or(ld
+                    .description
+                    .map(|d| html_escape::encode_text(&d).into_owned()))
+                .or_else(|| first_paragraph(root)),
+        },
+        content_html: rules
+            .content
+            .as_ref()
+            .and_then(|field| super::html_field(root, field)),
+    }
+}
+
+/// Texts of short elements, in document order.
+fn short_texts(root: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
+    root.select(&SHORT_TEXT)
+        .map(element_text)
+        .filter(|t| !t.is_empty() && t.chars().count() <= SHORT)
+}
+
+fn first_paragraph(root: ElementRef) -> Option<String> {
+    root.select(&PARAGRAPH)
+        .find(|p| element_text(*p).chars().count() >= TEASER_MIN_CHARS)
+        .map(|p| p.inner_html())
+}
+
+/// The fields JSON-LD gives for the page's article.
+#[derive(Default)]
+struct LinkedData {
+    date: Option<String>,
+    author: Option<String>,
+    image: Option<String>,
+    description: Option<String>,
+}
+
+fn json_ld(root: ElementRef) -> LinkedData {
+    let mut found = LinkedData::default();
+    for script in root.select(&JSON_LD) {
+        let Ok(value) = serde_json::from_str::<Value>(&script.text().collect::<String>()) else {
+            continue;
+        };
+        let mut queue = vec![&value];
+        while let Some(node) = queue.pop() {
+            match node {
+                Value::Array(items) => queue.extend(items.iter().rev()),
+                Value::Object(map) => {
+                    if let Some(graph) = map.get("@graph") {
+                        queue.push(graph);
+                    }
+                    if !is_article(map.get("@type")) {
+                        continue;
+                    }
+                    let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
+                    found.date = found.date.or_else(|| text("datePublished"));
+                    found.description = found.description.or_else(|| text("description"));
+                    found.author = found.author.or_else(|| map.get("author").and_then(name_of));
+                    found.image = found.image.or_else(|| map.get("image").and_then(url_of));
+                }
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+fn is_article(kind: Option<&Value>) -> bool {
+    let is = |v: &Value| {
+        v.as_str()
+            .is_some_and(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report")
+    };
+    match kind {
+        Some(Value::Array(kinds)) => kinds.iter().any(is),
+        Some(kind) => is(kind),
+        None => false,
+    }
+}
+
+fn name_of(author: &Value) -> Option<String> {
+    match author {
+        Value::String(name) => Some(name.clone()),
+        Value::Object(map) => map.get("name").and_then(Value::as_str).map(str::to_string),
+        Value::Array(list) => list.iter().find_map(name_of),
+        _ => None,
+    }
+}
+
+fn url_of(image: &Value) -> Option<String> {
+    match image {
+        Value::String(url) => Some(url.clone()),
+        Value::Object(map) => map.get("url").and_then(Value::as_str).map(str::to_string),
+        Value::Array(list) => list.iter().find_map(url_of),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::FieldSelector;
+
+    const SMN: &str = r#"<html><head><meta property="og:image" content="http://i/hg.jpg" /></head><body>
+        <h1>Collision Course?<br></h1><span class="BA">by Dauna Coulter for NASA Science News</span><br>
+        <span class="BHS">Huntsville AL (SPX) Apr 04, 2013</span><br><!--body-->
+        <p>Over the years, the spacefaring nations of Earth have sent dozens of probes.
+        <p>More text<center><iframe src="/ads/in.html"></iframe></center></body></html>"#;
+
+    #[test]
+    fn smn_article_page_defaults() {
+        let article = extract_article(SMN, &Rules::default());
+        assert_eq!(article.author.as_deref(), Some("Dauna Coulter"));
+        assert_eq!(
+            article.dates,
+            vec![(
+                "Huntsville AL (SPX) Apr 04, 2013".to_string(),
+                DateSource::Text
+            )]
+        );
+        assert_eq!(article.image.as_deref(), Some("http://i/hg.jpg"));
+        assert!(article.summary_html.unwrap().starts_with("Over the years"));
+        assert_eq!(article.content_html, None);
+    }
+
+    #[test]
+    fn json_ld_and_meta_tags() {
+        let html = r#"<html><head>
+            <meta property="article:published_time" content="2024-05-01T10:00:00Z">
+            <meta name="author" content="Meta Name"><meta property="og:description" content="Teaser &amp; more">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},
+              {"@type":"NewsArticle","datePublished":"2024-05-01T12:00:00+02:00","author":[{"@type":"Person","name":"Ld Name"}],
+               "image":{"@type":"ImageObject","url":"https://i/ld.jpg"}}]}</script></head>
+            <body><time datetime="2024-05-01">May 1</time><p>By Someone Else</p></body></html>"#;
+        let article = extract_article(html, &Rules::default());
+        assert_eq!(article.author.as_deref(), Some("Ld Name"));
+        assert_eq!(
+            article.dates,
+            vec![
+                ("2024-05-01T12:00:00+02:00".to_string(), DateSource::JsonLd),
+                ("2024-05-01T10:00:00Z".to_string(), DateSource::Meta),
+                ("2024-05-01".to_string(), DateSource::Time),
+            ]
+        );
+        assert_eq!(article.image.as_deref(), Some("https://i/ld.jpg"));
+        assert_eq!(article.summary_html.as_deref(), Some("Teaser &amp; more"));
+    }
+
+    #[test]
+    fn configured_selectors_win() {
+        let rules = Rules {
+            author: Some(FieldSelector::parse("span.BA").unwrap()),
+            content: Some(FieldSelector::parse("body").unwrap()),
+            image: Some(FieldSelector::parse("meta[property='og:image']@content").unwrap()),
+            ..Rules::default()
+        };
+        let article = extract_article(SMN, &rules);
+        assert_eq!(
+            article.author.as_deref(),
+            Some("by Dauna Coulter for NASA Science News")
+        );
+        assert!(article.content_html.unwrap().contains("spacefaring"));
+        assert_eq!(article.image.as_deref(), Some("http://i/hg.jpg"));
+    }
+}

@@ -1,0 +1,65 @@
+//! News-wire datelines: `Sydney, Australia (SPX) Oct 23, 2024`, `Paris (AFP) June 15, 2022`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dates::{DateOrder, ParsedDate, parse_date};
+
+/// A dateline at the start of a text: a place, an agency in parentheses, a month-name date.
+static LEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:<p>\s*)?(?P<line>[^<>()\n]{1,80}?\s*\([A-Za-z][A-Za-z0-9 .&/-]{0,24}\)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})\s*(?:<br\s*/?>|[-–—:])?\s*",
+    )
+    .expect("valid pattern")
+});
+
+/// Splits a leading dateline off an HTML or text fragment: the rest, and the dateline's date.
+/// Returns `None` when the fragment does not start with a dateline.
+pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
+    let caps = LEADING.captures(fragment)?;
+    let date = parse_date(&caps["line"], DateOrder::Auto, None)?;
+    let whole = caps.get(0)?;
+    let opened_paragraph = whole.as_str().trim_start().starts_with("<p>");
+    let rest = &fragment[whole.end()..];
+    let rest = if opened_paragraph {
+        format!("<p>{rest}")
+    } else {
+        rest.to_string()
+    };
+    Some((rest, date))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn splits_datelines_off_the_front() {
+        let (rest, date) =
+            split_leading("\nHuntsville AL (SPX) Apr 04, 2013<br/>\n<img src=x> Over the years")
+                .unwrap();
+        assert_eq!(rest, "<img src=x> Over the years");
+        assert_eq!(
+            date,
+            ParsedDate::Day(NaiveDate::from_ymd_opt(2013, 4, 4).unwrap())
+        );
+        let (rest, _) = split_leading("<p>Paris (AFP) June 15, 2022 - France said").unwrap();
+        assert_eq!(rest, "<p>France said");
+        let (_, date) = split_leading("Geneva, Switzerland (UPI) Apr 2, 2013").unwrap();
+        assert_eq!(
+            date,
+            ParsedDate::Day(NaiveDate::from_ymd_opt(2013, 4, 2).unwrap())
+        );
+    }
+
+    #[test]
+    fn leaves_other_text_alone() {
+        assert_eq!(
+            split_leading("The probe (NASA) launched on Apr 2, 2013 after delays"),
+            None
+        );
+        assert_eq!(split_leading("No dateline here"), None);
+    }
+}
