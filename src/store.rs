@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::model::Item;
+use crate::model::{Item, RawArticle};
 
 /// Marks a SQLite file as ours (`PRAGMA application_id`, "FDWR").
 const APPLICATION_ID: i64 = 0x4644_5752;
 
 /// Forward migrations; entry `n` takes the schema from version `n` to `n + 1`.
-const MIGRATIONS: &[&str] = &[r"
+const MIGRATIONS: &[&str] = &[
+    r"
 CREATE TABLE items (
     section      TEXT NOT NULL,
     id           TEXT NOT NULL,
@@ -66,7 +67,28 @@ CREATE TABLE run_sections (
     requests     INTEGER NOT NULL,
     not_modified INTEGER NOT NULL
 );
-"];
+",
+    r"
+CREATE TABLE articles (
+    url        TEXT PRIMARY KEY,
+    attempts   INTEGER NOT NULL,
+    data       TEXT,
+    fetched_at INTEGER NOT NULL
+);
+",
+];
+
+/// Article-page fetches given up after this many failures.
+pub const MAX_ARTICLE_ATTEMPTS: u32 = 3;
+
+/// What the state knows of an article page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleRecord {
+    /// Fetched and read: what it said.
+    Read(RawArticle),
+    /// Failed this many times so far.
+    Failed(u32),
+}
 
 /// Why the state could not be used; each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +153,21 @@ pub struct PageCache {
     pub last_modified: Option<String>,
     /// SHA-256 of the last good body.
     pub body_hash: Option<String>,
+}
+
+/// A successfully read page of one section, to be merged into its history.
+#[derive(Debug, Clone, Copy)]
+pub struct PageUpdate<'a> {
+    /// `site/section`.
+    pub section: &'a str,
+    /// The page's URL.
+    pub url: &'a str,
+    /// Its items in page order, dated.
+    pub items: &'a [Item],
+    /// Ids of stored items whose date may be replaced (enriched for the first time).
+    pub redate: &'a std::collections::HashSet<String>,
+    /// Validators and body hash to send next time.
+    pub cache: &'a PageCache,
 }
 
 /// How many items a section's history keeps (DESIGN §7).
@@ -269,15 +306,21 @@ impl Store {
     /// Merges a page's items (in page order, already dated) into `section`'s history, saves the
     /// page's validators and prunes what the retention no longer keeps, in one transaction.
     /// Returns how many items were new.
+    /// Stored items keep their date unless their id is in `redate` (an item enriched for the
+    /// first time).
     pub fn update_section(
         &mut self,
-        section: &str,
-        url: &str,
-        items: &[Item],
-        cache: &PageCache,
+        update: &PageUpdate,
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
+        let PageUpdate {
+            section,
+            url,
+            items,
+            redate,
+            cache,
+        } = *update;
         let tx = self.conn.transaction()?;
         let mut new = 0;
         {
@@ -289,6 +332,7 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
                  ON CONFLICT (section, id) DO UPDATE SET
                     title = excluded.title,
+                    published = CASE WHEN ?11 THEN excluded.published ELSE items.published END,
                     summary_html = coalesce(excluded.summary_html, items.summary_html),
                     content_html = coalesce(excluded.content_html, items.content_html),
                     author = coalesce(excluded.author, items.author),
@@ -310,6 +354,7 @@ impl Store {
                     ms(item.published),
                     ms(now),
                     position as i64,
+                    redate.contains(&item.id),
                 ])?;
             }
         }
@@ -371,6 +416,41 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What is known of the article page at `url`, if it was ever tried.
+    pub fn article(&self, url: &str) -> Result<Option<ArticleRecord>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT attempts, data FROM articles WHERE url = ?1",
+                [url],
+                |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Option<String>>(1)?)),
+            )
+            .optional()?;
+        Ok(row.map(
+            |(attempts, data)| match data.and_then(|d| serde_json::from_str(&d).ok()) {
+                Some(article) => ArticleRecord::Read(article),
+                None => ArticleRecord::Failed(attempts),
+            },
+        ))
+    }
+
+    /// Records an article fetch: what the page said, or (`None`) one more failure.
+    pub fn save_article(
+        &self,
+        url: &str,
+        article: Option<&RawArticle>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let data = article.map(|a| serde_json::to_string(a).expect("article serialises"));
+        self.conn.execute(
+            "INSERT INTO articles (url, attempts, data, fetched_at) VALUES (?1, 1, ?2, ?3)
+             ON CONFLICT (url) DO UPDATE SET attempts = attempts + 1, data = excluded.data,
+                fetched_at = excluded.fetched_at",
+            params![url, data, ms(now)],
+        )?;
+        Ok(())
     }
 
     /// How many items `section` has stored.
@@ -530,6 +610,29 @@ mod tests {
         max_age_days: None,
     };
 
+    fn none() -> std::collections::HashSet<String> {
+        std::collections::HashSet::new()
+    }
+
+    #[test]
+    fn article_records_count_failures_and_keep_results() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("state.db")).unwrap();
+        assert_eq!(store.article("u").unwrap(), None);
+        store.save_article("u", None, now(1)).unwrap();
+        store.save_article("u", None, now(2)).unwrap();
+        assert_eq!(store.article("u").unwrap(), Some(ArticleRecord::Failed(2)));
+        let article = RawArticle {
+            author: Some("A".into()),
+            ..RawArticle::default()
+        };
+        store.save_article("u", Some(&article), now(3)).unwrap();
+        assert_eq!(
+            store.article("u").unwrap(),
+            Some(ArticleRecord::Read(article))
+        );
+    }
+
     #[test]
     fn history_keeps_items_that_left_the_page_and_orders_them() {
         let dir = tempfile::tempdir().unwrap();
@@ -537,10 +640,13 @@ mod tests {
         let cache = PageCache::default();
         let new = store
             .update_section(
-                "a/b",
-                "u",
-                &[item("x", 2), item("y", 3)],
-                &cache,
+                &PageUpdate {
+                    section: "a/b",
+                    url: "u",
+                    items: &[item("x", 2), item("y", 3)],
+                    redate: &none(),
+                    cache: &cache,
+                },
                 KEEP_3,
                 now(1),
             )
@@ -548,10 +654,13 @@ mod tests {
         assert_eq!(new, 2);
         let new = store
             .update_section(
-                "a/b",
-                "u",
-                &[item("z", 4), item("y", 3)],
-                &cache,
+                &PageUpdate {
+                    section: "a/b",
+                    url: "u",
+                    items: &[item("z", 4), item("y", 3)],
+                    redate: &none(),
+                    cache: &cache,
+                },
                 KEEP_3,
                 now(2),
             )
@@ -566,7 +675,17 @@ mod tests {
         assert_eq!(titles, ["Z", "Y", "X"]);
         // A fourth, newer item pushes the oldest one that is no longer on the page out.
         store
-            .update_section("a/b", "u", &[item("w", 5)], &cache, KEEP_3, now(3))
+            .update_section(
+                &PageUpdate {
+                    section: "a/b",
+                    url: "u",
+                    items: &[item("w", 5)],
+                    redate: &none(),
+                    cache: &cache,
+                },
+                KEEP_3,
+                now(3),
+            )
             .unwrap();
         assert_eq!(store.item_count("a/b").unwrap(), 3);
         assert!(
@@ -584,12 +703,32 @@ mod tests {
         let cache = PageCache::default();
         let page = [item("c", 2), item("a", 2), item("b", 2)];
         store
-            .update_section("s", "u", &page, &cache, KEEP_3, now(1))
+            .update_section(
+                &PageUpdate {
+                    section: "s",
+                    url: "u",
+                    items: &page,
+                    redate: &none(),
+                    cache: &cache,
+                },
+                KEEP_3,
+                now(1),
+            )
             .unwrap();
         let mut moved = item("a", 9);
         moved.title = "A2".into();
         store
-            .update_section("s", "u", &[moved], &cache, KEEP_3, now(2))
+            .update_section(
+                &PageUpdate {
+                    section: "s",
+                    url: "u",
+                    items: &[moved],
+                    redate: &none(),
+                    cache: &cache,
+                },
+                KEEP_3,
+                now(2),
+            )
             .unwrap();
         let items = store.feed_items("s", KEEP_3, now(2)).unwrap();
         let titles: Vec<_> = items.iter().map(|i| i.title.as_str()).collect();
@@ -612,7 +751,17 @@ mod tests {
             body_hash: Some("h".into()),
         };
         store
-            .update_section("s", "http://x/", &[item("a", 1)], &cache, KEEP_3, now(1))
+            .update_section(
+                &PageUpdate {
+                    section: "s",
+                    url: "http://x/",
+                    items: &[item("a", 1)],
+                    redate: &none(),
+                    cache: &cache,
+                },
+                KEEP_3,
+                now(1),
+            )
             .unwrap();
         assert_eq!(store.page_cache("s", "http://x/").unwrap(), Some(cache));
         assert_eq!(store.page_cache("other", "http://x/").unwrap(), None);

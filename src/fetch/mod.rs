@@ -329,17 +329,19 @@ impl Fetcher {
         if status == StatusCode::NOT_MODIFIED && validators.is_some() {
             return Ok(Step::Done(Fetched::NotModified));
         }
-        if status.is_redirection() {
-            if let Some(location) = response.headers().get(LOCATION) {
-                let next = location.to_str().ok().and_then(|l| url.join(l.trim()).ok());
-                let message = || format!("unreadable redirect location {location:?}");
-                return next.map(Step::Redirect).ok_or_else(|| {
-                    Attempt::Final(FetchError::Redirect {
-                        url: url.clone(),
-                        message: message(),
-                    })
-                });
-            }
+        if let Some(location) = response
+            .headers()
+            .get(LOCATION)
+            .filter(|_| status.is_redirection())
+        {
+            let next = location.to_str().ok().and_then(|l| url.join(l.trim()).ok());
+            let message = format!("unreadable redirect location {location:?}");
+            return next.map(Step::Redirect).ok_or_else(|| {
+                Attempt::Final(FetchError::Redirect {
+                    url: url.clone(),
+                    message,
+                })
+            });
         }
         if !status.is_success() {
             let error = FetchError::Status {

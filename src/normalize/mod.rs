@@ -130,11 +130,9 @@ pub fn drop_untrusted_feed_dates(drafts: &mut [Draft], channel: Option<ParsedDat
 /// author, image and body win; its date wins when at least as precise as the draft's; its
 /// teaser fills a missing summary.
 pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
-    if let Some(author) = text::clean_opt(article.author.as_deref()).map(|a| text::strip_byline(&a))
-    {
-        if !author.is_empty() {
-            draft.author = Some(author);
-        }
+    let author = text::clean_opt(article.author.as_deref()).map(|a| text::strip_byline(&a));
+    if let Some(author) = author.filter(|a| !a.is_empty()) {
+        draft.author = Some(author);
     }
     if let Some(image) = article
         .image
@@ -169,10 +167,8 @@ pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
         .date
         .or(draft.dateline)
         .map_or(0, |d| d.precision() + 1);
-    if let Some((precision, _, date)) = best {
-        if precision + 1 >= current {
-            draft.date = Some(date);
-        }
+    if let Some((_, _, date)) = best.filter(|(precision, _, _)| precision + 1 >= current) {
+        draft.date = Some(date);
     }
 }
 

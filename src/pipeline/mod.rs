@@ -1,6 +1,7 @@
 //! Passes over many sections: `run` (fetch, merge into history, write feeds) and `check`
 //! (fetch and extract only). One section's journey is in [`section`].
 
+mod enrich;
 mod robots;
 mod section;
 

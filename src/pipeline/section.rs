@@ -14,7 +14,9 @@ use crate::model::Item;
 use crate::normalize::{self, Context, Draft, dates, html};
 use crate::publish::{self, Written};
 use crate::render;
-use crate::store::PageCache;
+use crate::store::{PageCache, PageUpdate};
+
+use super::enrich;
 
 use super::robots::RobotsGate;
 
@@ -277,36 +279,39 @@ async fn update(
         last_modified: response.validators.last_modified.clone(),
         body_hash: Some(body_hash),
     };
-    {
-        let mut store = shared.store.lock().expect("store lock");
+    let known = {
+        let store = shared.store.lock().expect("store lock");
         if gathered.found == 0 {
             let stored = store.item_count(&key).map_err(store_error)?;
             return Err(no_items(&response, stored));
         }
-        let known = store.known_dates(&key).map_err(store_error)?;
-        let items: Vec<Item> = gathered
-            .drafts
-            .into_iter()
-            .map(|draft| {
-                let first_seen = shared.now;
-                let mut item = draft.into_item(section.timezone, first_seen, shared.now);
-                if let Some(&published) = known.get(&item.id) {
-                    item.published = published;
-                }
-                item
-            })
-            .collect();
-        report.new = store
-            .update_section(
-                &key,
-                url,
-                &items,
-                &cache,
-                retention(shared.config, section),
-                shared.now,
-            )
-            .map_err(store_error)?;
-    }
+        store.known_dates(&key).map_err(store_error)?
+    };
+    let mut drafts = gathered.drafts;
+    let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
+    let items: Vec<Item> = drafts
+        .into_iter()
+        .map(|draft| {
+            let mut item = draft.into_item(section.timezone, shared.now, shared.now);
+            if let Some(&published) = known.get(&item.id).filter(|_| !redate.contains(&item.id)) {
+                item.published = published;
+            }
+            item
+        })
+        .collect();
+    let update = PageUpdate {
+        section: &key,
+        url,
+        items: &items,
+        redate: &redate,
+        cache: &cache,
+    };
+    report.new = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .update_section(&update, retention(shared.config, section), shared.now)
+        .map_err(store_error)?;
     publish_from_store(shared, section, report)
 }
 

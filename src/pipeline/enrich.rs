@@ -1,0 +1,116 @@
+//! Article-page enrichment (DESIGN §3 `[site.article]`): each new item's page is fetched once,
+//! ever, from the site's own hosts only, and fills or corrects the item.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use futures_util::future::join_all;
+use url::Url;
+
+use super::Shared;
+use crate::config::{Section, Site};
+use crate::extract::article::extract_article;
+use crate::fetch::Tally;
+use crate::model::RawArticle;
+use crate::normalize::{self, Context, Draft};
+use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
+
+/// The hosts whose article pages belong to a section: its own, the site's home, the site's
+/// `hosts` (a leading `www.` ignored on both sides).
+fn allowed_hosts(section: &Section, site: &Site) -> HashSet<String> {
+    let mut hosts: HashSet<String> = site.hosts.iter().map(|h| bare_host(h)).collect();
+    hosts.extend(section.url.host_str().map(bare_host));
+    hosts.extend(site.home.as_ref().and_then(|h| h.host_str()).map(bare_host));
+    hosts
+}
+
+fn bare_host(host: &str) -> String {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    host.strip_prefix("www.")
+        .map_or(host.clone(), str::to_string)
+}
+
+/// Enriches the drafts that are new to the section (or whose page failed before and may be
+/// tried again). Returns the ids of stored items enriched for the first time: their date may
+/// change once. A failure never holds an item back.
+pub async fn enrich(
+    shared: &Shared<'_>,
+    section: &Section,
+    drafts: &mut [Draft],
+    known: &HashMap<String, DateTime<Utc>>,
+    tally: &Tally,
+) -> HashSet<String> {
+    let site = shared.config.site_of(section);
+    let Some(rules) = &site.article else {
+        return HashSet::new();
+    };
+    let hosts = allowed_hosts(section, site);
+    let allowed = |url: &Url| {
+        url.host_str()
+            .is_some_and(|h| hosts.contains(&bare_host(h)))
+    };
+
+    // What the store already knows decides which pages to fetch: never one read before, nor
+    // one that failed too often, nor (for stored items) one never tried.
+    let mut articles: Vec<(usize, Option<RawArticle>)> = Vec::new();
+    let mut to_fetch: Vec<usize> = Vec::new();
+    {
+        let store = shared.store.lock().expect("store lock");
+        for (index, draft) in drafts.iter().enumerate() {
+            let record = store.article(&draft.id).unwrap_or_else(|e| {
+                tracing::warn!("{}: {e}", draft.id);
+                Some(ArticleRecord::Failed(MAX_ARTICLE_ATTEMPTS))
+            });
+            match record {
+                // Applied on every run, so the page's own fields never undo the article's.
+                Some(ArticleRecord::Read(article)) => articles.push((index, Some(article))),
+                Some(ArticleRecord::Failed(n)) if n < MAX_ARTICLE_ATTEMPTS => to_fetch.push(index),
+                None if !known.contains_key(&draft.id) => to_fetch.push(index),
+                _ => {}
+            }
+        }
+    }
+    to_fetch.retain(|&i| Url::parse(&drafts[i].id).is_ok_and(|u| allowed(&u)));
+
+    let fetches = to_fetch.iter().map(|&index| {
+        let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
+        let allowed = &allowed;
+        async move {
+            let result = shared.fetcher.get_within(&url, allowed, tally).await;
+            let article = match result {
+                Ok(response) => Some(extract_article(&response.text(), rules)),
+                Err(e) => {
+                    tracing::info!("{}: article page not read: {e}", section.key());
+                    None
+                }
+            };
+            (index, article)
+        }
+    });
+    let fetched = join_all(fetches).await;
+    let mut redate = HashSet::new();
+    {
+        let store = shared.store.lock().expect("store lock");
+        for (index, article) in &fetched {
+            if let Err(e) = store.save_article(&drafts[*index].id, article.as_ref(), shared.now) {
+                tracing::warn!("{}: {e}", drafts[*index].id);
+            }
+            if article.is_some() && known.contains_key(&drafts[*index].id) {
+                redate.insert(drafts[*index].id.clone());
+            }
+        }
+    }
+    articles.extend(fetched);
+    for (index, article) in articles {
+        let Some(article) = article else { continue };
+        let draft = &mut drafts[index];
+        let base = Url::parse(&draft.id).expect("draft ids are URLs");
+        let ctx = Context {
+            base: &base,
+            date_order: section.date_order,
+            date_format: site.article_date_format.as_deref(),
+        };
+        normalize::apply_article(draft, &article, &ctx);
+    }
+    redate
+}
