@@ -105,6 +105,21 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
             let _ = writeln!(warnings, "{}: warning: {warning}", report.section);
         }
     }
+    let broken: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.status != Status::Ok)
+        .map(|r| r.section.as_str())
+        .collect();
+    let _ = match broken.len() {
+        0 => writeln!(warnings, "all {} sections work", reports.len()),
+        n => writeln!(
+            warnings,
+            "{} of {} sections work; {n} do not: {}",
+            reports.len() - n,
+            reports.len(),
+            broken.join(", ")
+        ),
+    };
     (table, warnings)
 }
 

@@ -615,6 +615,36 @@ mod tests {
     }
 
     #[test]
+    fn older_schemas_are_migrated_forward_keeping_their_items() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO items VALUES ('s', 'https://e.org/a', 'A', NULL, NULL, NULL, NULL, 0, 0, 0, 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.item_count("s").unwrap(), 1);
+        assert_eq!(
+            store.article("u").unwrap(),
+            None,
+            "the v2 articles table exists"
+        );
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
     fn article_records_count_failures_and_keep_results() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("state.db")).unwrap();

@@ -78,6 +78,10 @@ fn check_fails_when_a_section_yields_nothing_and_says_so() {
     assert!(stderr.contains("smn/moved: failed:"), "{stderr}");
     assert!(stderr.contains("no items matched"), "{stderr}");
     assert!(
+        stderr.contains("1 of 2 sections work; 1 do not: smn/moved"),
+        "{stderr}"
+    );
+    assert!(
         stderr.contains("item selector \"p:has(span.BH)\" matched nothing")
             || stderr.contains("no items matched")
     );

@@ -289,3 +289,23 @@ fn article_pages_count_as_requests_and_a_warm_run_fetches_none() {
     );
     assert_eq!(site.hits().len(), 1);
 }
+
+#[test]
+fn article_pages_that_robots_txt_disallows_are_not_fetched() {
+    let (site, _foreign, project, _) = enrichment_setup();
+    site.route(
+        "/robots.txt",
+        Route::ok("text/plain", "User-agent: *\nDisallow: /reports/\n"),
+    );
+    let config = std::fs::read_to_string(project.config())
+        .unwrap()
+        .replace("robots_txt = false", "robots_txt = true");
+    std::fs::write(project.config(), config).unwrap();
+    project.cmd(&["run"]).success();
+    assert!(
+        site.hits().iter().all(|h| !h.path.starts_with("/reports/")),
+        "{:?}",
+        site.hits()
+    );
+    assert_eq!(project.parse("spacedaily/industry.xml").entries.len(), 15);
+}

@@ -76,7 +76,15 @@ pub async fn enrich(
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
         let allowed = &allowed;
         async move {
-            let result = shared.fetcher.get_within(&url, allowed, tally).await;
+            let permitted = shared.robots.check(&url, &shared.fetcher, tally).await;
+            let result = match permitted {
+                Ok(()) => shared
+                    .fetcher
+                    .get_within(&url, allowed, tally)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(reason) => Err(reason),
+            };
             let article = match result {
                 Ok(response) => Some(extract_article(&response.text(), rules)),
                 Err(e) => {

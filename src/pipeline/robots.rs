@@ -110,6 +110,7 @@ impl<'a> RobotsGate<'a> {
                 return Verdict::Unavailable(format!("HTTP {status}"));
             }
             Err(FetchError::Timeout { .. }) => return Verdict::Unavailable("timed out".into()),
+            Err(FetchError::Transport { message, .. }) => return Verdict::Unavailable(message),
             Err(e) => return Verdict::Unavailable(e.to_string()),
         };
         if let Some(store) = self.store {
