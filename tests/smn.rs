@@ -288,6 +288,10 @@ fn article_pages_count_as_requests_and_a_warm_run_fetches_none() {
         "unchanged index: no article page fetched again"
     );
     assert_eq!(site.hits().len(), 1);
+    println!(
+        "cold run: {} requests ({article_requests} article pages); warm run: 1",
+        first["sections"][0]["requests"]
+    );
 }
 
 #[test]
