@@ -1,12 +1,14 @@
 //! The subcommands as the binary runs them: load the config, run a pass, print, exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::config::{self, Config};
-use crate::pipeline::{self, PassError};
+use crate::pipeline::{self, Observer, PassError};
+use crate::progress::{Bar, Lines};
 use crate::report;
 use crate::store::StoreError;
 
@@ -52,6 +54,15 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("the async runtime starts")
 }
 
+/// Reports a pass that could not run, and the exit code for it.
+fn pass_failed(error: PassError) -> i32 {
+    eprintln!("error: {error}");
+    match error {
+        PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
+        _ => EXIT_FAILED,
+    }
+}
+
 /// `feedwright run`: one pass over the selected sections; returns the exit code.
 pub fn run(options: RunOptions) -> i32 {
     let config = match load(options.config) {
@@ -65,23 +76,23 @@ pub fn run(options: RunOptions) -> i32 {
             return EXIT_USAGE;
         }
     };
-    let result = runtime().block_on(pipeline::run(&config, &selected, now()));
+    let interactive = std::io::stderr().is_terminal() && !options.quiet && !options.json;
+    let bar = interactive.then(|| Bar::new(selected.len()));
+    let lines = Lines {
+        quiet: options.quiet,
+    };
+    let observer: &dyn Observer = match &bar {
+        Some(bar) => bar,
+        None => &lines,
+    };
+    let result = runtime().block_on(pipeline::run(&config, &selected, now(), observer));
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
     let report = match result {
         Ok(report) => report,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return match e {
-                PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
-                _ => EXIT_FAILED,
-            };
-        }
+        Err(e) => return pass_failed(e),
     };
-    let mut stderr = std::io::stderr().lock();
-    for section in &report.sections {
-        if !options.quiet || section.status != pipeline::Status::Ok {
-            let _ = writeln!(stderr, "{}", report::section_line(section));
-        }
-    }
     if options.json {
         println!("{}", report::summary_json(&report));
     } else if !options.quiet {
@@ -111,10 +122,7 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     );
     let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_FAILED;
-        }
+        Err(e) => return pass_failed(e),
     };
     let (table, warnings) = report::check_output(&reports);
     print!("{table}");
@@ -122,8 +130,48 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     let all_ok = reports
         .iter()
         .all(|r| r.status == pipeline::Status::Ok && !r.items.is_empty());
-    if !std::io::stdout().is_terminal() {
-        let _ = std::io::stdout().flush();
-    }
     if all_ok { EXIT_OK } else { EXIT_FAILED }
+}
+
+/// `feedwright watch`: the scheduler, until SIGINT or SIGTERM; returns the exit code.
+pub fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> i32 {
+    let path = config::default_path(config_path);
+    let config = match load(Some(path.clone())) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    eprintln!(
+        "watching {} sections of {}",
+        config.sections().count(),
+        path.display()
+    );
+    match runtime().block_on(pipeline::watch(
+        path,
+        config,
+        serve,
+        &Lines { quiet: false },
+    )) {
+        Ok(()) => EXIT_OK,
+        Err(e) => pass_failed(e),
+    }
+}
+
+/// `feedwright serve`: the output folder over HTTP until interrupted; returns the exit code.
+pub fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let root = config.output.dir.clone();
+    eprintln!("serving {} on http://{addr}/", root.display());
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match runtime().block_on(crate::serve::serve(root, addr, stop)) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: cannot serve on {addr}: {e}");
+            EXIT_FAILED
+        }
+    }
 }

@@ -1,14 +1,18 @@
 //! The `feedwright` command line: parses arguments and hands over to the library.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 use feedwright::commands::{self, RunOptions};
 
 /// Turns news-site section pages into RSS, Atom and JSON feeds.
 #[derive(Parser)]
 #[command(name = "feedwright", version, about)]
 struct Cli {
+    /// More detail on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,6 +34,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run every section on its own schedule until interrupted.
+    Watch {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Also serve the output folder on this address.
+        #[arg(long, value_name = "ADDR")]
+        serve: Option<SocketAddr>,
+    },
     /// Validate the config and show what each section yields, writing nothing.
     Check {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
@@ -38,6 +51,15 @@ enum Command {
         /// Only this site or site/section.
         #[arg(value_name = "SITE[/SECTION]")]
         section: Option<String>,
+    },
+    /// Serve the output folder over HTTP for a local preview.
+    Serve {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = feedwright::serve::DEFAULT_ADDR)]
+        addr: SocketAddr,
     },
 }
 
@@ -53,6 +75,18 @@ fn main() {
             });
         }
     };
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "feedwright=info",
+        _ => "feedwright=debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
     let code = match cli.command {
         Command::Run {
             config,
@@ -65,7 +99,9 @@ fn main() {
             quiet,
             json,
         }),
+        Command::Watch { config, serve } => commands::watch(config, serve),
         Command::Check { config, section } => commands::check(config, section),
+        Command::Serve { config, addr } => commands::serve(config, addr),
     };
     std::process::exit(code);
 }

@@ -21,7 +21,7 @@ use url::Url;
 const MAX_REDIRECTS: usize = 10;
 
 /// Fetch settings from `[fetch]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     /// `User-Agent` header.
     pub user_agent: String,

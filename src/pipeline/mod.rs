@@ -4,6 +4,9 @@
 mod enrich;
 mod robots;
 mod section;
+mod watch;
+
+pub use watch::watch;
 
 use std::sync::Mutex;
 
@@ -94,6 +97,9 @@ pub enum PassError {
     /// The state could not be opened or locked.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Signal handlers could not be installed.
+    #[error("cannot listen for signals: {0}")]
+    Signals(std::io::Error),
     /// An index file could not be written.
     #[error("{path}: {source}")]
     Write {
@@ -103,6 +109,19 @@ pub enum PassError {
         source: std::io::Error,
     },
 }
+
+/// Told about each section as a pass goes on (progress bars, log lines).
+pub trait Observer: Sync {
+    /// A section starts.
+    fn started(&self, _section: &str) {}
+    /// A section ended.
+    fn finished(&self, _report: &SectionReport) {}
+}
+
+/// An observer that says nothing.
+pub struct Silent;
+
+impl Observer for Silent {}
 
 /// What every section of a run shares.
 struct Shared<'a> {
@@ -136,6 +155,7 @@ pub async fn run(
     config: &Config,
     selected: &[&Section],
     now: DateTime<Utc>,
+    observer: &dyn Observer,
 ) -> Result<RunReport, PassError> {
     let _lock = store::lock(&config.state_path)?;
     let store = Mutex::new(Store::open(&config.state_path)?);
@@ -151,29 +171,38 @@ pub async fn run(
         store: &store,
         now,
     };
-    let reports = join_all(selected.iter().map(|s| section::run(&shared, s))).await;
-    let entries: Vec<RunEntry> = reports
-        .iter()
-        .map(|r| RunEntry {
-            section: r.section.clone(),
-            failure: match &r.status {
-                Status::Ok => None,
-                Status::Failed(reason) => Some(reason.clone()),
-            },
-            found: r.found,
-            new: r.new,
-            kept: r.kept,
-            requests: r.requests,
-            not_modified: r.not_modified,
-        })
-        .collect();
+    let reports = join_all(selected.iter().map(|s| async {
+        observer.started(&s.key());
+        let report = section::run(&shared, s).await;
+        observer.finished(&report);
+        report
+    }))
+    .await;
+    let entries: Vec<RunEntry> = reports.iter().map(run_entry).collect();
     let mut store = store.into_inner().expect("store lock");
     store.log_run(now, Utc::now(), &entries)?;
     write_listing(config, &store, now)?;
     Ok(RunReport { sections: reports })
 }
 
-/// Writes `index.html` and `feeds.opml` listing every section that has feed files.
+/// A section's report as the run log keeps it.
+fn run_entry(r: &SectionReport) -> RunEntry {
+    RunEntry {
+        section: r.section.clone(),
+        failure: match &r.status {
+            Status::Ok => None,
+            Status::Failed(reason) => Some(reason.clone()),
+        },
+        found: r.found,
+        new: r.new,
+        kept: r.kept,
+        requests: r.requests,
+        not_modified: r.not_modified,
+    }
+}
+
+/// Writes `index.html` and `feeds.opml` listing every section that has feed files, and the
+/// feeds' stylesheet.
 fn write_listing(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(), PassError> {
     let primary = config.output.formats[0];
     let mut listed = Vec::new();

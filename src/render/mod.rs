@@ -92,13 +92,32 @@ impl FeedMeta {
     }
 }
 
+/// The browser view of RSS and Atom feeds, written as `style.xsl` beside `index.html`.
+pub const STYLE_XSL: &str = include_str!("style.xsl");
+
+/// File name of the stylesheet in the output folder.
+pub const STYLE_FILE: &str = "style.xsl";
+
 /// Renders `items` (newest first) in `format`.
 pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     match format {
-        Format::Rss => rss::render(meta, items),
-        Format::Atom => atom::render(meta, items),
+        Format::Rss => with_stylesheet(rss::render(meta, items), meta),
+        Format::Atom => with_stylesheet(atom::render(meta, items), meta),
         Format::Json => json::render(meta, items),
     }
+}
+
+/// Puts `<?xml-stylesheet?>` pointing at [`STYLE_FILE`] right after the XML declaration.
+fn with_stylesheet(xml: Vec<u8>, meta: &FeedMeta) -> Vec<u8> {
+    let depth = meta.stem.matches('/').count();
+    let href = format!("{}{STYLE_FILE}", "../".repeat(depth));
+    let instruction = format!("\n<?xml-stylesheet type=\"text/xsl\" href=\"{href}\"?>");
+    let end = xml.windows(2).position(|w| w == b"?>").map_or(0, |i| i + 2);
+    let mut out = Vec::with_capacity(xml.len() + instruction.len());
+    out.extend_from_slice(&xml[..end]);
+    out.extend_from_slice(instruction.as_bytes());
+    out.extend_from_slice(&xml[end..]);
+    out
 }
 
 /// The feed's own date: its newest item's, so output never depends on the clock.
@@ -171,6 +190,19 @@ pub(crate) mod tests {
         assert_eq!(image_type("https://a/b.JPG?x=1"), Some("image/jpeg"));
         assert_eq!(image_type("https://a/b.webp"), Some("image/webp"));
         assert_eq!(image_type("https://a/b"), None);
+    }
+
+    #[test]
+    fn xml_feeds_point_at_the_stylesheet() {
+        let (meta, items) = sample();
+        for format in [Format::Rss, Format::Atom] {
+            let xml = String::from_utf8(render(format, &meta, &items)).unwrap();
+            let second_line = xml.lines().nth(1).unwrap();
+            assert_eq!(
+                second_line,
+                r#"<?xml-stylesheet type="text/xsl" href="../style.xsl"?>"#
+            );
+        }
     }
 
     #[test]

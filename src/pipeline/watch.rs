@@ -1,0 +1,221 @@
+//! `watch`: every section on its own `every` interval (±10 % jitter), one pass at start,
+//! never two runs of one section at once, failures backing off; config changes picked up
+//! without a restart; SIGINT/SIGTERM finish what is in flight, then stop.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use chrono::{SubsecRound, Utc};
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::time::Instant;
+
+use super::robots::RobotsGate;
+use super::{
+    Observer, PassError, SectionReport, Shared, Status, run_entry, section, write_listing,
+};
+use crate::config::Config;
+use crate::fetch::Fetcher;
+use crate::store::{self, Store};
+
+/// Longest interval a failing section backs off to.
+const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+/// How often the config file's modification time is looked at.
+const CONFIG_POLL: Duration = Duration::from_secs(2);
+
+/// When a section runs next, and how often it failed in a row.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    due: Instant,
+    failures: u32,
+}
+
+/// The wait before a section's next run: its interval, doubled per failure in a row up to
+/// six hours, with ±10 % jitter.
+fn next_wait(every: Duration, failures: u32) -> Duration {
+    let backed_off = every
+        .saturating_mul(1 << failures.min(16))
+        .min(MAX_BACKOFF.max(every));
+    backed_off.mul_f64(0.9 + fastrand::f64() * 0.2)
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Runs one section with its own robots view and clock, sharing the client and the store.
+async fn run_one(
+    config: Arc<Config>,
+    key: String,
+    fetcher: Fetcher,
+    store: Arc<Mutex<Store>>,
+) -> (Arc<Config>, SectionReport) {
+    let now = Utc::now().trunc_subsecs(0);
+    let section = config
+        .sections()
+        .find(|s| s.key() == key)
+        .expect("scheduled sections exist");
+    let robots = RobotsGate::new(
+        config.fetch.robots_txt,
+        &config.fetch.client.user_agent,
+        Some(&store),
+        now,
+    );
+    let shared = Shared {
+        config: &config,
+        fetcher,
+        robots,
+        store: &store,
+        now,
+    };
+    let report = section::run(&shared, section).await;
+    (config.clone(), report)
+}
+
+/// Watches the sections of the config at `path` until SIGINT or SIGTERM; with `serve`, also
+/// serves the output folder on that address.
+pub async fn watch(
+    path: PathBuf,
+    initial: Config,
+    serve: Option<SocketAddr>,
+    observer: &dyn Observer,
+) -> Result<(), PassError> {
+    let _lock = store::lock(&initial.state_path)?;
+    let store = Arc::new(Mutex::new(Store::open(&initial.state_path)?));
+    let mut config = Arc::new(initial);
+    let mut fetcher = Fetcher::new(&config.fetch.client)?;
+    let (stop_serving, serving) = match serve {
+        Some(addr) => {
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            let root = config.output.dir.clone();
+            let server = tokio::spawn(crate::serve::serve(root, addr, async {
+                let _ = rx.await;
+            }));
+            (Some(tx), Some(server))
+        }
+        None => (None, None),
+    };
+
+    let mut slots: HashMap<String, Slot> = HashMap::new();
+    let mut running: HashSet<String> = HashSet::new();
+    let mut in_flight = FuturesUnordered::new();
+    let mut terminate = signal(SignalKind::terminate()).map_err(io_error)?;
+    let mut interrupt = signal(SignalKind::interrupt()).map_err(io_error)?;
+    let mut hangup = signal(SignalKind::hangup()).map_err(io_error)?;
+    let mut poll = tokio::time::interval(CONFIG_POLL);
+    let mut seen_mtime = modified(&path);
+    let mut stopping = false;
+
+    loop {
+        let now = Instant::now();
+        let keys: Vec<String> = config.sections().map(|s| s.key()).collect();
+        slots.retain(|key, _| keys.contains(key));
+        if !stopping {
+            for key in keys {
+                let slot = slots.entry(key.clone()).or_insert(Slot {
+                    due: now,
+                    failures: 0,
+                });
+                if slot.due <= now && running.insert(key.clone()) {
+                    observer.started(&key);
+                    in_flight.push(run_one(config.clone(), key, fetcher.clone(), store.clone()));
+                }
+            }
+        }
+        if stopping && in_flight.is_empty() {
+            break;
+        }
+        let next_due = slots
+            .iter()
+            .filter(|(key, _)| !running.contains(*key))
+            .map(|(_, slot)| slot.due)
+            .min()
+            .unwrap_or(now + Duration::from_secs(3600));
+
+        tokio::select! {
+            Some((ran_with, report)) = in_flight.next() => {
+                running.remove(&report.section);
+                observer.finished(&report);
+                if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
+                    let failed = report.status != Status::Ok;
+                    let slot = slots.entry(report.section.clone()).or_insert(Slot { due: now, failures: 0 });
+                    slot.failures = if failed { slot.failures + 1 } else { 0 };
+                    slot.due = Instant::now() + next_wait(section.every, slot.failures);
+                }
+                let mut store = store.lock().expect("store lock");
+                let stamp = Utc::now().trunc_subsecs(0);
+                if let Err(e) = store.log_run(stamp, stamp, &[run_entry(&report)]) {
+                    tracing::warn!("run log: {e}");
+                }
+                if let Err(e) = write_listing(&config, &store, stamp) {
+                    eprintln!("error: {e}");
+                }
+            }
+            _ = tokio::time::sleep_until(next_due), if !stopping => {}
+            _ = terminate.recv() => stopping = true,
+            _ = interrupt.recv() => stopping = true,
+            _ = hangup.recv() => {
+                seen_mtime = modified(&path);
+                reload(&path, &mut config, &mut fetcher);
+            }
+            _ = poll.tick() => {
+                let mtime = modified(&path);
+                if mtime != seen_mtime {
+                    seen_mtime = mtime;
+                    reload(&path, &mut config, &mut fetcher);
+                }
+            }
+        }
+    }
+    if let (Some(stop), Some(server)) = (stop_serving, serving) {
+        let _ = stop.send(());
+        let _ = server.await;
+    }
+    Ok(())
+}
+
+/// Re-reads the config; a bad one is reported and the old one kept.
+fn reload(path: &Path, config: &mut Arc<Config>, fetcher: &mut Fetcher) {
+    match Config::load(path) {
+        Ok(new) => {
+            if new.state_path != config.state_path {
+                eprintln!("config reloaded; a new state.path takes effect at the next start");
+            }
+            if new.fetch.client != config.fetch.client {
+                match Fetcher::new(&new.fetch.client) {
+                    Ok(rebuilt) => *fetcher = rebuilt,
+                    Err(e) => eprintln!("error: {e}"),
+                }
+            }
+            eprintln!("config reloaded: {} sections", new.sections().count());
+            *config = Arc::new(new);
+        }
+        Err(e) => eprintln!("error: {e} (keeping the previous config)"),
+    }
+}
+
+fn io_error(source: std::io::Error) -> PassError {
+    PassError::Signals(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_jitter_and_back_off_to_six_hours() {
+        let every = Duration::from_secs(1800);
+        for _ in 0..100 {
+            let wait = next_wait(every, 0).as_secs_f64();
+            assert!((1620.0..=1980.0).contains(&wait), "{wait}");
+        }
+        let twice = next_wait(every, 1).as_secs_f64();
+        assert!((3240.0..=3960.0).contains(&twice), "{twice}");
+        assert!(next_wait(every, 30) <= MAX_BACKOFF.mul_f64(1.1));
+        assert!(next_wait(every, 30) >= MAX_BACKOFF.mul_f64(0.9));
+    }
+}

@@ -1,0 +1,84 @@
+//! Showing a pass as it goes: a progress bar on a terminal, one log line per section elsewhere.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::pipeline::{Observer, SectionReport, Status};
+use crate::report::section_line;
+
+/// One line per finished section on stderr (only failures when `quiet`).
+pub struct Lines {
+    /// Print only failures.
+    pub quiet: bool,
+}
+
+impl Observer for Lines {
+    fn finished(&self, report: &SectionReport) {
+        if !self.quiet || report.status != Status::Ok {
+            eprintln!("{}", section_line(report));
+        }
+    }
+}
+
+/// A progress bar: sections done of total, the section under way, requests so far.
+pub struct Bar {
+    bar: ProgressBar,
+    requests: AtomicU32,
+    current: Mutex<Vec<String>>,
+}
+
+impl Bar {
+    /// A bar for `total` sections, drawn on stderr.
+    pub fn new(total: usize) -> Self {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sections · {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Bar {
+            bar,
+            requests: AtomicU32::new(0),
+            current: Mutex::default(),
+        }
+    }
+
+    fn redraw(&self) {
+        let current = self.current.lock().expect("progress lock");
+        let requests = self.requests.load(Ordering::Relaxed);
+        let doing = current.first().map_or("", String::as_str);
+        self.bar
+            .set_message(format!("{requests} requests · {doing}"));
+    }
+
+    /// Removes the bar from the screen.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for Bar {
+    fn started(&self, section: &str) {
+        self.current
+            .lock()
+            .expect("progress lock")
+            .push(section.to_string());
+        self.redraw();
+    }
+
+    fn finished(&self, report: &SectionReport) {
+        self.current
+            .lock()
+            .expect("progress lock")
+            .retain(|s| *s != report.section);
+        self.requests.fetch_add(report.requests, Ordering::Relaxed);
+        if report.status != Status::Ok {
+            self.bar.println(section_line(report));
+        }
+        self.bar.inc(1);
+        self.redraw();
+    }
+}
