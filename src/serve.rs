@@ -15,6 +15,19 @@ use chrono::{DateTime, Utc};
 /// Default address of `feedwright serve`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
+/// The media type served for a file, by extension. A browser asking for a page
+/// (`Accept: text/html`) gets RSS and Atom as `application/xml`, which it renders through the
+/// feed's stylesheet; with their own types it would show raw text or offer a download.
+pub fn content_type_for(path: &Path, accept: Option<&str>) -> &'static str {
+    let browser = accept.is_some_and(|a| a.contains("text/html"));
+    match content_type(path) {
+        "application/rss+xml; charset=utf-8" | "application/atom+xml; charset=utf-8" if browser => {
+            "application/xml; charset=utf-8"
+        }
+        other => other,
+    }
+}
+
 /// The media type served for a file, by extension.
 pub fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
@@ -162,7 +175,11 @@ async fn answer(
     };
     builder
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, content_type(&path))
+        .header(
+            header::CONTENT_TYPE,
+            content_type_for(&path, header_text(header::ACCEPT)),
+        )
+        .header(header::VARY, "Accept")
         .header(header::CONTENT_LENGTH, meta.len())
         .body(body)
         .expect("valid response")

@@ -230,6 +230,7 @@ fn write_listing(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(
             render::index_html(title, &config.output.formats, &listed),
         ),
         ("feeds.opml", render::opml(title, opml_format, &listed)),
+        (render::STYLE_FILE, render::STYLE_XSL.as_bytes().to_vec()),
     ] {
         let path = config.output.dir.join(name);
         publish::write_if_changed(&path, &bytes).map_err(|source| PassError::Write {
