@@ -175,3 +175,31 @@ pub fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
         }
     }
 }
+
+/// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
+pub fn suggest(url: &str) -> i32 {
+    let url = match url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+    {
+        Some(url) => url,
+        None => {
+            eprintln!("error: {url:?} is not an http(s) URL");
+            return EXIT_USAGE;
+        }
+    };
+    match runtime().block_on(pipeline::suggest(&url)) {
+        Ok(detection) => {
+            print!("{}", report::suggestion(&url, &detection));
+            if detection.candidates.is_empty() {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(reason) => {
+            eprintln!("error: {reason}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -52,6 +52,11 @@ enum Command {
         #[arg(value_name = "SITE[/SECTION]")]
         section: Option<String>,
     },
+    /// Propose selectors for a page's main list of links, ready to paste into config.toml.
+    Suggest {
+        /// The page (a section's index page).
+        url: String,
+    },
     /// Serve the output folder over HTTP for a local preview.
     Serve {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
@@ -102,6 +107,7 @@ fn main() {
         Command::Watch { config, serve } => commands::watch(config, serve),
         Command::Check { config, section } => commands::check(config, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Suggest { url } => commands::suggest(&url),
     };
     std::process::exit(code);
 }

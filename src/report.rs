@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use crate::extract::detect::{Detection, Kind};
 use crate::pipeline::{CheckReport, RunReport, SectionReport, Status};
 
 /// One line for one section, as logged while a run goes on.
@@ -86,6 +87,14 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
                     report.items.len(),
                     plural(report.items.len(), "item")
                 );
+                if !report.matches.is_empty() {
+                    let counts: Vec<String> = report
+                        .matches
+                        .iter()
+                        .map(|(field, selector, n)| format!("{field} {selector:?} {n}"))
+                        .collect();
+                    let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
+                }
                 for item in &report.items {
                     let _ = writeln!(
                         table,
@@ -137,4 +146,113 @@ fn truncate(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max - 1).collect();
     format!("{cut}…")
+}
+
+/// `suggest` output: the page's own feeds, the top three candidate lists with their first
+/// items, and a `[[site.section]]` block for the best one, ready to paste.
+pub fn suggestion(url: &url::Url, detection: &Detection) -> String {
+    let mut out = String::new();
+    if !detection.feeds.is_empty() {
+        let _ = writeln!(
+            out,
+            "This page links its own feeds (a section with source = \"feed\" can read them):"
+        );
+        for feed in &detection.feeds {
+            let _ = writeln!(out, "  {feed}");
+        }
+        out.push('\n');
+    }
+    for (rank, candidate) in detection.candidates.iter().take(3).enumerate() {
+        let kind = match candidate.kind {
+            Kind::JsonLd => "JSON-LD list",
+            Kind::Microdata => "microdata articles",
+            Kind::Repeated => "repeated block",
+        };
+        let _ = writeln!(
+            out,
+            "Candidate {}: {kind}, {} items",
+            rank + 1,
+            candidate.items.len()
+        );
+        for (field, css) in &candidate.selectors {
+            let _ = writeln!(out, "  {field:<8}= {}", toml_string(css));
+        }
+        for item in candidate.items.iter().take(5) {
+            let title = item
+                .title
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let date = item
+                .date
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let _ = writeln!(
+                out,
+                "    {}  {}  {}",
+                truncate(&title, 60),
+                truncate(&date, 24),
+                item.link.as_deref().unwrap_or("")
+            );
+        }
+        out.push('\n');
+    }
+    let Some(best) = detection.candidates.first() else {
+        out.push_str("No repeated list of links found on this page.\n");
+        return out;
+    };
+    let title = detection.title.clone().unwrap_or_else(|| section_id(url));
+    let _ = writeln!(out, "Paste under a [[site]] of your config.toml:\n");
+    let _ = writeln!(out, "  [[site.section]]");
+    let _ = writeln!(out, "  id = {}", toml_string(&section_id(url)));
+    let _ = writeln!(out, "  title = {}", toml_string(&title));
+    let _ = writeln!(out, "  url = {}", toml_string(url.as_str()));
+    if best.selectors.is_empty() {
+        let _ = writeln!(
+            out,
+            "  # no selectors needed: the page's structured data lists its items"
+        );
+    } else {
+        let fields: Vec<String> = best
+            .selectors
+            .iter()
+            .map(|(field, css)| format!("{field} = {}", toml_string(css)))
+            .collect();
+        let _ = writeln!(out, "  items = {{ {} }}", fields.join(", "));
+    }
+    out
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+/// A section id from the last meaningful part of a URL's path: `Space_Industry.html` →
+/// `space-industry`.
+fn section_id(url: &url::Url) -> String {
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+        .unwrap_or("");
+    let stem = last.rsplit_once('.').map_or(last, |(stem, _)| stem);
+    let mut id = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() {
+        "news".to_string()
+    } else {
+        id
+    }
 }

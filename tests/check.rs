@@ -48,6 +48,10 @@ fn check_prints_items_and_writes_nothing() {
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("== smn/industry (15 items)"), "{stdout}");
     assert!(
+        stdout.contains(r#"selector matches: item "p:has(span.BH)" 15, date "span.BHS" 15"#),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("2013-04-04 00:00  Collision Course? A Comet Heads for Mars"),
         "{stdout}"
     );

@@ -1,6 +1,7 @@
 //! Finding items in an index page with CSS selectors (DESIGN §3, `[site.items]`).
 
 pub mod article;
+pub mod detect;
 mod dom;
 pub mod feed;
 
@@ -88,14 +89,8 @@ pub struct Extraction {
     pub items: Vec<RawItem>,
     /// How many elements each configured selector matched in the page, by field name.
     pub matches: Vec<(&'static str, String, usize)>,
-}
-
-/// Why a page could not be read for items.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ExtractError {
-    /// No `item` selector is configured for the section.
-    #[error("no `item` selector is configured for this section")]
-    NoItemSelector,
+    /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
+    pub detected: Option<String>,
 }
 
 static FIRST_LINK: std::sync::LazyLock<Selector> =
@@ -105,11 +100,21 @@ static FIRST_TIME: std::sync::LazyLock<Selector> =
 static FIRST_IMG: std::sync::LazyLock<Selector> =
     std::sync::LazyLock::new(|| Selector::parse("img").expect("valid selector"));
 
-/// Extracts the items of an HTML page with `rules`.
-pub fn extract_items(html: &str, rules: &Rules) -> Result<Extraction, ExtractError> {
-    let item_selector = rules.item.as_ref().ok_or(ExtractError::NoItemSelector)?;
+/// Extracts the items of an HTML page fetched from `page` with `rules`; without an `item`
+/// selector the page's items are found automatically.
+pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
     let document = Html::parse_document(html);
     let root = document.root_element();
+    let Some(item_selector) = &rules.item else {
+        return match detect::best_items(&document, page) {
+            Some((how, items)) => Extraction {
+                items,
+                matches: Vec::new(),
+                detected: Some(how),
+            },
+            None => Extraction::default(),
+        };
+    };
     let items = root
         .select(&item_selector.selector)
         .map(|element| extract_one(element, rules))
@@ -128,7 +133,11 @@ pub fn extract_items(html: &str, rules: &Rules) -> Result<Extraction, ExtractErr
         .filter_map(|(name, field)| field.as_ref().map(|f| (name, f)))
         .map(|(name, f)| (name, f.source.clone(), root.select(&f.selector).count()))
         .collect();
-    Ok(Extraction { items, matches })
+    Extraction {
+        items,
+        matches,
+        detected: None,
+    }
 }
 
 /// Reads every field of one item element.
@@ -178,7 +187,7 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
 }
 
 /// The first link with visible text (an image link before the headline has none).
-fn first_titled_link(element: ElementRef) -> Option<ElementRef> {
+pub(crate) fn first_titled_link(element: ElementRef) -> Option<ElementRef> {
     let own = FIRST_LINK.matches(&element).then_some(element);
     own.into_iter()
         .chain(element.select(&FIRST_LINK))
@@ -220,6 +229,7 @@ fn date_of(el: ElementRef, attr: Option<&str>) -> Option<String> {
         Some(attr) => el.attr(attr).map(str::to_string),
         None => el
             .attr("datetime")
+            .or_else(|| el.attr("content"))
             .map(str::to_string)
             .or_else(|| Some(element_text(el))),
     }
@@ -240,6 +250,10 @@ fn image_src(el: ElementRef) -> Option<String> {
 mod tests {
     use super::*;
 
+    fn page() -> url::Url {
+        url::Url::parse("https://example.org/news/").unwrap()
+    }
+
     fn rules(item: &str) -> Rules {
         Rules {
             item: Some(FieldSelector::parse(item).unwrap()),
@@ -259,7 +273,7 @@ mod tests {
     fn defaults_take_first_link_and_time() {
         let html = r#"<ul><li><a href="/a">First <b>one</b></a> <time datetime="2024-01-02">Jan 2</time></li>
             <li><a href="/b">Second</a><script>bad()</script></li></ul>"#;
-        let out = extract_items(html, &rules("li")).unwrap();
+        let out = extract_items(html, &rules("li"), &page());
         assert_eq!(out.items.len(), 2);
         assert_eq!(out.items[0].title.as_deref(), Some("First one"));
         assert_eq!(out.items[0].link.as_deref(), Some("/a"));
@@ -280,7 +294,7 @@ mod tests {
         r.summary = Some(FieldSelector::parse("p.s").unwrap());
         r.image = Some(FieldSelector::parse("figure").unwrap());
         r.author = Some(FieldSelector::parse("span.by").unwrap());
-        let item = &extract_items(html, &r).unwrap().items[0];
+        let item = &extract_items(html, &r, &page()).items[0];
         assert_eq!(item.title.as_deref(), Some("Head"));
         assert_eq!(item.link.as_deref(), Some("/x"));
         assert_eq!(item.date.as_deref(), Some("Sydney (SPX) Oct 23, 2024"));
@@ -291,7 +305,7 @@ mod tests {
 
     #[test]
     fn an_item_that_is_a_link_is_its_own_title_and_link() {
-        let out = extract_items(r#"<a class="h" href="/z">Zed</a>"#, &rules("a.h")).unwrap();
+        let out = extract_items(r#"<a class="h" href="/z">Zed</a>"#, &rules("a.h"), &page());
         assert_eq!(out.items[0].title.as_deref(), Some("Zed"));
         assert_eq!(out.items[0].link.as_deref(), Some("/z"));
     }
@@ -300,16 +314,16 @@ mod tests {
     fn an_image_link_before_the_headline_is_passed_over() {
         let html =
             r#"<div><a href="/img-link"><img src="/t.jpg"></a> <a href="/story">Story</a></div>"#;
-        let item = &extract_items(html, &rules("div")).unwrap().items[0];
+        let item = &extract_items(html, &rules("div"), &page()).items[0];
         assert_eq!(item.title.as_deref(), Some("Story"));
         assert_eq!(item.link.as_deref(), Some("/story"));
     }
 
     #[test]
-    fn missing_item_selector_is_an_error() {
-        assert_eq!(
-            extract_items("<p>", &Rules::default()).unwrap_err(),
-            ExtractError::NoItemSelector
-        );
+    fn without_an_item_selector_items_are_detected() {
+        let html = r#"<ul><li><a href="/a">First headline here</a></li><li><a href="/b">Second headline here</a></li></ul>"#;
+        let out = extract_items(html, &Rules::default(), &page());
+        assert_eq!(out.items.len(), 2);
+        assert_eq!(out.detected.as_deref(), Some("li"));
     }
 }

@@ -84,6 +84,8 @@ pub struct CheckReport {
     pub items: Vec<Item>,
     /// Warnings about the page and its items.
     pub warnings: Vec<String>,
+    /// How many elements each configured selector matched: field, selector, count.
+    pub matches: Vec<(&'static str, String, usize)>,
     /// Ok, or failed with a reason.
     pub status: Status,
 }
@@ -261,4 +263,16 @@ pub async fn check(
     )
     .await;
     Ok(reports)
+}
+
+/// Fetches one page (politely, with default settings) and runs item detection on it.
+pub async fn suggest(url: &url::Url) -> Result<crate::extract::detect::Detection, String> {
+    let settings = Config::parse("", std::path::Path::new("suggest")).map_err(|e| e.to_string())?;
+    let fetcher = Fetcher::new(&settings.fetch.client).map_err(|e| e.to_string())?;
+    let tally = crate::fetch::Tally::default();
+    let robots = RobotsGate::new(true, &settings.fetch.client.user_agent, None, Utc::now());
+    robots.check(url, &fetcher, &tally).await?;
+    let response = fetcher.get(url, &tally).await.map_err(|e| e.to_string())?;
+    let document = scraper::Html::parse_document(&response.text());
+    Ok(crate::extract::detect::detect(&document, &response.url))
 }

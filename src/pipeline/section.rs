@@ -25,12 +25,15 @@ struct Gathered {
     found: usize,
     drafts: Vec<Draft>,
     warnings: Vec<String>,
+    /// Elements each configured selector matched.
+    matches: Vec<(&'static str, String, usize)>,
 }
 
 /// Reads a fetched page's items (no network, no writes). The error is a one-line reason.
 fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
     check_content_type(response)?;
     let mut warnings = Vec::new();
+    let mut matches = Vec::new();
     let (raw, channel_date) = match section.source {
         Source::Feed => {
             let page = extract::feed::parse(&response.body)
@@ -38,14 +41,22 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
             (page.items, page.channel_date)
         }
         Source::Html => {
-            let Extraction { items, matches } =
-                extract::extract_items(&response.text(), &section.rules)
-                    .map_err(|e| e.to_string())?;
-            for (field, selector, count) in matches {
-                if count == 0 {
+            let Extraction {
+                items,
+                matches: counted,
+                detected,
+            } = extract::extract_items(&response.text(), &section.rules, &response.url);
+            for (field, selector, count) in &counted {
+                if *count == 0 {
                     warnings.push(format!("{field} selector {selector:?} matched nothing"));
                 }
             }
+            if let Some(how) = detected {
+                warnings.push(format!(
+                    "no item selector: items found automatically ({how})"
+                ));
+            }
+            matches = counted;
             (items, None)
         }
     };
@@ -92,6 +103,7 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
         found: raw.len(),
         drafts,
         warnings,
+        matches,
     })
 }
 
@@ -189,6 +201,7 @@ pub async fn check(
                 section: section.key(),
                 items,
                 warnings: g.warnings,
+                matches: g.matches,
                 status: Status::Ok,
             }
         }
@@ -196,6 +209,7 @@ pub async fn check(
             section: section.key(),
             items: Vec::new(),
             warnings: Vec::new(),
+            matches: Vec::new(),
             status: Status::Failed(reason),
         },
     }

@@ -1,0 +1,237 @@
+//! Automatic item detection picks the right list on every layout, with exact titles.
+
+mod support;
+
+use feedwright::extract::detect::{Kind, detect};
+use feedwright::fetch::charset;
+use scraper::Html;
+use url::Url;
+
+fn best_titles(fixture: &str, page: &str) -> (Kind, Vec<String>) {
+    let (text, _) = charset::decode(&support::fixture(fixture), None);
+    let document = Html::parse_document(&text);
+    let detection = detect(&document, &Url::parse(page).unwrap());
+    let best = detection
+        .candidates
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{fixture}: nothing found"));
+    let titles = best
+        .items
+        .iter()
+        .map(|i| {
+            i.title
+                .clone()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    (best.kind, titles)
+}
+
+#[test]
+fn smn_index_with_table_layout_and_unclosed_paragraphs() {
+    let (_, titles) = best_titles(
+        "spacemedia/index-space-industry.html",
+        "http://www.spacedaily.com/Space_Industry.html",
+    );
+    assert_eq!(titles.len(), 15, "{titles:#?}");
+    assert_eq!(titles[0], "Collision Course? A Comet Heads for Mars");
+    assert_eq!(titles[1], "What Is Behind Einstein\u{2019}s Turbulences?");
+    assert_eq!(titles[14], "BusinessCom Networks Connects Mars 2013");
+}
+
+#[test]
+fn blog_articles() {
+    let (_, titles) = best_titles("generic/blog.html", "https://notes.example.org/");
+    assert_eq!(
+        titles,
+        [
+            "Antenna alignment, step by step",
+            "Doppler correction & tracking",
+            "First light"
+        ]
+    );
+}
+
+#[test]
+fn latin1_list() {
+    let (_, titles) = best_titles(
+        "generic/latin1-no-meta.html",
+        "https://nachrichten.example.de/",
+    );
+    assert_eq!(
+        titles,
+        [
+            "München: Satellit gestartet",
+            "Grüße aus dem All \u{2013} Teil 2"
+        ]
+    );
+}
+
+#[test]
+fn news_grid_of_cards() {
+    let (kind, titles) = best_titles(
+        "layouts/news-grid.html",
+        "https://orbital.example.com/launches/",
+    );
+    assert_eq!(kind, Kind::Repeated);
+    assert_eq!(
+        titles,
+        [
+            "Ariane 6 flies for the third time",
+            "Starship booster caught on its fifth flight",
+            "Vega C cleared to return to flight",
+            "H3 launches a military relay satellite"
+        ]
+    );
+}
+
+#[test]
+fn list_of_links_beside_a_sidebar_of_other_links() {
+    let (_, titles) = best_titles(
+        "layouts/ul-with-sidebar.html",
+        "https://mission.example.org/notes/",
+    );
+    assert_eq!(
+        titles,
+        [
+            "Thermal vacuum test complete",
+            "Antenna deployment rehearsed",
+            "Flight software 2.1 released",
+            "Star tracker calibration done",
+            "Battery cycling results"
+        ]
+    );
+}
+
+#[test]
+fn json_ld_item_list() {
+    let (kind, titles) = best_titles(
+        "layouts/jsonld-itemlist.html",
+        "https://briefs.example.org/",
+    );
+    assert_eq!(kind, Kind::JsonLd);
+    assert_eq!(
+        titles,
+        [
+            "Juno mission extended to 2025",
+            "Voyager 1 sends science data again",
+            "Psyche thrusters back to normal"
+        ]
+    );
+}
+
+#[test]
+fn forum_table() {
+    let (_, titles) = best_titles(
+        "layouts/forum-table.html",
+        "https://forum.example.org/satellites/",
+    );
+    assert_eq!(
+        titles,
+        [
+            "Best antenna for ISS APRS passes?",
+            "SO-50 still worth chasing in 2024",
+            "Decoding NOAA APT with a cheap SDR",
+            "Doppler tuning scripts for gpredict"
+        ]
+    );
+}
+
+#[test]
+fn navigation_with_more_links_than_the_content() {
+    let (_, titles) = best_titles("layouts/nav-heavy.html", "https://planetary.example.com/");
+    assert_eq!(
+        titles,
+        [
+            "Artemis II slips to 2026",
+            "Mars sample return gets a cheaper plan",
+            "ISS leak rate doubles in Zvezda tunnel"
+        ]
+    );
+}
+
+#[test]
+fn pages_link_their_own_feeds() {
+    let (text, _) = charset::decode(&support::fixture("generic/blog.html"), None);
+    let detection = detect(
+        &Html::parse_document(&text),
+        &Url::parse("https://notes.example.org/blog/").unwrap(),
+    );
+    assert_eq!(detection.feeds, ["https://notes.example.org/feed.xml"]);
+}
+
+/// `suggest` through the binary, and its block pasted into a config gives the same items.
+#[test]
+fn suggest_output_pasted_into_a_config_gives_the_same_items_on_run() {
+    use support::{Project, Route, Server};
+    let server = Server::start();
+    let pages = [
+        ("/launches/", "layouts/news-grid.html"),
+        ("/notes/", "layouts/ul-with-sidebar.html"),
+        ("/satellites/", "layouts/forum-table.html"),
+        (
+            "/Space_Industry.html",
+            "spacemedia/index-space-industry.html",
+        ),
+        ("/briefs/", "layouts/jsonld-itemlist.html"),
+    ];
+    server.route("/robots.txt", Route::status(404));
+    for (path, fixture) in pages {
+        server.route(path, Route::fixture(fixture));
+    }
+    for (path, fixture) in pages {
+        let url = server.url(path);
+        let out = assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .args(["suggest", &url])
+            .assert()
+            .success();
+        let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(stdout.contains("Candidate 1:"), "{stdout}");
+        let block = stdout
+            .split("Paste under a [[site]] of your config.toml:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let project = Project::new(&format!("[[site]]\nid = \"s\"\n{block}"));
+        project.cmd(&["run"]).success();
+        let id = block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("id = "))
+            .unwrap()
+            .trim_matches('"');
+        let feed = project.parse(&format!("s/{id}.xml"));
+        let mut fed: Vec<String> = feed
+            .entries
+            .iter()
+            .map(|e| e.title.as_ref().unwrap().content.clone())
+            .collect();
+        let (_, mut detected) = best_titles(fixture, &url);
+        fed.sort();
+        detected.sort();
+        assert_eq!(fed, detected, "{fixture}\n{stdout}");
+    }
+}
+
+#[test]
+fn suggest_lists_the_pages_own_feed_and_rejects_bad_urls() {
+    use support::{Route, Server};
+    let server = Server::start();
+    server.route("/blog/", Route::fixture("generic/blog.html"));
+    let out = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", &server.url("/blog/")])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains(&server.url("/feed.xml")), "{stdout}");
+    assert!(stdout.contains("item    = \"article.post\""), "{stdout}");
+    assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", "ftp://x/"])
+        .assert()
+        .code(2);
+}
