@@ -5,17 +5,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
-use serde_json::Value;
 
-use super::{Rules, dom::element_text};
+use super::{Rules, dom::element_text, jsonld};
 use crate::model::{DateSource, RawArticle};
 
 fn selector(css: &str) -> Selector {
     Selector::parse(css).expect("built-in selector is valid")
 }
 
-static JSON_LD: LazyLock<Selector> =
-    LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
 static META: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
 static SHORT_TEXT: LazyLock<Selector> =
@@ -133,62 +130,22 @@ struct LinkedData {
 
 fn json_ld(root: ElementRef) -> LinkedData {
     let mut found = LinkedData::default();
-    for script in root.select(&JSON_LD) {
-        let Ok(value) = serde_json::from_str::<Value>(&script.text().collect::<String>()) else {
-            continue;
-        };
-        let mut queue = vec![&value];
-        while let Some(node) = queue.pop() {
-            match node {
-                Value::Array(items) => queue.extend(items.iter().rev()),
-                Value::Object(map) => {
-                    if let Some(graph) = map.get("@graph") {
-                        queue.push(graph);
-                    }
-                    if !is_article(map.get("@type")) {
-                        continue;
-                    }
-                    let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
-                    found.date = found.date.or_else(|| text("datePublished"));
-                    found.description = found.description.or_else(|| text("description"));
-                    found.author = found.author.or_else(|| map.get("author").and_then(name_of));
-                    found.image = found.image.or_else(|| map.get("image").and_then(url_of));
-                }
-                _ => {}
-            }
-        }
+    for object in jsonld::objects(root)
+        .iter()
+        .filter(|o| jsonld::is_article(o))
+    {
+        found.date = found.date.or_else(|| jsonld::text(object, "datePublished"));
+        found.description = found
+            .description
+            .or_else(|| jsonld::text(object, "description"));
+        found.author = found
+            .author
+            .or_else(|| object.get("author").and_then(jsonld::name_of));
+        found.image = found
+            .image
+            .or_else(|| object.get("image").and_then(jsonld::url_of));
     }
     found
-}
-
-fn is_article(kind: Option<&Value>) -> bool {
-    let is = |v: &Value| {
-        v.as_str()
-            .is_some_and(|t| t.ends_with("Article") || t == "BlogPosting" || t == "Report")
-    };
-    match kind {
-        Some(Value::Array(kinds)) => kinds.iter().any(is),
-        Some(kind) => is(kind),
-        None => false,
-    }
-}
-
-fn name_of(author: &Value) -> Option<String> {
-    match author {
-        Value::String(name) => Some(name.clone()),
-        Value::Object(map) => map.get("name").and_then(Value::as_str).map(str::to_string),
-        Value::Array(list) => list.iter().find_map(name_of),
-        _ => None,
-    }
-}
-
-fn url_of(image: &Value) -> Option<String> {
-    match image {
-        Value::String(url) => Some(url.clone()),
-        Value::Object(map) => map.get("url").and_then(Value::as_str).map(str::to_string),
-        Value::Array(list) => list.iter().find_map(url_of),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::dom::element_text;
-use super::{FieldSelector, Rules, extract_one};
+use super::{FieldSelector, Rules, extract_one, jsonld};
 use crate::model::RawItem;
 
 /// How a candidate list was found.
@@ -60,8 +60,6 @@ static ALTERNATE: LazyLock<Selector> = LazyLock::new(|| {
         r#"link[rel~="alternate"][type="application/rss+xml"][href], link[rel~="alternate"][type="application/atom+xml"][href], link[rel~="alternate"][type="application/feed+json"][href]"#,
     )
 });
-static JSON_LD: LazyLock<Selector> =
-    LazyLock::new(|| selector(r#"script[type="application/ld+json"]"#));
 static MICRODATA: LazyLock<Selector> = LazyLock::new(|| {
     selector(
         r#"[itemscope][itemtype$="Article"], [itemscope][itemtype$="BlogPosting"], [itemscope][itemtype$="NewsArticle"]"#,
@@ -119,28 +117,12 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
 
 fn json_ld(root: ElementRef) -> Option<Candidate> {
     let mut items = Vec::new();
-    for script in root.select(&JSON_LD) {
-        let Ok(value) = serde_json::from_str::<Value>(&script.text().collect::<String>()) else {
-            continue;
-        };
-        let mut queue = vec![&value];
-        while let Some(node) = queue.pop() {
-            match node {
-                Value::Array(list) => queue.extend(list.iter().rev()),
-                Value::Object(map) => {
-                    if let Some(graph) = map.get("@graph") {
-                        queue.push(graph);
-                    }
-                    let kind = map.get("@type").and_then(Value::as_str).unwrap_or("");
-                    if kind == "ItemList" {
-                        let elements = map.get("itemListElement").and_then(Value::as_array);
-                        items.extend(elements.into_iter().flatten().filter_map(list_element));
-                    } else if kind.ends_with("Article") || kind == "BlogPosting" {
-                        items.extend(ld_item(map));
-                    }
-                }
-                _ => {}
-            }
+    for object in jsonld::objects(root) {
+        if jsonld::types(&object).contains(&"ItemList") {
+            let elements = object.get("itemListElement").and_then(Value::as_array);
+            items.extend(elements.into_iter().flatten().filter_map(list_element));
+        } else if jsonld::is_article(&object) {
+            items.extend(ld_item(&object));
         }
     }
     (items.len() >= 2).then(|| Candidate {
@@ -155,41 +137,25 @@ fn list_element(element: &Value) -> Option<RawItem> {
     let map = element.as_object()?;
     match map.get("item") {
         Some(Value::Object(item)) => ld_item(item).or_else(|| ld_item(map)),
-        Some(Value::String(url)) => {
-            let name = map.get("name").and_then(Value::as_str)?;
-            Some(RawItem {
-                title: Some(name.into()),
-                link: Some(url.clone()),
-                ..RawItem::default()
-            })
-        }
+        Some(Value::String(url)) => Some(RawItem {
+            title: Some(jsonld::text(map, "name")?),
+            link: Some(url.clone()),
+            ..RawItem::default()
+        }),
         _ => ld_item(map),
     }
 }
 
 fn ld_item(map: &serde_json::Map<String, Value>) -> Option<RawItem> {
-    let text = |key: &str| map.get(key).and_then(Value::as_str).map(str::to_string);
-    let link = text("url").or_else(|| text("@id"))?;
-    let title = text("headline").or_else(|| text("name"))?;
-    let image = match map.get("image") {
-        Some(Value::String(url)) => Some(url.clone()),
-        Some(Value::Object(image)) => image.get("url").and_then(Value::as_str).map(str::to_string),
-        Some(Value::Array(list)) => list.first().and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    };
-    let author = match map.get("author") {
-        Some(Value::String(name)) => Some(name.clone()),
-        Some(Value::Object(a)) => a.get("name").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    };
+    let text = |key: &str| jsonld::text(map, key);
     Some(RawItem {
-        title: Some(title),
-        link: Some(link),
+        title: Some(text("headline").or_else(|| text("name"))?),
+        link: Some(text("url").or_else(|| text("@id"))?),
         date: text("datePublished"),
         summary_html: text("description").map(|d| html_escape::encode_text(&d).into_owned()),
         content_html: None,
-        author,
-        image,
+        author: map.get("author").and_then(jsonld::name_of),
+        image: map.get("image").and_then(jsonld::url_of),
     })
 }
 

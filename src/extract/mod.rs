@@ -4,6 +4,7 @@ pub mod article;
 pub mod detect;
 mod dom;
 pub mod feed;
+mod jsonld;
 
 use scraper::{ElementRef, Html, Selector};
 
