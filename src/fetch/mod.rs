@@ -457,7 +457,10 @@ fn classify(url: &Url, error: reqwest::Error) -> FetchError {
         }
         cause = current.source();
     }
-    let message = if parts.is_empty() {
+    let message = if error.is_body() || error.is_decode() {
+        let innermost = parts.last().cloned().unwrap_or_default();
+        format!("body truncated or unreadable ({innermost})")
+    } else if parts.is_empty() {
         error.to_string()
     } else {
         parts.join(": ")

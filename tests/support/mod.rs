@@ -273,3 +273,39 @@ pub fn feed_files(stem: &str) -> [String; 3] {
         format!("{stem}.json"),
     ]
 }
+
+/// A bare TCP server for answers no well-behaved HTTP server gives: each connection's request
+/// head is read, then `answer` writes whatever bytes it likes.
+pub struct RawServer {
+    pub addr: SocketAddr,
+}
+
+impl RawServer {
+    /// Starts answering every connection with `answer`.
+    pub fn start(answer: impl Fn(&mut std::net::TcpStream) + Send + Sync + 'static) -> RawServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let answer = Arc::new(answer);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    use std::io::Read;
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                        head.push(byte[0]);
+                    }
+                    answer(&mut stream);
+                });
+            }
+        });
+        RawServer { addr }
+    }
+
+    /// The absolute URL of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
