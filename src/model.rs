@@ -5,6 +5,14 @@
 
 use chrono::{DateTime, Utc};
 
+/// Whether `c` may appear in an XML 1.0 document (C1 controls, though allowed, are refused
+/// too: they only ever come from mis-decoded text).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+        || matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
 /// One item as found on an index page, before any cleaning.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawItem {

@@ -4,6 +4,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use crate::model::is_xml_char;
+
 static BAD_REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);").expect("valid pattern"));
 
@@ -20,13 +22,6 @@ pub fn clean_text(text: &str) -> String {
 /// Like [`clean_text`], but `None` when nothing is left.
 pub fn clean_opt(text: Option<&str>) -> Option<String> {
     text.map(clean_text).filter(|t| !t.is_empty())
-}
-
-/// Whether `c` may appear in an XML 1.0 document (C1 controls excluded as well).
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r')
-        || matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        || c >= '\u{10000}'
 }
 
 /// Removes a leading "by" / "By" / "BY" from an author line.

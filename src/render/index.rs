@@ -15,6 +15,14 @@ input{width:100%;font:inherit;font-size:.85rem;padding:.2rem;border:1px solid #c
 
 /// Renders `index.html` for `feeds` (grouped by site, in the given order).
 pub fn index_html(title: &str, formats: &[Format], feeds: &[Listed]) -> Vec<u8> {
+    let feeds: Vec<Listed> = feeds
+        .iter()
+        .map(|f| Listed {
+            meta: f.meta.xml_safe(),
+            ..f.clone()
+        })
+        .collect();
+    let feeds = feeds.as_slice();
     let mut page = String::new();
     let _ = write!(
         page,

@@ -76,6 +76,20 @@ pub struct FeedMeta {
 }
 
 impl FeedMeta {
+    /// The same description with titles cut down to characters XML can carry.
+    pub(crate) fn xml_safe(&self) -> FeedMeta {
+        let clean = |text: &str| {
+            text.chars()
+                .filter(|&c| crate::model::is_xml_char(c))
+                .collect()
+        };
+        FeedMeta {
+            site_title: clean(&self.site_title),
+            section_title: clean(&self.section_title),
+            ..self.clone()
+        }
+    }
+
     /// The feed's title: `Site – Section`.
     pub fn title(&self) -> String {
         format!("{} – {}", self.site_title, self.section_title)
@@ -100,6 +114,7 @@ pub const STYLE_FILE: &str = "style.xsl";
 
 /// Renders `items` (newest first) in `format`.
 pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
+    let meta = &meta.xml_safe();
     match format {
         Format::Rss => with_stylesheet(rss::render(meta, items), meta),
         Format::Atom => with_stylesheet(atom::render(meta, items), meta),

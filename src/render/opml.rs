@@ -7,6 +7,14 @@ use super::{Format, Listed};
 
 /// Renders `feeds.opml`: one outline per site, one child per section in `format`.
 pub fn opml(title: &str, format: Format, feeds: &[Listed]) -> Vec<u8> {
+    let feeds: Vec<Listed> = feeds
+        .iter()
+        .map(|f| Listed {
+            meta: f.meta.xml_safe(),
+            ..f.clone()
+        })
+        .collect();
+    let feeds = feeds.as_slice();
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let mut write = |event: Event| w.write_event(event).expect("writing to memory cannot fail");
     write(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
