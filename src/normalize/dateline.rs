@@ -17,6 +17,14 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
 /// Splits a leading dateline off an HTML or text fragment: the rest, and the dateline's date.
 /// Returns `None` when the fragment does not start with a dateline.
 pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
+    // A dateline's agency is in parentheses near the start: most fragments have none.
+    let head = fragment
+        .char_indices()
+        .nth(120)
+        .map_or(fragment, |(i, _)| &fragment[..i]);
+    if !head.contains('(') {
+        return None;
+    }
     let caps = LEADING.captures(fragment)?;
     let date = parse_date(&caps["line"], DateOrder::Auto, None)?;
     let whole = caps.get(0)?;

@@ -1,12 +1,13 @@
 //! HTML fragments made safe for feeds: sanitised, links absolute, "read more" tails removed.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use ammonia::UrlRelative;
 use regex::Regex;
 use url::Url;
 
-use super::text::is_xml_char;
+use super::text::xml_chars_only;
 
 /// A trailing "read more" link, with an optional ellipsis before it.
 static READ_MORE_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -24,7 +25,21 @@ static READ_MORE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid pattern")
 });
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("valid pattern"));
+/// Whether serialised HTML has any visible character outside its tags.
+fn has_text(html: &str) -> bool {
+    let mut in_tag = false;
+    html.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' if in_tag => {
+            in_tag = false;
+            false
+        }
+        c => !in_tag && !c.is_whitespace(),
+    })
+}
 
 /// Sanitises an HTML fragment for a feed.
 ///
@@ -32,14 +47,28 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>").expect("va
 /// absolute against `base`; strips a trailing "read more" link or text (keeping an ellipsis
 /// that marks a cut teaser). `None` when nothing readable is left.
 pub fn sanitize(html: &str, base: &Url) -> Option<String> {
-    let valid: String = html.chars().filter(|&c| is_xml_char(c)).collect();
-    let clean = ammonia::Builder::default()
-        .url_relative(UrlRelative::RewriteWithBase(base.clone()))
-        .clean(&valid)
-        .to_string();
+    let valid = xml_chars_only(html);
+    let clean = with_sanitizer(base, |builder| builder.clean(&valid).to_string());
     let trimmed = strip_read_more(clean.trim());
-    let has_text = !TAG.replace_all(&trimmed, "").trim().is_empty();
-    (has_text || trimmed.contains("<img")).then_some(trimmed)
+    (has_text(&trimmed) || trimmed.contains("<img")).then_some(trimmed)
+}
+
+thread_local! {
+    /// The sanitiser of the page being read: building one costs more than cleaning a teaser,
+    /// and every item of a page shares its base URL.
+    static SANITIZER: RefCell<Option<(Url, ammonia::Builder<'static>)>> = const { RefCell::new(None) };
+}
+
+fn with_sanitizer<T>(base: &Url, clean: impl FnOnce(&ammonia::Builder<'static>) -> T) -> T {
+    SANITIZER.with_borrow_mut(|cached| {
+        if cached.as_ref().is_none_or(|(url, _)| url != base) {
+            let mut builder = ammonia::Builder::default();
+            builder.url_relative(UrlRelative::RewriteWithBase(base.clone()));
+            *cached = Some((base.clone(), builder));
+        }
+        let (_, builder) = cached.as_ref().expect("just built");
+        clean(builder)
+    })
 }
 
 /// Sanitises a full article body: as [`sanitize`], and also without spacer or tracking images
@@ -54,8 +83,7 @@ pub fn sanitize_body(html: &str, base: &Url) -> Option<String> {
         }
         clean = next;
     }
-    let has_text = !TAG.replace_all(&clean, "").trim().is_empty();
-    (has_text || clean.contains("<img")).then_some(clean)
+    (has_text(&clean) || clean.contains("<img")).then_some(clean)
 }
 
 static SPACER_IMG: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,11 +119,33 @@ pub fn mark_cut_off(html: &str) -> String {
 static TRAILING_CLOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\s*</[a-z0-9]+>)+$").expect("valid pattern"));
 
+/// How far from the end a "read more" tail can start: an ellipsis, a link with its attributes,
+/// a few words, closing tags.
+const READ_MORE_SPAN: usize = 600;
+
 fn strip_read_more(html: &str) -> String {
-    let mut html = html.to_string();
+    // Both patterns end in "more", "reading" or "rest" and a few closing characters.
+    let tail: String = html
+        .chars()
+        .rev()
+        .take(64)
+        .collect::<String>()
+        .to_lowercase();
+    if !["erom", "gnidaer", "tser"]
+        .iter()
+        .any(|word| tail.contains(word))
+    {
+        return html.trim().to_string();
+    }
+    // The patterns are anchored at the end: search only the last few hundred bytes.
+    let mut start = html.len().saturating_sub(READ_MORE_SPAN);
+    while !html.is_char_boundary(start) {
+        start += 1;
+    }
+    let (head, mut end) = (&html[..start], html[start..].to_string());
     for pattern in [&*READ_MORE_LINK, &*READ_MORE_TEXT] {
-        html = pattern
-            .replace(&html, |caps: &regex::Captures| {
+        end = pattern
+            .replace(&end, |caps: &regex::Captures| {
                 let dots = if caps.name("dots").is_some() {
                     " …"
                 } else {
@@ -105,7 +155,7 @@ fn strip_read_more(html: &str) -> String {
             })
             .into_owned();
     }
-    html.trim().to_string()
+    format!("{head}{end}").trim().to_string()
 }
 
 #[cfg(test)]

@@ -15,8 +15,17 @@ pub fn clean_text(text: &str) -> String {
     let decoded = html_escape::decode_html_entities(text);
     // References to code points XML cannot carry (`&#0;`, `&#xD800;`) are left undecoded.
     let decoded = BAD_REFERENCE.replace_all(&decoded, "");
-    let valid: String = decoded.chars().filter(|&c| is_xml_char(c)).collect();
+    let valid = xml_chars_only(&decoded);
     valid.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` without the characters XML 1.0 cannot carry (borrowed when there are none).
+pub fn xml_chars_only(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| is_xml_char(c)).collect())
+    }
 }
 
 /// Like [`clean_text`], but `None` when nothing is left.

@@ -1,0 +1,107 @@
+//! Realistic news index pages for benchmarks: navigation, 40–60 items with headline, date,
+//! teaser and image, a sidebar, a footer and inline script, 60–150 KB in all. Deterministic
+//! for a (section, generation) pair; a new generation adds one story on top.
+
+const WORDS: &[&str] = &[
+    "orbit",
+    "launch",
+    "satellite",
+    "mission",
+    "rocket",
+    "crew",
+    "station",
+    "lunar",
+    "mars",
+    "probe",
+    "signal",
+    "engine",
+    "payload",
+    "booster",
+    "telescope",
+    "solar",
+    "comet",
+    "asteroid",
+    "network",
+    "ground",
+    "antenna",
+    "module",
+    "docking",
+    "landing",
+    "science",
+    "data",
+    "agency",
+];
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn words(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| WORDS[self.next() as usize % WORDS.len()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The index page of `section` at `generation`.
+pub fn page(section: usize, generation: u64) -> String {
+    let mut rng = Lcg(section as u64 * 7919 + 17);
+    let items = 40 + rng.next() as usize % 21;
+    let filler_kb = 20 + rng.next() as usize % 70;
+    let mut out = String::with_capacity(160 * 1024);
+    out.push_str(&format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Section {section}</title>\
+         <style>body{{font:16px sans-serif}}.item{{margin:1em 0}}</style></head><body>\
+         <header class=\"site-header\"><nav class=\"menu\">"
+    ));
+    for n in 0..20 {
+        out.push_str(&format!(
+            "<a href=\"/topic/{n}\">Topic {}</a> ",
+            rng.words(2)
+        ));
+    }
+    out.push_str("</nav></header><main><h1>Latest news</h1><div class=\"list\">");
+    for k in 0..items {
+        let story = generation as usize + items - k;
+        let mut story_rng = Lcg((section * 100_003 + story) as u64);
+        let day = 1 + story % 28;
+        out.push_str(&format!(
+            "<div class=\"item\"><h2><a class=\"title\" href=\"/s/{section}/story-{story}.html?utm_source=index\">{} {story}</a></h2>\
+             <time datetime=\"2024-05-{day:02}T{:02}:00:00Z\">May {day}, 2024</time>\
+             <p class=\"teaser\">{}. {}. <a href=\"/s/{section}/story-{story}.html\">Read more</a></p>\
+             <img src=\"/img/{section}/{story}.jpg\" alt=\"\" onload=\"track({story})\"></div>\n",
+            capitalised(&story_rng.words(6)),
+            story % 24,
+            capitalised(&story_rng.words(25)),
+            capitalised(&story_rng.words(18)),
+        ));
+    }
+    out.push_str("</div></main><aside class=\"sidebar\"><h3>Most read</h3><ul>");
+    for n in 0..15 {
+        out.push_str(&format!(
+            "<li><a href=\"/popular/{n}\">{}</a></li>",
+            capitalised(&rng.words(5))
+        ));
+    }
+    out.push_str("</ul></aside><footer><a href=\"/about\">About us</a> <a href=\"/privacy\">Privacy</a></footer><script>var data=\"");
+    while out.len() < (filler_kb + 40) * 1024 {
+        out.push_str(&rng.words(12));
+    }
+    out.push_str("\";</script></body></html>");
+    out
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
