@@ -76,7 +76,26 @@ CREATE TABLE articles (
     fetched_at INTEGER NOT NULL
 );
 ",
+    r"
+CREATE TABLE outputs (
+    path        TEXT PRIMARY KEY,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+",
 ];
+
+/// What a feed file looked like right after feedwright wrote (or confirmed) it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputStamp {
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime_ns: i64,
+    /// Digest of everything the file was rendered from besides the items.
+    pub fingerprint: String,
+}
 
 /// Article-page fetches given up after this many failures.
 pub const MAX_ARTICLE_ATTEMPTS: u32 = 3;
@@ -451,6 +470,55 @@ impl Store {
             params![url, data, ms(now)],
         )?;
         Ok(())
+    }
+
+    /// The stamp recorded for an output file.
+    pub fn output(&self, path: &str) -> Result<Option<OutputStamp>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT size, mtime_ns, fingerprint FROM outputs WHERE path = ?1",
+                [path],
+                |r| {
+                    Ok(OutputStamp {
+                        size: r.get::<_, i64>(0)? as u64,
+                        mtime_ns: r.get(1)?,
+                        fingerprint: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Records an output file's stamp.
+    pub fn save_output(&self, path: &str, stamp: &OutputStamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO outputs (path, size, mtime_ns, fingerprint) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+                fingerprint = excluded.fingerprint",
+            params![path, stamp.size as i64, stamp.mtime_ns, stamp.fingerprint],
+        )?;
+        Ok(())
+    }
+
+    /// How many items `section`'s feed holds and the newest one's date, as [`Store::feed_items`]
+    /// would give them, without reading the items.
+    pub fn feed_summary(
+        &self,
+        section: &str,
+        retention: Retention,
+        now: DateTime<Utc>,
+    ) -> Result<(usize, Option<DateTime<Utc>>), StoreError> {
+        let cutoff = retention.max_age_days.map_or(i64::MIN, |days| {
+            ms(now - chrono::Duration::days(i64::from(days)))
+        });
+        let (count, newest): (i64, Option<i64>) = self.conn.query_row(
+            "SELECT count(*), max(published) FROM (SELECT published FROM items
+             WHERE section = ?1 AND published >= ?2 ORDER BY published DESC LIMIT ?3)",
+            params![section, cutoff, retention.max_items as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((count as usize, newest.map(from_ms)))
     }
 
     /// How many items `section` has stored.

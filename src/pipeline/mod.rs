@@ -213,11 +213,12 @@ fn write_listing(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<(
         if !config.output.dir.join(meta.file(primary)).exists() {
             continue;
         }
-        let items = store.feed_items(&section.key(), retention(config, section), now)?;
+        let (items, updated) =
+            store.feed_summary(&section.key(), retention(config, section), now)?;
         listed.push(Listed {
             meta,
-            items: items.len(),
-            updated: items.first().map(|i| i.published),
+            items,
+            updated,
         });
     }
     let title = "Feeds";

@@ -1,6 +1,7 @@
 //! One section end to end: robots → conditional fetch → extract → normalize → history → feeds.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -13,8 +14,8 @@ use crate::fetch::{Fetched, Fetcher, Response, Tally, Validators};
 use crate::model::Item;
 use crate::normalize::{self, Context, Draft, dates, html};
 use crate::publish::{self, Written};
-use crate::render;
-use crate::store::{PageCache, PageUpdate};
+use crate::render::{self, FeedMeta, Format};
+use crate::store::{OutputStamp, PageCache, PageUpdate, Retention};
 
 use super::enrich;
 
@@ -272,7 +273,7 @@ async fn update(
     let response = match fetched {
         Fetched::NotModified => {
             report.not_modified = 1;
-            return publish_from_store(shared, section, report);
+            return publish_from_store(shared, section, report, true);
         }
         Fetched::Page(response) => response,
     };
@@ -282,7 +283,7 @@ async fn update(
         .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
     {
         // Same bytes as last time, though the server did not say so: nothing to read.
-        return publish_from_store(shared, section, report);
+        return publish_from_store(shared, section, report, true);
     }
     let gathered = gather(section, &response)?;
     report.found = gathered.found;
@@ -326,36 +327,86 @@ async fn update(
         .expect("store lock")
         .update_section(&update, retention(shared.config, section), shared.now)
         .map_err(store_error)?;
-    publish_from_store(shared, section, report)
+    publish_from_store(shared, section, report, false)
 }
 
-/// Renders the section's feeds from its stored history and writes those whose bytes changed
-/// (so a missing or damaged file is rebuilt even when the page did not change).
+/// Renders the section's feeds from its stored history and writes those whose bytes changed.
+///
+/// When the page did not change (`page_unchanged`) and every output file is as feedwright left
+/// it (size, mtime and render settings recorded in the store), nothing is rendered at all; a
+/// missing, edited or damaged file is rebuilt.
 fn publish_from_store(
     shared: &Shared<'_>,
     section: &Section,
     report: &mut SectionReport,
+    page_unchanged: bool,
 ) -> Result<(), String> {
-    let items = shared
-        .store
-        .lock()
-        .expect("store lock")
-        .feed_items(
-            &section.key(),
-            retention(shared.config, section),
-            shared.now,
-        )
-        .map_err(|e| format!("{}: {e}", section.url))?;
-    report.kept = items.len();
+    let store_error = |e: crate::store::StoreError| format!("{}: {e}", section.url);
     let meta = meta(shared.config, section);
-    for &format in &shared.config.output.formats {
-        let path = shared.config.output.dir.join(meta.file(format));
+    let retention = retention(shared.config, section);
+    let fingerprint = output_fingerprint(&meta, retention);
+    let paths: Vec<(Format, PathBuf)> = shared
+        .config
+        .output
+        .formats
+        .iter()
+        .map(|&f| (f, shared.config.output.dir.join(meta.file(f))))
+        .collect();
+    let store = shared.store.lock().expect("store lock");
+    // With max_age_days, items age out of the feed as time passes: always render then.
+    if page_unchanged && retention.max_age_days.is_none() {
+        let intact = paths.iter().all(|(_, path)| {
+            let recorded = store.output(&path.to_string_lossy()).ok().flatten();
+            recorded.is_some_and(|r| {
+                r.fingerprint == fingerprint && stamp(path) == Some((r.size, r.mtime_ns))
+            })
+        });
+        if intact {
+            let (kept, _) = store
+                .feed_summary(&section.key(), retention, shared.now)
+                .map_err(store_error)?;
+            report.kept = kept;
+            return Ok(());
+        }
+    }
+    let items = store
+        .feed_items(&section.key(), retention, shared.now)
+        .map_err(store_error)?;
+    report.kept = items.len();
+    for (format, path) in paths {
         let bytes = render::render(format, &meta, &items);
         match publish::write_if_changed(&path, &bytes) {
             Ok(Written::Changed) => report.written += 1,
             Ok(Written::Unchanged) => {}
             Err(e) => return Err(format!("{}: cannot write: {e}", path.display())),
         }
+        if let Some((size, mtime_ns)) = stamp(&path) {
+            let recorded = OutputStamp {
+                size,
+                mtime_ns,
+                fingerprint: fingerprint.clone(),
+            };
+            store
+                .save_output(&path.to_string_lossy(), &recorded)
+                .map_err(store_error)?;
+        }
     }
     Ok(())
+}
+
+/// A file's size and modification time in nanoseconds.
+fn stamp(path: &Path) -> Option<(u64, i64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    let mtime = metadata
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((metadata.len(), i64::try_from(mtime.as_nanos()).ok()?))
+}
+
+/// A digest of what a section's files are rendered from besides its items.
+fn output_fingerprint(meta: &FeedMeta, retention: Retention) -> String {
+    let text = format!("{meta:?}|{retention:?}|{}", env!("CARGO_PKG_VERSION"));
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }

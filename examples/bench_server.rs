@@ -1,0 +1,93 @@
+//! The benchmark's web: generated index pages (benches/page.rs) for N sections across H
+//! loopback hosts (127.0.0.1 … 127.0.0.H), with ETags and 304s.
+//!
+//! `GET /s/{i}.html` is section i's page; `GET /__change/{percent}` gives that share of the
+//! sections a new story. Usage: bench_server SECTIONS HOSTS PORT
+
+#[path = "../benches/page.rs"]
+mod page;
+
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+type Generations = Arc<Mutex<Vec<u64>>>;
+
+async fn section(
+    State(generations): State<Generations>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(index) = file
+        .strip_suffix(".html")
+        .and_then(|i| i.parse::<usize>().ok())
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(generation) = generations.lock().unwrap().get(index).copied() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{index}-{generation}\"");
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let body = page::page(index, generation);
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::ETAG, etag),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn change(State(generations): State<Generations>, Path(percent): Path<usize>) -> String {
+    let mut generations = generations.lock().unwrap();
+    let step = (100 / percent.clamp(1, 100)).max(1);
+    let mut changed = 0;
+    for (i, generation) in generations.iter_mut().enumerate() {
+        if i % step == 0 {
+            *generation += 1;
+            changed += 1;
+        }
+    }
+    format!("{changed}\n")
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|a| a.parse().expect("numbers"))
+        .collect();
+    let [sections, hosts, port] = args[..] else {
+        panic!("usage: bench_server SECTIONS HOSTS PORT");
+    };
+    let generations: Generations = Arc::new(Mutex::new(vec![0; sections]));
+    let app = Router::new()
+        .route("/s/{file}", get(section))
+        .route("/__change/{percent}", get(change))
+        .with_state(generations);
+    let mut servers = Vec::new();
+    for host in 1..=hosts {
+        let listener = tokio::net::TcpListener::bind(format!("127.0.0.{host}:{port}"))
+            .await
+            .expect("bind");
+        servers.push(tokio::spawn(
+            axum::serve(listener, app.clone()).into_future(),
+        ));
+    }
+    println!("ready");
+    for server in servers {
+        let _ = server.await;
+    }
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Whole-run benchmark: N sections (default 1000) of 60–150 KB index pages across 20 loopback
+# hosts, served by examples/bench_server.rs. Measures a cold run, a warm run (every page 304)
+# and a run where 10 % of the pages changed: wall time, CPU time, peak RSS (/usr/bin/time -v),
+# requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
+# selectors and prints the ratios.
+#
+# Usage: scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
+# Politeness delays are off here (host_delay_ms = 0): this measures the work, not the waiting.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sections="${1:-1000}"
+hosts=20
+port="${PORT:-18181}"
+work="$(mktemp -d)"
+cd "$root"
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
+command -v rsspls >/dev/null || cargo install rsspls --version 0.12.0
+cargo build --release --quiet
+cargo build --release --quiet --example bench_server
+./target/release/examples/bench_server "$sections" "$hosts" "$port" > "$work/server.log" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do grep -q ready "$work/server.log" && break; sleep 0.1; done
+
+url() { echo "http://127.0.0.$(( $1 % hosts + 1 )):$port/s/$1.html"; }
+
+# feedwright: one site, N sections.
+{
+  printf '[output]\nbase_url = "https://feeds.example.org/"\n\n[fetch]\nconcurrency = 16\nhost_delay_ms = 0\nretries = 0\nrobots_txt = true\n\n'
+  printf '[[site]]\nid = "bench"\n  [site.items]\n  item = "div.item"\n  title = "a.title"\n  link = "a.title@href"\n  date = "time@datetime"\n  summary = "p.teaser"\n  image = "img"\n'
+  for i in $(seq 0 $((sections - 1))); do
+    printf '  [[site.section]]\n  id = "s%d"\n  url = "%s"\n' "$i" "$(url "$i")"
+  done
+} > "$work/feedwright.toml"
+
+# rsspls: the same pages and selectors.
+{
+  printf '[rsspls]\noutput = "%s/rsspls-feeds"\n\n' "$work"
+  for i in $(seq 0 $((sections - 1))); do
+    printf '[[feed]]\ntitle = "s%d"\nfilename = "s%d.rss"\n[feed.config]\nurl = "%s"\nitem = "div.item"\nheading = "a.title"\nlink = "a.title"\nsummary = "p.teaser"\ndate = "time"\nmedia = "img"\n\n' "$i" "$i" "$(url "$i")"
+  done
+} > "$work/rsspls.toml"
+mkdir -p "$work/rsspls-feeds"
+
+# measure NAME COMMAND...: prints "NAME wall_s cpu_s rss_mib" and keeps stdout in $work/NAME.out
+measure() {
+  local name=$1; shift
+  /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
+  python3 - "$work/$name.time" "$name" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+get = lambda key: re.search(re.escape(key) + r":\s*(.+)", text).group(1).strip()
+wall = get("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
+wall_s = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+cpu = float(get("User time (seconds)")) + float(get("System time (seconds)"))
+rss = int(get("Maximum resident set size (kbytes)")) / 1024
+print(f"{sys.argv[2]} {wall_s:.2f} {cpu:.2f} {rss:.1f}")
+PY
+}
+
+requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["sections"]; print(sum(s["requests"] for s in r), sum(s["not_modified"] for s in r), sum(s["status"]!="ok" for s in r))' "$1"; }
+
+export XDG_CACHE_HOME="$work/cache"
+results="$work/results"
+: > "$results"
+measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
+measure fw_warm ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
+curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
+measure fw_changed ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
+measure rsspls_cold rsspls --config "$work/rsspls.toml" >> "$results"
+measure rsspls_warm rsspls --config "$work/rsspls.toml" >> "$results"
+curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
+measure rsspls_changed rsspls --config "$work/rsspls.toml" >> "$results"
+
+echo "sections: $sections across $hosts hosts"
+for run in fw_cold fw_warm fw_changed; do
+  echo "$run requests/304s/failed: $(requests "$work/$run.out")"
+done
+python3 - "$results" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, wall, cpu, rss = line.split()
+    rows[name] = (float(wall), float(cpu), float(rss))
+print(f"{'run':<16}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>14}")
+for name, (wall, cpu, rss) in rows.items():
+    print(f"{name:<16}{wall:>9.2f}{cpu:>9.2f}{rss:>14.1f}")
+for kind in ("cold", "warm", "changed"):
+    fw, rs = rows[f"fw_{kind}"], rows[f"rsspls_{kind}"]
+    print(f"{kind:<8} CPU feedwright/rsspls = {fw[1] / max(rs[1], 0.01):.2f}   wall = {fw[0] / max(rs[0], 0.01):.2f}")
+print(f"warm CPU / cold CPU (feedwright) = {rows['fw_warm'][1] / rows['fw_cold'][1] * 100:.1f} %")
+PY
