@@ -20,7 +20,7 @@ cargo build --release --quiet
 cargo build --release --quiet --example bench_server
 ./target/release/examples/bench_server "$sections" "$hosts" "$port" > "$work/server.log" &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q ready "$work/server.log" && break; sleep 0.1; done
 
 url() { echo "http://127.0.0.$(( $1 % hosts + 1 )):$port/s/$1.html"; }
@@ -73,7 +73,7 @@ measure rsspls_warm rsspls --config "$work/rsspls.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
 measure rsspls_changed rsspls --config "$work/rsspls.toml" >> "$results"
 
-echo "sections: $sections across $hosts hosts"
+echo "sections: $sections across $hosts hosts${KEEP:+ (files kept in $work)}"
 for run in fw_cold fw_warm fw_changed; do
   echo "$run requests/304s/failed: $(requests "$work/$run.out")"
 done

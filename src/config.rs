@@ -190,7 +190,11 @@ impl Config {
 
     /// Validates config text read from `path` (used for messages and relative paths).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let checker = Checker { text, path };
+        let checker = Checker {
+            text,
+            path,
+            compiled: Default::default(),
+        };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             checker.error_at(offset, e.message().trim().to_string())
@@ -390,6 +394,8 @@ struct RawSection {
 struct Checker<'a> {
     text: &'a str,
     path: &'a Path,
+    /// Selectors already compiled: sections of one site share most of theirs.
+    compiled: std::cell::RefCell<std::collections::HashMap<String, FieldSelector>>,
 }
 
 impl Checker<'_> {
@@ -555,9 +561,15 @@ impl Checker<'_> {
         &self,
         raw: &Option<Spanned<String>>,
     ) -> Result<Option<FieldSelector>, ConfigError> {
-        raw.as_ref()
-            .map(|spec| FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e)))
-            .transpose()
+        let Some(spec) = raw else { return Ok(None) };
+        if let Some(known) = self.compiled.borrow().get(spec.get_ref()) {
+            return Ok(Some(known.clone()));
+        }
+        let parsed = FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e))?;
+        self.compiled
+            .borrow_mut()
+            .insert(spec.get_ref().clone(), parsed.clone());
+        Ok(Some(parsed))
     }
 
     fn regexes(&self, raw: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
