@@ -12,7 +12,7 @@ use super::text::xml_chars_only;
 /// A trailing "read more" link, with an optional ellipsis before it.
 static READ_MORE_LINK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?is)\s*(?P<dots>\.{3}|…)?\s*<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?P<close>(?:</[a-z0-9]+>\s*)*)$",
+        r"(?is)\s*(?:\.{3}|…)?\s*<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?:</[a-z0-9]+>\s*)*$",
     )
     .expect("valid pattern")
 });
@@ -20,7 +20,7 @@ static READ_MORE_LINK: LazyLock<Regex> = LazyLock::new(|| {
 /// A trailing plain-text "read more".
 static READ_MORE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?is)\s*(?P<dots>\.{3}|…)?\s*\[?\s*(?:read\s+more|continue\s+reading)\s*(?:»|→|›|\.{3}|…|&gt;|\])*\s*(?P<close>(?:</[a-z0-9]+>\s*)*)$",
+        r"(?is)\s*(?:\.{3}|…)?\s*\[?\s*(?:read\s+more|continue\s+reading)\s*(?:»|→|›|\.{3}|…|&gt;|\])*\s*(?:</[a-z0-9]+>\s*)*$",
     )
     .expect("valid pattern")
 });
@@ -119,6 +119,16 @@ pub fn mark_cut_off(html: &str) -> String {
 static TRAILING_CLOSE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:\s*</[a-z0-9]+>)+$").expect("valid pattern"));
 
+/// The ellipsis kept where a removed "read more" followed one.
+fn ellipsis(removed: &str) -> &'static str {
+    let start = removed.trim_start();
+    if start.starts_with("...") || start.starts_with('…') {
+        " …"
+    } else {
+        ""
+    }
+}
+
 /// How far from the end a "read more" tail can start: an ellipsis, a link with its attributes,
 /// a few words, closing tags.
 const READ_MORE_SPAN: usize = 600;
@@ -143,17 +153,23 @@ fn strip_read_more(html: &str) -> String {
         start += 1;
     }
     let (head, mut end) = (&html[..start], html[start..].to_string());
-    for pattern in [&*READ_MORE_LINK, &*READ_MORE_TEXT] {
-        end = pattern
-            .replace(&end, |caps: &regex::Captures| {
-                let dots = if caps.name("dots").is_some() {
-                    " …"
-                } else {
-                    ""
-                };
-                format!("{dots}{}", caps["close"].trim())
-            })
-            .into_owned();
+    // Plain searches (no capture groups) keep this cheap; the kept parts are found by hand.
+    if let Some(found) = READ_MORE_LINK.find(&end) {
+        let matched = found.as_str();
+        let after_link = matched
+            .to_ascii_lowercase()
+            .rfind("</a>")
+            .map_or(matched.len(), |i| i + 4);
+        let kept = format!("{}{}", ellipsis(matched), matched[after_link..].trim());
+        end.replace_range(found.range(), &kept);
+    }
+    if let Some(found) = READ_MORE_TEXT.find(&end) {
+        let matched = found.as_str();
+        let closing = TRAILING_CLOSE
+            .find(matched)
+            .map_or("", |m| m.as_str().trim());
+        let kept = format!("{}{closing}", ellipsis(matched));
+        end.replace_range(found.range(), &kept);
     }
     format!("{head}{end}").trim().to_string()
 }
