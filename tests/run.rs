@@ -37,6 +37,22 @@ fn smn_server() -> Server {
     server
 }
 
+/// The SMN section plus a second one, `other`, on the same page.
+fn smn_with_other_section() -> (Server, Project) {
+    let server = smn_server();
+    server.route(
+        "/other",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
+    let config = format!(
+        "{}\n  [[site.section]]\n  id = \"other\"\n  url = \"{}\"\n",
+        smn_config(&server),
+        server.url("/other")
+    );
+    let project = Project::new(&config);
+    (server, project)
+}
+
 #[test]
 fn smn_index_page_becomes_three_valid_feeds() {
     let server = smn_server();
@@ -269,17 +285,7 @@ fn gzip_bodies_are_decoded() {
 
 #[test]
 fn failing_sections_keep_their_feeds_and_others_are_written() {
-    let server = smn_server();
-    server.route(
-        "/other",
-        Route::fixture("spacemedia/index-space-industry.html"),
-    );
-    let config = format!(
-        "{}\n  [[site.section]]\n  id = \"other\"\n  url = \"{}\"\n",
-        smn_config(&server),
-        server.url("/other")
-    );
-    let project = Project::new(&config);
+    let (server, project) = smn_with_other_section();
     project.cmd(&["run"]).success();
     let before = fs::read(project.feed("spacedaily/other.xml")).unwrap();
     let mtime = fs::metadata(project.feed("spacedaily/other.xml"))
@@ -362,17 +368,7 @@ fn json_summary_and_quiet_mode() {
 
 #[test]
 fn only_runs_the_named_sections() {
-    let server = smn_server();
-    server.route(
-        "/other",
-        Route::fixture("spacemedia/index-space-industry.html"),
-    );
-    let config = format!(
-        "{}\n  [[site.section]]\n  id = \"other\"\n  url = \"{}\"\n",
-        smn_config(&server),
-        server.url("/other")
-    );
-    let project = Project::new(&config);
+    let (server, project) = smn_with_other_section();
     project
         .cmd(&["run", "--only", "spacedaily/other"])
         .success();

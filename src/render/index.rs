@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-use super::{Format, Listed};
+use super::{Format, Listed, xml_safe};
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}\
@@ -15,14 +15,7 @@ input{width:100%;font:inherit;font-size:.85rem;padding:.2rem;border:1px solid #c
 
 /// Renders `index.html` for `feeds` (grouped by site, in the given order).
 pub fn index_html(title: &str, formats: &[Format], feeds: &[Listed]) -> Vec<u8> {
-    let feeds: Vec<Listed> = feeds
-        .iter()
-        .map(|f| Listed {
-            meta: f.meta.xml_safe(),
-            ..f.clone()
-        })
-        .collect();
-    let feeds = feeds.as_slice();
+    let feeds = &xml_safe(feeds);
     let mut page = String::new();
     let _ = write!(
         page,

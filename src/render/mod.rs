@@ -77,7 +77,7 @@ pub struct FeedMeta {
 
 impl FeedMeta {
     /// The same description with titles cut down to characters XML can carry.
-    pub(crate) fn xml_safe(&self) -> FeedMeta {
+    fn xml_safe(&self) -> FeedMeta {
         let clean = |text: &str| {
             text.chars()
                 .filter(|&c| crate::model::is_xml_char(c))
@@ -238,6 +238,17 @@ pub struct Listed {
     pub items: usize,
     /// Its newest item's date.
     pub updated: Option<DateTime<Utc>>,
+}
+
+/// The listing with titles cut down to characters XML can carry.
+fn xml_safe(feeds: &[Listed]) -> Vec<Listed> {
+    feeds
+        .iter()
+        .map(|f| Listed {
+            meta: f.meta.xml_safe(),
+            ..f.clone()
+        })
+        .collect()
 }
 
 impl Listed {

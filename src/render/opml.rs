@@ -3,18 +3,11 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use super::{Format, Listed};
+use super::{Format, Listed, xml_safe};
 
 /// Renders `feeds.opml`: one outline per site, one child per section in `format`.
 pub fn opml(title: &str, format: Format, feeds: &[Listed]) -> Vec<u8> {
-    let feeds: Vec<Listed> = feeds
-        .iter()
-        .map(|f| Listed {
-            meta: f.meta.xml_safe(),
-            ..f.clone()
-        })
-        .collect();
-    let feeds = feeds.as_slice();
+    let feeds = &xml_safe(feeds);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let mut write = |event: Event| w.write_event(event).expect("writing to memory cannot fail");
     write(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
