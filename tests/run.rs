@@ -555,3 +555,19 @@ fn hostile_content_still_gives_valid_sanitised_feeds() {
         );
     }
 }
+
+#[test]
+fn a_page_whose_items_have_no_usable_links_fails() {
+    let server = Server::start();
+    server.route(
+        "/l",
+        Route::ok("text/html", "<ul><li><a href=\"javascript:go(1)\">One</a></li><li><a href=\"mailto:x@example.org\">Two</a></li></ul>"),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"s\"\n[site.items]\nitem = \"li\"\n[[site.section]]\nid = \"l\"\nurl = \"{}\"\n",
+        server.url("/l")
+    ));
+    let out = project.cmd(&["run"]).code(1);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("s/l: failed:"));
+    assert!(!project.feed("s/l.xml").exists(), "never an empty feed");
+}

@@ -23,6 +23,7 @@ use super::robots::RobotsGate;
 
 /// Items read from one page, not yet dated.
 struct Gathered {
+    /// Distinct usable items on the page (with a title and an http(s) link).
     found: usize,
     drafts: Vec<Draft>,
     warnings: Vec<String>,
@@ -100,8 +101,9 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
             drafts.len()
         ));
     }
+    // Found: the distinct items with a title and a usable link, before include/exclude.
     Ok(Gathered {
-        found: raw.len(),
+        found: seen.len(),
         drafts,
         warnings,
         matches,
