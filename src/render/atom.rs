@@ -60,9 +60,8 @@ fn entry(item: &Item) -> Entry {
     let date: FixedDateTime = item.published.fixed_offset();
     let mut links = vec![link(&item.id, "alternate", Some("text/html"))];
     if let Some(image) = &item.image {
-        let mut enclosure = link(image, "enclosure", image_type(image));
-        enclosure.length = Some("0".into());
-        links.push(enclosure);
+        // Atom's length is optional: an unknown size is left out rather than written as 0.
+        links.push(link(image, "enclosure", image_type(image)));
     }
     Entry {
         id: item.id.clone(),
