@@ -571,3 +571,25 @@ fn a_page_whose_items_have_no_usable_links_fails() {
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("s/l: failed:"));
     assert!(!project.feed("s/l.xml").exists(), "never an empty feed");
 }
+
+#[test]
+fn utf16_pages_with_a_bom_are_read() {
+    let mut body = vec![0xFF, 0xFE];
+    let html = "<html><body><ul><li><a href=\"/a\">Été chaud à Zürich</a></li></ul></body></html>";
+    body.extend(html.encode_utf16().flat_map(u16::to_le_bytes));
+    let server = Server::start();
+    server.route("/u16", Route::ok("text/html", body));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"u\"\n[site.items]\nitem = \"li\"\n[[site.section]]\nid = \"p\"\nurl = \"{}\"\n",
+        server.url("/u16")
+    ));
+    project.cmd(&["run"]).success();
+    assert_eq!(
+        project.parse("u/p.xml").entries[0]
+            .title
+            .as_ref()
+            .unwrap()
+            .content,
+        "Été chaud à Zürich"
+    );
+}

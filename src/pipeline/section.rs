@@ -129,7 +129,14 @@ fn check_content_type(response: &Response) -> Result<(), String> {
     ]
     .iter()
     .any(|prefix| mime.starts_with(prefix));
-    let binary = response.body.iter().take(4096).any(|&b| b == 0);
+    // NUL bytes mean binary data, unless the text is UTF-16 (which is full of them).
+    let utf16 = response.body.starts_with(&[0xFF, 0xFE])
+        || response.body.starts_with(&[0xFE, 0xFF])
+        || response
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t.to_ascii_lowercase().contains("utf-16"));
+    let binary = !utf16 && response.body.iter().take(4096).any(|&b| b == 0);
     if wrong_type || binary {
         let what = if wrong_type {
             mime.as_str()
