@@ -194,18 +194,18 @@ fn parse_numeric(text: &str, order: DateOrder) -> Option<ParsedDate> {
         let a = caps.name("a")?.as_str();
         let b: u32 = num(&caps, "b")?;
         let c = caps.name("c")?.as_str();
-        let order = match order {
-            _ if a.len() == 4 => DateOrder::Ymd,
-            DateOrder::Auto if &caps["sep"] == "/" => DateOrder::Mdy,
-            DateOrder::Auto => DateOrder::Dmy,
-            explicit => explicit,
-        };
+        let order = if a.len() == 4 { DateOrder::Ymd } else { order };
         let a_num: u32 = a.parse().ok()?;
+        let day_first = || ymd(year(c)?, b, a_num);
+        let month_first = || ymd(year(c)?, a_num, b);
         let day = match order {
             DateOrder::Ymd if a.len() == 4 => ymd(a_num as i32, b, c.parse().ok()?)?,
             DateOrder::Ymd => return None,
-            DateOrder::Dmy | DateOrder::Auto => ymd(year(c)?, b, a_num)?,
-            DateOrder::Mdy => ymd(year(c)?, a_num, b)?,
+            DateOrder::Dmy => day_first()?,
+            DateOrder::Mdy => month_first()?,
+            // Without a configured order, a date that only reads one way is read that way.
+            DateOrder::Auto if &caps["sep"] == "/" => month_first().or_else(day_first)?,
+            DateOrder::Auto => day_first().or_else(month_first)?,
         };
         with_time(day, &caps, "zone")
     })
@@ -449,6 +449,16 @@ mod tests {
         assert_eq!(day("03/05/2024", DateOrder::Auto), d(2024, 3, 5));
         assert_eq!(day("03/05/2024", DateOrder::Dmy), d(2024, 5, 3));
         assert_eq!(day("03/05/2024", DateOrder::Mdy), d(2024, 3, 5));
+        assert_eq!(
+            day("23/10/2024", DateOrder::Auto),
+            d(2024, 10, 23),
+            "only readable day first"
+        );
+        assert_eq!(
+            parse_date("23/10/2024", DateOrder::Mdy, None),
+            None,
+            "an explicit order is kept"
+        );
         assert_eq!(day("2024/05/03", DateOrder::Dmy), d(2024, 5, 3));
         assert_eq!(day("am 1.2.24", DateOrder::Dmy), d(2024, 2, 1));
         assert_eq!(parse_date("13/13/2024", DateOrder::Mdy, None), None);
