@@ -372,7 +372,7 @@ fn describe(document: &Html, containers: &[ElementRef], score: f64) -> Option<Ca
         specs.push(("date", date));
     }
     let headline = super::first_titled_link(first)
-        .map(element_text)
+        .map(|(_, text)| text)
         .unwrap_or_default();
     if let Some(summary) = relative_selector(first, |el| {
         let text = element_text(el);

@@ -143,11 +143,15 @@ pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
 
 /// Reads every field of one item element.
 pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
-    let headline = || first_titled_link(element).or_else(|| self_or_first(element, &FIRST_LINK));
+    // The headline link serves both the default title and the default link: find it once.
+    let defaults_needed = rules.title.is_none() || rules.link.is_none();
+    let titled = defaults_needed
+        .then(|| first_titled_link(element))
+        .flatten();
     RawItem {
         title: match &rules.title {
             Some(field) => text_field(element, field),
-            None => first_titled_link(element).map(element_text),
+            None => titled.as_ref().map(|(_, text)| text.clone()),
         },
         link: match &rules.link {
             Some(field) => field.first(element).and_then(|el| match &field.attr {
@@ -157,7 +161,11 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                     .map(str::to_string)
                     .or_else(|| Some(element_text(el))),
             }),
-            None => headline().and_then(|a| a.attr("href")).map(str::to_string),
+            None => titled
+                .map(|(a, _)| a)
+                .or_else(|| self_or_first(element, &FIRST_LINK))
+                .and_then(|a| a.attr("href"))
+                .map(str::to_string),
         },
         date: match &rules.date {
             Some(field) => field
@@ -187,12 +195,14 @@ pub fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
     }
 }
 
-/// The first link with visible text (an image link before the headline has none).
-pub(crate) fn first_titled_link(element: ElementRef) -> Option<ElementRef> {
+/// The first link with visible text, and that text (an image link before the headline has
+/// none).
+pub(crate) fn first_titled_link(element: ElementRef) -> Option<(ElementRef, String)> {
     let own = FIRST_LINK.matches(&element).then_some(element);
     own.into_iter()
         .chain(element.select(&FIRST_LINK))
-        .find(|a| !element_text(*a).is_empty())
+        .map(|a| (a, element_text(a)))
+        .find(|(_, text)| !text.is_empty())
 }
 
 fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<ElementRef<'a>> {
