@@ -151,7 +151,11 @@ pub async fn watch(
                 if let Err(e) = store.log_run(stamp, stamp, &[run_entry(&report)]) {
                     tracing::warn!("run log: {e}");
                 }
-                if let Err(e) = write_listing(&config, &store, stamp) {
+                // The listing covers every section: write it once a burst of runs is over,
+                // not after each of a thousand sections of the first pass.
+                if in_flight.is_empty()
+                    && let Err(e) = write_listing(&config, &store, stamp)
+                {
                     eprintln!("error: {e}");
                 }
             }
