@@ -323,15 +323,17 @@ fn score(
         .map(|(_, a)| element_text(*a).chars().count().min(100) as f64)
         .sum::<f64>()
         / n;
-    let fraction = |test: &dyn Fn(&ElementRef) -> bool| {
-        containers.iter().filter(|c| test(c)).count() as f64 / n
+    // Each container's text is needed several times below: read it once.
+    let texts: Vec<(ElementRef, String)> =
+        containers.iter().map(|c| (*c, element_text(*c))).collect();
+    let fraction = |test: &dyn Fn(&ElementRef, &str) -> bool| {
+        texts.iter().filter(|(c, text)| test(c, text)).count() as f64 / n
     };
-    let dated =
-        fraction(&|c| c.select(&TIME).next().is_some() || DATE_HINT.is_match(&element_text(*c)));
-    let pictured = fraction(&|c| c.select(&IMG).next().is_some());
-    let wordy = fraction(&|c| element_text(*c).chars().count() > 2 * MIN_HEADLINE_CHARS.max(40));
-    let furniture = fraction(&|c| is_furniture(*c));
-    let crowded = fraction(&|c| c.select(&LINKS).count() > 6);
+    let dated = fraction(&|c, text| c.select(&TIME).next().is_some() || DATE_HINT.is_match(text));
+    let pictured = fraction(&|c, _| c.select(&IMG).next().is_some());
+    let wordy = fraction(&|_, text| text.chars().count() > 2 * MIN_HEADLINE_CHARS.max(40));
+    let furniture = fraction(&|c, _| is_furniture(*c));
+    let crowded = fraction(&|c, _| c.select(&LINKS).count() > 6);
     let page_host = page.host_str().map(|h| h.trim_start_matches("www."));
     let offsite = members
         .iter()
@@ -344,9 +346,9 @@ fn score(
         })
         .count() as f64
         / n;
-    let own_text = containers
+    let own_text = texts
         .iter()
-        .map(|c| element_text(*c).chars().count().min(600) as f64)
+        .map(|(_, text)| text.chars().count().min(600) as f64)
         .sum::<f64>()
         / n;
     n.powf(0.8)
