@@ -198,6 +198,14 @@ pub struct Retention {
     pub max_age_days: Option<u32>,
 }
 
+impl Retention {
+    /// The oldest publication time (ms) a feed shows, when `max_age_days` is set.
+    fn cutoff(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.max_age_days
+            .map(|days| ms(now - chrono::Duration::days(i64::from(days))))
+    }
+}
+
 /// One section's outcome, for the run log.
 #[derive(Debug, Clone)]
 pub struct RunEntry {
@@ -377,9 +385,7 @@ impl Store {
                 ])?;
             }
         }
-        let cutoff = retention
-            .max_age_days
-            .map(|days| ms(now - chrono::Duration::days(i64::from(days))));
+        let cutoff = retention.cutoff(now);
         tx.execute(
             "DELETE FROM items WHERE section = ?1 AND last_seen < ?2
                AND (?4 IS NULL OR published < ?4)
@@ -415,9 +421,7 @@ impl Store {
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<Vec<Item>, StoreError> {
-        let cutoff = retention.max_age_days.map_or(i64::MIN, |days| {
-            ms(now - chrono::Duration::days(i64::from(days)))
-        });
+        let cutoff = retention.cutoff(now).unwrap_or(i64::MIN);
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, title, summary_html, content_html, author, image, published FROM items
              WHERE section = ?1 AND published >= ?2
@@ -509,9 +513,7 @@ impl Store {
         retention: Retention,
         now: DateTime<Utc>,
     ) -> Result<(usize, Option<DateTime<Utc>>), StoreError> {
-        let cutoff = retention.max_age_days.map_or(i64::MIN, |days| {
-            ms(now - chrono::Duration::days(i64::from(days)))
-        });
+        let cutoff = retention.cutoff(now).unwrap_or(i64::MIN);
         let (count, newest): (i64, Option<i64>) = self.conn.query_row(
             "SELECT count(*), max(published) FROM (SELECT published FROM items
              WHERE section = ?1 AND published >= ?2 ORDER BY published DESC LIMIT ?3)",
