@@ -32,15 +32,13 @@ fn extract_normalize(html: &str, rules: &Rules, page: &Url) -> Vec<Item> {
         .collect()
 }
 
-fn benches(c: &mut Criterion) {
+/// The pages measured: a generated news index and a Space Media Network category page, with
+/// the rules that read them.
+fn pages() -> [(&'static str, String, Rules); 2] {
     let generated = page::page(7, 0);
     let generated_rules = Rules {
         item: field("div.item"),
-        summary: if std::env::var("NOSUM").is_ok() {
-            None
-        } else {
-            field("p.teaser")
-        },
+        summary: field("p.teaser"),
         image: field("img"),
         ..Rules::default()
     };
@@ -58,12 +56,16 @@ fn benches(c: &mut Criterion) {
         image: field("img"),
         ..Rules::default()
     };
-    let url = Url::parse("https://www.example.com/section.html").unwrap();
+    [
+        ("generated", generated, generated_rules),
+        ("smn", smn, smn_rules),
+    ]
+}
 
-    for (name, html, rules) in [
-        ("generated", &generated, &generated_rules),
-        ("smn", &smn, &smn_rules),
-    ] {
+fn benches(c: &mut Criterion) {
+    let url = Url::parse("https://www.example.com/section.html").unwrap();
+    for (name, html, rules) in pages() {
+        let (html, rules) = (&html, &rules);
         let mut group = c.benchmark_group(name);
         group.bench_function("html5ever parse", |b| {
             b.iter(|| scraper::Html::parse_document(black_box(html)))
@@ -92,5 +94,32 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(name = pipeline; config = Criterion::default().sample_size(30); targets = benches);
+/// Prints extract + normalize time over parse time per page, measured in alternating rounds so
+/// that a busy machine slows both sides alike (the median round is reported).
+fn ratios(_: &mut Criterion) {
+    let benchmarking = std::env::args().any(|arg| arg == "--bench");
+    let rounds = if benchmarking { 400 } else { 3 };
+    for (name, html, rules) in pages() {
+        let url = Url::parse("https://www.example.com/section.html").unwrap();
+        let time = |f: &dyn Fn()| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        };
+        let mut ratios: Vec<f64> = (0..rounds)
+            .map(|_| {
+                let parse = time(&|| drop(black_box(scraper::Html::parse_document(&html))));
+                let full = time(&|| drop(black_box(extract_normalize(&html, &rules, &url))));
+                full / parse
+            })
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "{name}: extract+normalize / html5ever parse = {:.2} (median of {rounds} rounds)",
+            ratios[rounds / 2]
+        );
+    }
+}
+
+criterion_group!(name = pipeline; config = Criterion::default().sample_size(30); targets = benches, ratios);
 criterion_main!(pipeline);

@@ -88,7 +88,8 @@ pub struct Rules {
 pub struct Extraction {
     /// Items in page order.
     pub items: Vec<RawItem>,
-    /// How many elements each configured selector matched in the page, by field name.
+    /// For each configured selector, by field name: how many items it gave a value (for
+    /// `item`: how many items it matched).
     pub matches: Vec<(&'static str, String, usize)>,
     /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
     pub detected: Option<String>,
@@ -116,23 +117,27 @@ pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
             None => Extraction::default(),
         };
     };
-    let items = root
+    let items: Vec<RawItem> = root
         .select(&item_selector.selector)
         .map(|element| extract_one(element, rules))
         .collect();
-    let fields = [
-        ("item", &rules.item),
-        ("title", &rules.title),
-        ("link", &rules.link),
-        ("date", &rules.date),
-        ("summary", &rules.summary),
-        ("author", &rules.author),
-        ("image", &rules.image),
+    let count = |has: fn(&RawItem) -> bool| items.iter().filter(|item| has(item)).count();
+    let fields: [(&'static str, &Option<FieldSelector>, usize); 7] = [
+        ("item", &rules.item, items.len()),
+        ("title", &rules.title, count(|i| i.title.is_some())),
+        ("link", &rules.link, count(|i| i.link.is_some())),
+        ("date", &rules.date, count(|i| i.date.is_some())),
+        (
+            "summary",
+            &rules.summary,
+            count(|i| i.summary_html.is_some()),
+        ),
+        ("author", &rules.author, count(|i| i.author.is_some())),
+        ("image", &rules.image, count(|i| i.image.is_some())),
     ];
     let matches = fields
         .into_iter()
-        .filter_map(|(name, field)| field.as_ref().map(|f| (name, f)))
-        .map(|(name, f)| (name, f.source.clone(), root.select(&f.selector).count()))
+        .filter_map(|(name, field, n)| field.as_ref().map(|f| (name, f.source.clone(), n)))
         .collect();
     Extraction {
         items,

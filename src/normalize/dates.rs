@@ -8,7 +8,8 @@
 use std::sync::LazyLock;
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    Utc,
 };
 use chrono_tz::Tz;
 use regex::{Captures, Regex};
@@ -91,6 +92,14 @@ pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<
     }
     if let Some(parsed) = format.and_then(|f| parse_with_format(text, f)) {
         return Some(parsed);
+    }
+    // The common machine-readable form (`<time datetime>`, feeds) needs no pattern search.
+    // Fractions of a second are dropped, as in every other form.
+    if let Some(dt) = DateTime::parse_from_rfc3339(text)
+        .ok()
+        .and_then(|dt| dt.with_nanosecond(0))
+    {
+        return Some(ParsedDate::Zoned(dt));
     }
     parse_iso(text)
         .or_else(|| parse_rfc2822_like(text))

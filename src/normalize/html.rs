@@ -7,7 +7,7 @@ use ammonia::UrlRelative;
 use regex::Regex;
 use url::Url;
 
-use super::text::xml_chars_only;
+use super::text::{clean_text, xml_chars_only};
 
 /// A trailing "read more" link, with an optional ellipsis before it.
 static READ_MORE_LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -47,10 +47,22 @@ fn has_text(html: &str) -> bool {
 /// absolute against `base`; strips a trailing "read more" link or text (keeping an ellipsis
 /// that marks a cut teaser). `None` when nothing readable is left.
 pub fn sanitize(html: &str, base: &Url) -> Option<String> {
-    let valid = xml_chars_only(html);
-    let clean = with_sanitizer(base, |builder| builder.clean(&valid).to_string());
-    let trimmed = strip_read_more(clean.trim());
+    // Stripping first often leaves plain text, which needs no parser; stripping again after
+    // cleaning catches a "read more" that only removed markup (a trailing script) exposed.
+    let teaser = strip_read_more(&xml_chars_only(html));
+    let clean = if teaser.contains('<') {
+        with_sanitizer(base, |builder| builder.clean(&teaser).to_string())
+    } else {
+        escape_plain(&teaser)
+    };
+    let trimmed = strip_read_more(&clean);
     (has_text(&trimmed) || trimmed.contains("<img")).then_some(trimmed)
+}
+
+/// A fragment without tags as HTML: cleaned as plain text (references decoded once, what XML
+/// cannot carry dropped, whitespace collapsed), then `&`, `<` and `>` escaped.
+fn escape_plain(text: &str) -> String {
+    text_to_html(&clean_text(text))
 }
 
 thread_local! {
@@ -129,49 +141,61 @@ fn ellipsis(removed: &str) -> &'static str {
     }
 }
 
-/// How far from the end a "read more" tail can start: an ellipsis, a link with its attributes,
-/// a few words, closing tags.
-const READ_MORE_SPAN: usize = 600;
+/// How far before a link a "read more" tail can start: an ellipsis and some spaces.
+const LEAD_SPAN: usize = 16;
+
+/// How far from the end a plain-text "read more" tail can start: the words, an arrow, closing
+/// tags.
+const TEXT_SPAN: usize = 200;
 
 fn strip_read_more(html: &str) -> String {
-    // Both patterns end in "more", "reading" or "rest" and a few closing characters.
-    let tail: String = html
-        .chars()
-        .rev()
-        .take(64)
-        .collect::<String>()
-        .to_lowercase();
-    if !["erom", "gnidaer", "tser"]
-        .iter()
-        .any(|word| tail.contains(word))
-    {
-        return html.trim().to_string();
+    let mut html = html.trim().to_string();
+    if !ends_near_read_more_word(&html) {
+        return html;
     }
-    // The patterns are anchored at the end: search only the last few hundred bytes.
-    let mut start = html.len().saturating_sub(READ_MORE_SPAN);
-    while !html.is_char_boundary(start) {
-        start += 1;
+    // The patterns are anchored at the end: search only from the last link, or the last few
+    // hundred bytes. Plain searches (no capture groups) keep this cheap; the kept parts are
+    // found by hand.
+    if let Some(link) = last_link_start(&html) {
+        let from = html.floor_char_boundary(link.saturating_sub(LEAD_SPAN));
+        if let Some(found) = READ_MORE_LINK.find_at(&html, from) {
+            let matched = found.as_str();
+            let after_link = matched
+                .to_ascii_lowercase()
+                .rfind("</a>")
+                .map_or(matched.len(), |i| i + 4);
+            let kept = format!("{}{}", ellipsis(matched), matched[after_link..].trim());
+            html.replace_range(found.range(), &kept);
+        }
     }
-    let (head, mut end) = (&html[..start], html[start..].to_string());
-    // Plain searches (no capture groups) keep this cheap; the kept parts are found by hand.
-    if let Some(found) = READ_MORE_LINK.find(&end) {
-        let matched = found.as_str();
-        let after_link = matched
-            .to_ascii_lowercase()
-            .rfind("</a>")
-            .map_or(matched.len(), |i| i + 4);
-        let kept = format!("{}{}", ellipsis(matched), matched[after_link..].trim());
-        end.replace_range(found.range(), &kept);
-    }
-    if let Some(found) = READ_MORE_TEXT.find(&end) {
+    let from = html.floor_char_boundary(html.len().saturating_sub(TEXT_SPAN));
+    if let Some(found) = READ_MORE_TEXT.find_at(&html, from) {
         let matched = found.as_str();
         let closing = TRAILING_CLOSE
             .find(matched)
             .map_or("", |m| m.as_str().trim());
         let kept = format!("{}{closing}", ellipsis(matched));
-        end.replace_range(found.range(), &kept);
+        html.replace_range(found.range(), &kept);
     }
-    format!("{head}{end}").trim().to_string()
+    html.trim().to_string()
+}
+
+/// Whether "more", "reading" or "rest" (any case) occurs in the last 64 bytes: both patterns
+/// end in one of them and a few closing characters.
+fn ends_near_read_more_word(html: &str) -> bool {
+    let tail = html[html.floor_char_boundary(html.len().saturating_sub(64))..].to_ascii_lowercase();
+    ["more", "reading", "rest"]
+        .iter()
+        .any(|word| tail.contains(word))
+}
+
+/// Where the last `<a` tag starts.
+fn last_link_start(html: &str) -> Option<usize> {
+    html.as_bytes().windows(3).rposition(|tag| {
+        tag[0] == b'<'
+            && tag[1].eq_ignore_ascii_case(&b'a')
+            && (tag[2] == b'>' || tag[2].is_ascii_whitespace())
+    })
 }
 
 #[cfg(test)]
@@ -233,6 +257,28 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(sanitize(input, &base()).unwrap(), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn plain_text_is_decoded_once_and_escaped() {
+        assert_eq!(
+            sanitize("AT&amp;T &lt;b&gt; x&#0;y &nbsp;", &base()).unwrap(),
+            "AT&amp;T &lt;b&gt; xy"
+        );
+        assert_eq!(
+            sanitize(r#"Teaser ... <a href="/r">Read more</a>"#, &base()).unwrap(),
+            "Teaser …"
+        );
+    }
+
+    #[test]
+    fn read_more_behind_removed_markup_goes_too() {
+        let out = sanitize(
+            r#"<p>Text <b>bold</b> ... <a href="/r">read more</a><script>track()</script></p>"#,
+            &base(),
+        )
+        .unwrap();
+        assert_eq!(out, "<p>Text <b>bold</b> …</p>");
     }
 
     #[test]

@@ -48,9 +48,14 @@ fn gather(section: &Section, response: &Response) -> Result<Gathered, String> {
                 matches: counted,
                 detected,
             } = extract::extract_items(&response.text(), &section.rules, &response.url);
+            let item_count = items.len();
             for (field, selector, count) in &counted {
-                if *count == 0 {
-                    warnings.push(format!("{field} selector {selector:?} matched nothing"));
+                if *field == "item" && *count == 0 {
+                    warnings.push(format!("item selector {selector:?} matched nothing"));
+                } else if *count == 0 && item_count > 0 {
+                    warnings.push(format!(
+                        "{field} selector {selector:?} matched nothing in the {item_count} items"
+                    ));
                 }
             }
             if let Some(how) = detected {
