@@ -49,9 +49,10 @@ fn has_text(html: &str) -> bool {
 pub fn sanitize(html: &str, base: &Url) -> Option<String> {
     // Stripping first often leaves plain text, which needs no parser; stripping again after
     // cleaning catches a "read more" that only removed markup (a trailing script) exposed.
-    let teaser = strip_read_more(&xml_chars_only(html));
+    let teaser = strip_read_more(html);
     let clean = if teaser.contains('<') {
-        with_sanitizer(base, |builder| builder.clean(&teaser).to_string())
+        let valid = xml_chars_only(&teaser);
+        with_sanitizer(base, |builder| builder.clean(&valid).to_string())
     } else {
         escape_plain(&teaser)
     };

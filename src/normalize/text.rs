@@ -12,11 +12,38 @@ static BAD_REFERENCE: LazyLock<Regex> =
 /// Decodes leftover HTML entities, drops characters invalid in XML 1.0 (and C1 controls),
 /// and collapses runs of whitespace into single spaces.
 pub fn clean_text(text: &str) -> String {
+    if is_tidy(text) {
+        return text.to_string();
+    }
     let decoded = html_escape::decode_html_entities(text);
     // References to code points XML cannot carry (`&#0;`, `&#xD800;`) are left undecoded.
     let decoded = BAD_REFERENCE.replace_all(&decoded, "");
-    let valid = xml_chars_only(&decoded);
-    valid.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(decoded.len());
+    let mut space = false;
+    for c in decoded.chars().filter(|&c| is_xml_char(c)) {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `text` is printable ASCII without references, with single spaces between words:
+/// already clean, as most titles and teasers are.
+fn is_tidy(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && bytes
+            .iter()
+            .all(|&b| (b.is_ascii_graphic() && b != b'&') || b == b' ')
+        && !text.contains("  ")
 }
 
 /// `text` without the characters XML 1.0 cannot carry (borrowed when there are none).
