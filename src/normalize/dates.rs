@@ -101,9 +101,18 @@ pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<
     {
         return Some(ParsedDate::Zoned(dt));
     }
-    parse_iso(text)
-        .or_else(|| parse_rfc2822_like(text))
-        .or_else(|| parse_month_name(text))
+    // Cheap byte tests spare the pattern searches that cannot match.
+    let bytes = text.as_bytes();
+    let iso_like = text.contains('-')
+        || bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b't'));
+    let has_letters = bytes.iter().any(u8::is_ascii_alphabetic);
+    iso_like
+        .then(|| parse_iso(text))
+        .flatten()
+        .or_else(|| has_letters.then(|| parse_rfc2822_like(text)).flatten())
+        .or_else(|| has_letters.then(|| parse_month_name(text)).flatten())
         .or_else(|| parse_numeric(text, order))
 }
 
@@ -133,17 +142,23 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-static RFC2822: LazyLock<Regex> = LazyLock::new(|| {
+/// A day before a month name and a year (`04 Apr 2013`, `23rd October 2024`).
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{MONTH}\.?,?\s+(?P<year>\d{{4}}|\d{{2}})\b(?:,?\s+(?:at\s+)?{TIME}(?:\s*{ZONE})?)?"
+        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}\.?,?\s+(?:\d{{4}}|\d{{2}})\b"
     ))
 });
 
+/// A month name before a day and a year (`Oct 23, 2024`, `April 3rd, 2013`).
 static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
-        r"(?i)\b{MONTH}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b(?:,?\s+(?:at\s+)?{TIME}(?:\s*{ZONE})?)?"
+        r"(?i)\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
     ))
 });
+
+/// The time (and zone) that may follow a month-name date.
+static TIME_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| regex(&format!(r"(?i)^,?\s+(?:at\s+)?{TIME}(?:\s*{ZONE})?")));
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     regex(&format!(
@@ -174,24 +189,34 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
 }
 
 fn parse_rfc2822_like(text: &str) -> Option<ParsedDate> {
-    RFC2822.captures_iter(text).find_map(|caps| {
-        let day = ymd(
-            year(caps.name("year")?.as_str())?,
-            month(caps.name("month")?.as_str())?,
-            num(&caps, "day")?,
-        )?;
-        with_time(day, &caps, "zone")
-    })
+    month_name_date(&DAY_FIRST, text)
 }
 
 fn parse_month_name(text: &str) -> Option<ParsedDate> {
-    MONTH_FIRST.captures_iter(text).find_map(|caps| {
-        let day = ymd(
-            num(&caps, "year")?,
-            month(caps.name("month")?.as_str())?,
-            num(&caps, "day")?,
-        )?;
-        with_time(day, &caps, "zone")
+    month_name_date(&MONTH_FIRST, text)
+}
+
+/// The first match of a month-name date `pattern` that is a real day, with the time after it.
+///
+/// The pattern only finds the date (no capture groups, the costly part of a search); its parts
+/// are then told apart by kind: the day is the first number, the year the last, the month the
+/// word that names one.
+fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate> {
+    pattern.find_iter(text).find_map(|found| {
+        let span = found.as_str();
+        let mut numbers = span
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty());
+        let day = numbers.next()?.parse().ok()?;
+        let year = year(numbers.next_back()?)?;
+        let month = span
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .find_map(month)?;
+        let day = ymd(year, month, day)?;
+        match TIME_AFTER.captures(&text[found.end()..]) {
+            Some(caps) => with_time(day, &caps, "zone"),
+            None => Some(ParsedDate::Day(day)),
+        }
     })
 }
 
