@@ -47,17 +47,17 @@ fn has_text(html: &str) -> bool {
 /// absolute against `base`; strips a trailing "read more" link or text (keeping an ellipsis
 /// that marks a cut teaser). `None` when nothing readable is left.
 pub fn sanitize(html: &str, base: &Url) -> Option<String> {
-    // Stripping first often leaves plain text, which needs no parser; stripping again after
-    // cleaning catches a "read more" that only removed markup (a trailing script) exposed.
+    // Stripping first often leaves plain text, which needs no parser.
     let teaser = strip_read_more(html);
     let clean = if teaser.contains('<') {
         let valid = xml_chars_only(&teaser);
-        with_sanitizer(base, |builder| builder.clean(&valid).to_string())
+        let clean = with_sanitizer(base, |builder| builder.clean(&valid).to_string());
+        // Cleaning can expose a "read more" that removed markup (a trailing script) hid.
+        strip_read_more(&clean)
     } else {
         escape_plain(&teaser)
     };
-    let trimmed = strip_read_more(&clean);
-    (has_text(&trimmed) || trimmed.contains("<img")).then_some(trimmed)
+    (has_text(&clean) || clean.contains("<img")).then_some(clean)
 }
 
 /// A fragment without tags as HTML: cleaned as plain text (references decoded once, what XML
