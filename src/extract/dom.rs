@@ -48,15 +48,23 @@ struct Words {
 
 impl Words {
     fn push(&mut self, text: &str) {
-        for (i, word) in text.split(char::is_whitespace).enumerate() {
-            self.space |= i > 0;
-            if !word.is_empty() {
-                if self.space && !self.text.is_empty() {
-                    self.text.push(' ');
-                }
-                self.space = false;
-                self.text.push_str(word);
+        self.space |= text.starts_with(char::is_whitespace);
+        // Byte-wise splitting is much faster; vertical tab is the one ASCII space it ignores.
+        if text.is_ascii() && !text.contains('\x0b') {
+            self.push_words(text.split_ascii_whitespace());
+        } else {
+            self.push_words(text.split_whitespace());
+        }
+        self.space |= text.ends_with(char::is_whitespace);
+    }
+
+    fn push_words<'a>(&mut self, words: impl Iterator<Item = &'a str>) {
+        for (i, word) in words.enumerate() {
+            if (self.space || i > 0) && !self.text.is_empty() {
+                self.text.push(' ');
             }
+            self.space = false;
+            self.text.push_str(word);
         }
     }
 }
@@ -79,5 +87,36 @@ fn collect(element: ElementRef, out: &mut Words) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::{Html, Selector};
+
+    fn text_of(html: &str) -> String {
+        let doc = Html::parse_fragment(html);
+        let div = doc.select(&Selector::parse("div").unwrap()).next().unwrap();
+        element_text(div)
+    }
+
+    #[test]
+    fn reads_text_as_shown() {
+        assert_eq!(text_of("<div>  a <b>bo</b>ld\n\t c  </div>"), "a bold c");
+        assert_eq!(
+            text_of("<div><p>one</p><p>two</p>x<br>y</div>"),
+            "one two x y"
+        );
+        assert_eq!(
+            text_of("<div>a<script>var s;</script><style>p{}</style> b</div>"),
+            "a b"
+        );
+        assert_eq!(
+            text_of("<div>caf\u{e9}\u{a0}\u{a0}au\u{2003}lait </div>"),
+            "caf\u{e9} au lait"
+        );
+        assert_eq!(text_of("<div>a\u{b}b</div>"), "a b");
+        assert_eq!(text_of("<div> <p> </p> </div>"), "");
     }
 }
