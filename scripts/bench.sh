@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-run benchmark: N sections (default 1000) of 60–150 KB index pages across 20 loopback
 # hosts, served by examples/bench_server.rs. Measures a cold run, a warm run (every page 304)
-# and a run where 10 % of the pages changed: wall time, CPU time, peak RSS (/usr/bin/time -v),
-# requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
+# (median of five) and a run where 10 % of the pages changed: wall time, CPU time, peak RSS
+# (/usr/bin/time -v), requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
 # selectors and prints the ratios.
 #
 # Usage: scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
@@ -59,17 +59,24 @@ print(f"{sys.argv[2]} {wall_s:.2f} {cpu:.2f} {rss:.1f}")
 PY
 }
 
+# measure_median NAME RUNS COMMAND...: like measure, RUNS times; keeps the run of median CPU
+# time (one warm run takes a tenth of a second, the clock ticks in hundredths).
+measure_median() {
+  local name=$1 runs=$2; shift 2
+  for i in $(seq "$runs"); do measure "$name" "$@"; done | sort -k3 -n | sed -n "$(( (runs + 1) / 2 ))p"
+}
+
 requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["sections"]; print(sum(s["requests"] for s in r), sum(s["not_modified"] for s in r), sum(s["status"]!="ok" for s in r))' "$1"; }
 
 export XDG_CACHE_HOME="$work/cache"
 results="$work/results"
 : > "$results"
 measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
-measure fw_warm ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
+measure_median fw_warm 5 ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
 measure fw_changed ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
 measure rsspls_cold rsspls --config "$work/rsspls.toml" >> "$results"
-measure rsspls_warm rsspls --config "$work/rsspls.toml" >> "$results"
+measure_median rsspls_warm 5 rsspls --config "$work/rsspls.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
 measure rsspls_changed rsspls --config "$work/rsspls.toml" >> "$results"
 

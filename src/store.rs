@@ -281,9 +281,15 @@ impl Store {
                 known: MIGRATIONS.len(),
             });
         }
+        // Only the holder of the state lock opens the store, so SQLite need not lock the file
+        // again for every statement (and keeps the WAL index in memory).
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(corrupt)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(corrupt)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Every statement of a section's update is prepared once per run, not once per section.
+        conn.set_prepared_statement_cache_capacity(32);
         let mut store = Store { conn };
         store.migrate(version as usize)?;
         Ok(store)
@@ -302,21 +308,19 @@ impl Store {
 
     /// What was saved for `section`'s page at `url` after its last good fetch.
     pub fn page_cache(&self, section: &str, url: &str) -> Result<Option<PageCache>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT rules, etag, last_modified, body_hash FROM pages WHERE section = ?1 AND url = ?2",
-                [section, url],
-                |r| {
-                    Ok(PageCache {
-                        rules: r.get(0)?,
-                        etag: r.get(1)?,
-                        last_modified: r.get(2)?,
-                        body_hash: r.get(3)?,
-                    })
-                },
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT rules, etag, last_modified, body_hash FROM pages
+             WHERE section = ?1 AND url = ?2",
+        )?;
+        let row = stmt.query_row([section, url], |r| {
+            Ok(PageCache {
+                rules: r.get(0)?,
+                etag: r.get(1)?,
+                last_modified: r.get(2)?,
+                body_hash: r.get(3)?,
+            })
+        });
+        Ok(row.optional()?)
     }
 
     /// The stored publication date of every item of `section`, by id.
@@ -386,29 +390,34 @@ impl Store {
             }
         }
         let cutoff = retention.cutoff(now);
-        tx.execute(
+        tx.prepare_cached(
             "DELETE FROM items WHERE section = ?1 AND last_seen < ?2
                AND (?4 IS NULL OR published < ?4)
                AND id NOT IN (SELECT id FROM items WHERE section = ?1
                               ORDER BY published DESC, first_seen DESC, position LIMIT ?3)",
-            params![section, ms(now), retention.max_items as i64, cutoff],
-        )?;
-        tx.execute(
+        )?
+        .execute(params![
+            section,
+            ms(now),
+            retention.max_items as i64,
+            cutoff
+        ])?;
+        tx.prepare_cached(
             "INSERT INTO pages (section, url, rules, etag, last_modified, body_hash, fetched_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (section, url) DO UPDATE SET rules = excluded.rules, etag = excluded.etag,
                 last_modified = excluded.last_modified, body_hash = excluded.body_hash,
                 fetched_at = excluded.fetched_at",
-            params![
-                section,
-                url,
-                cache.rules,
-                cache.etag,
-                cache.last_modified,
-                cache.body_hash,
-                ms(now)
-            ],
-        )?;
+        )?
+        .execute(params![
+            section,
+            url,
+            cache.rules,
+            cache.etag,
+            cache.last_modified,
+            cache.body_hash,
+            ms(now)
+        ])?;
         tx.commit()?;
         Ok(new)
     }
@@ -445,11 +454,10 @@ impl Store {
     pub fn article(&self, url: &str) -> Result<Option<ArticleRecord>, StoreError> {
         let row = self
             .conn
-            .query_row(
-                "SELECT attempts, data FROM articles WHERE url = ?1",
-                [url],
-                |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Option<String>>(1)?)),
-            )
+            .prepare_cached("SELECT attempts, data FROM articles WHERE url = ?1")?
+            .query_row([url], |r| {
+                Ok((r.get::<_, u32>(0)?, r.get::<_, Option<String>>(1)?))
+            })
             .optional()?;
         Ok(row.map(
             |(attempts, data)| match data.and_then(|d| serde_json::from_str(&d).ok()) {
@@ -467,12 +475,13 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let data = article.map(|a| serde_json::to_string(a).expect("article serialises"));
-        self.conn.execute(
-            "INSERT INTO articles (url, attempts, data, fetched_at) VALUES (?1, 1, ?2, ?3)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO articles (url, attempts, data, fetched_at) VALUES (?1, 1, ?2, ?3)
              ON CONFLICT (url) DO UPDATE SET attempts = attempts + 1, data = excluded.data,
                 fetched_at = excluded.fetched_at",
-            params![url, data, ms(now)],
-        )?;
+            )?
+            .execute(params![url, data, ms(now)])?;
         Ok(())
     }
 
@@ -480,28 +489,31 @@ impl Store {
     pub fn output(&self, path: &str) -> Result<Option<OutputStamp>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT size, mtime_ns, fingerprint FROM outputs WHERE path = ?1",
-                [path],
-                |r| {
-                    Ok(OutputStamp {
-                        size: r.get::<_, i64>(0)? as u64,
-                        mtime_ns: r.get(1)?,
-                        fingerprint: r.get(2)?,
-                    })
-                },
-            )
+            .prepare_cached("SELECT size, mtime_ns, fingerprint FROM outputs WHERE path = ?1")?
+            .query_row([path], |r| {
+                Ok(OutputStamp {
+                    size: r.get::<_, i64>(0)? as u64,
+                    mtime_ns: r.get(1)?,
+                    fingerprint: r.get(2)?,
+                })
+            })
             .optional()?)
     }
 
     /// Records an output file's stamp.
     pub fn save_output(&self, path: &str, stamp: &OutputStamp) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO outputs (path, size, mtime_ns, fingerprint) VALUES (?1, ?2, ?3, ?4)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO outputs (path, size, mtime_ns, fingerprint) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
                 fingerprint = excluded.fingerprint",
-            params![path, stamp.size as i64, stamp.mtime_ns, stamp.fingerprint],
-        )?;
+            )?
+            .execute(params![
+                path,
+                stamp.size as i64,
+                stamp.mtime_ns,
+                stamp.fingerprint
+            ])?;
         Ok(())
     }
 
@@ -514,22 +526,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(usize, Option<DateTime<Utc>>), StoreError> {
         let cutoff = retention.cutoff(now).unwrap_or(i64::MIN);
-        let (count, newest): (i64, Option<i64>) = self.conn.query_row(
-            "SELECT count(*), max(published) FROM (SELECT published FROM items
+        let (count, newest): (i64, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*), max(published) FROM (SELECT published FROM items
              WHERE section = ?1 AND published >= ?2 ORDER BY published DESC LIMIT ?3)",
-            params![section, cutoff, retention.max_items as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+            )?
+            .query_row(params![section, cutoff, retention.max_items as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         Ok((count as usize, newest.map(from_ms)))
     }
 
     /// How many items `section` has stored.
     pub fn item_count(&self, section: &str) -> Result<usize, StoreError> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM items WHERE section = ?1",
-            [section],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM items WHERE section = ?1")?
+            .query_row([section], |r| r.get(0))?;
         Ok(n as usize)
     }
 
@@ -542,11 +556,10 @@ impl Store {
     ) -> Result<Option<Option<String>>, StoreError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT body FROM robots WHERE host = ?1 AND fetched_at >= ?2",
-                params![host, ms(now - max_age)],
-                |r| r.get::<_, Option<String>>(0),
-            )
+            .prepare_cached("SELECT body FROM robots WHERE host = ?1 AND fetched_at >= ?2")?
+            .query_row(params![host, ms(now - max_age)], |r| {
+                r.get::<_, Option<String>>(0)
+            })
             .optional()?)
     }
 
@@ -557,11 +570,13 @@ impl Store {
         body: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO robots (host, body, fetched_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (host) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
-            params![host, body, ms(now)],
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO robots (host, body, fetched_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (host) DO UPDATE SET body = excluded.body,
+                    fetched_at = excluded.fetched_at",
+            )?
+            .execute(params![host, body, ms(now)])?;
         Ok(())
     }
 
