@@ -9,6 +9,7 @@ use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::model::{Item, RawArticle};
@@ -260,6 +261,11 @@ impl Store {
         let conn = Connection::open(path).map_err(corrupt)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(corrupt)?;
+        // Only the holder of the state lock opens the store, so SQLite need not lock the file
+        // again for every statement. Set before the first read, it also keeps the WAL index in
+        // memory instead of a shared `-shm` file.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(corrupt)?;
         let app_id: i64 = conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
             .map_err(corrupt)?;
@@ -281,15 +287,13 @@ impl Store {
                 known: MIGRATIONS.len(),
             });
         }
-        // Only the holder of the state lock opens the store, so SQLite need not lock the file
-        // again for every statement (and keeps the WAL index in memory).
-        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-            .map_err(corrupt)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(corrupt)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // Every statement of a section's update is prepared once per run, not once per section.
+        // Every statement of a section's update is prepared once per run, not once per section;
+        // a stable query plan keeps SQLite from preparing one again for each new cutoff value.
         conn.set_prepared_statement_cache_capacity(32);
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mut store = Store { conn };
         store.migrate(version as usize)?;
         Ok(store)
