@@ -111,7 +111,15 @@ static EMPTY_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Escapes plain text so it can stand where HTML is expected.
 pub fn text_to_html(text: &str) -> String {
-    html_escape::encode_text(text).into_owned()
+    // Most text has nothing to escape; a scan without early exit finds that fastest.
+    let special = text
+        .bytes()
+        .fold(false, |found, b| found | matches!(b, b'&' | b'<' | b'>'));
+    if special {
+        html_escape::encode_text(text).into_owned()
+    } else {
+        text.to_string()
+    }
 }
 
 /// Marks a teaser cut off mid-word or mid-sentence with a trailing ellipsis.
@@ -150,10 +158,11 @@ const LEAD_SPAN: usize = 16;
 const TEXT_SPAN: usize = 200;
 
 fn strip_read_more(html: &str) -> String {
-    let mut html = html.trim().to_string();
-    if !ends_near_read_more_word(&html) {
-        return html;
+    let html = html.trim();
+    if !ends_near_read_more_word(html) {
+        return html.to_string();
     }
+    let mut html = html.to_string();
     // The patterns are anchored at the end: search only from the last link, or the last few
     // hundred bytes. Plain searches (no capture groups) keep this cheap; the kept parts are
     // found by hand.
@@ -184,10 +193,11 @@ fn strip_read_more(html: &str) -> String {
 /// Whether "more", "reading" or "rest" (any case) occurs in the last 64 bytes: both patterns
 /// end in one of them and a few closing characters.
 fn ends_near_read_more_word(html: &str) -> bool {
-    let tail = html[html.floor_char_boundary(html.len().saturating_sub(64))..].to_ascii_lowercase();
-    ["more", "reading", "rest"]
-        .iter()
-        .any(|word| tail.contains(word))
+    let tail = &html.as_bytes()[html.len().saturating_sub(64)..];
+    ["more", "reading", "rest"].iter().any(|word| {
+        tail.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    })
 }
 
 /// Where the last `<a` tag starts.
