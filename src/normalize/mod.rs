@@ -79,7 +79,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
         summary_html = html::sanitize(&rest, ctx.base);
     }
     Ok(Draft {
-        id: urls::canonical(&link).to_string(),
+        id: String::from(urls::canonical(link)),
         title,
         summary_html,
         content_html: sanitize(&raw.content_html),

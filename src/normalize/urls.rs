@@ -19,8 +19,7 @@ pub fn absolute(base: &Url, href: &str) -> Option<Url> {
 }
 
 /// The canonical form of an article URL: no fragment, no tracking parameters.
-pub fn canonical(url: &Url) -> Url {
-    let mut url = url.clone();
+pub fn canonical(mut url: Url) -> Url {
     url.set_fragment(None);
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
@@ -78,7 +77,7 @@ mod tests {
 
     #[test]
     fn canonical_drops_fragment_and_tracking_only() {
-        let canon = |s: &str| canonical(&Url::parse(s).unwrap()).to_string();
+        let canon = |s: &str| canonical(Url::parse(s).unwrap()).to_string();
         assert_eq!(
             canon("https://e.org/a/?utm_source=home&utm_medium=x#top"),
             "https://e.org/a/"
