@@ -233,29 +233,56 @@ static NOT_HEADLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Links that could be headlines: usable, with enough text, not "read more".
-fn headline_links(root: ElementRef) -> impl Iterator<Item = ElementRef> {
-    root.select(&LINKS).filter(|a| {
+fn headline_links(root: ElementRef) -> impl Iterator<Item = (ElementRef, String)> {
+    root.select(&LINKS).filter_map(|a| {
         let href = a.attr("href").unwrap_or("").trim();
         let usable = !href.is_empty()
             && !href.starts_with('#')
             && !["javascript:", "mailto:", "tel:", "data:"]
                 .iter()
                 .any(|s| href.to_ascii_lowercase().starts_with(s));
-        let text = element_text(*a);
-        usable && text.chars().count() >= MIN_HEADLINE_CHARS && !NOT_HEADLINE.is_match(&text)
+        let text = element_text(a);
+        (usable && text.chars().count() >= MIN_HEADLINE_CHARS && !NOT_HEADLINE.is_match(&text))
+            .then_some((a, text))
     })
+}
+
+/// A headline link with what scoring needs of it, worked out once for all its containers.
+#[derive(Clone, Copy)]
+struct Headline<'a> {
+    link: ElementRef<'a>,
+    /// Characters of its text, counted up to 100.
+    chars: usize,
+    /// Whether it leads away from the page's site.
+    offsite: bool,
+}
+
+impl<'a> Headline<'a> {
+    fn new(link: ElementRef<'a>, text: &str, page: &Url) -> Self {
+        let site = |url: &Url| {
+            url.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        };
+        let target = link.attr("href").and_then(|h| page.join(h).ok());
+        Headline {
+            link,
+            chars: text.chars().count().min(100),
+            offsite: target.as_ref().and_then(site) != site(page),
+        }
+    }
 }
 
 /// Containers sharing one path from `<body>`: their level above the link, and each
 /// container with its first headline link.
-type Group<'a> = (usize, Vec<(NodeId, ElementRef<'a>)>);
+type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
 
 fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
     let root = document.root_element();
     // Containers grouped by their path from <body>, with each container's first headline link.
     // The level is how far above its link a container sits (0: the link itself).
     let mut groups: HashMap<Vec<String>, Group> = HashMap::new();
-    for link in headline_links(root) {
+    for (link, text) in headline_links(root) {
+        let headline = Headline::new(link, &text, page);
         let mut container = Some(link);
         for level in 0..=MAX_DEPTH {
             let Some(el) = container else { break };
@@ -264,7 +291,7 @@ fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
             }
             let (_, members) = groups.entry(signature(el)).or_insert((level, Vec::new()));
             if !members.iter().any(|(id, _)| *id == el.id()) {
-                members.push((el.id(), link));
+                members.push((el.id(), headline));
             }
             container = el.parent().and_then(ElementRef::wrap);
         }
@@ -278,12 +305,12 @@ fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
             .iter()
             .filter_map(|(id, _)| document.tree.get(*id).and_then(ElementRef::wrap))
             .collect();
-        let links: HashSet<NodeId> = members.iter().map(|(_, link)| link.id()).collect();
+        let links: HashSet<NodeId> = members.iter().map(|(_, h)| h.link.id()).collect();
         if links.len() < members.len() {
             continue; // several containers share one headline: the block is too small
         }
         let ids = members.iter().map(|(id, _)| *id).collect();
-        scored.push((score(&containers, members, page, *level), ids, links));
+        scored.push((score(&containers, members, *level), ids, links));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // Keep the best grouping of each set of headlines (usually the outermost item element).
@@ -311,18 +338,9 @@ fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
     out
 }
 
-fn score(
-    containers: &[ElementRef],
-    members: &[(NodeId, ElementRef)],
-    page: &Url,
-    level: usize,
-) -> f64 {
+fn score(containers: &[ElementRef], members: &[(NodeId, Headline)], level: usize) -> f64 {
     let n = containers.len() as f64;
-    let headline_chars: f64 = members
-        .iter()
-        .map(|(_, a)| element_text(*a).chars().count().min(100) as f64)
-        .sum::<f64>()
-        / n;
+    let headline_chars: f64 = members.iter().map(|(_, h)| h.chars as f64).sum::<f64>() / n;
     // Each container's text is needed several times below: read it once.
     let texts: Vec<(ElementRef, String)> =
         containers.iter().map(|c| (*c, element_text(*c))).collect();
@@ -334,18 +352,7 @@ fn score(
     let wordy = fraction(&|_, text| text.chars().count() > 2 * MIN_HEADLINE_CHARS.max(40));
     let furniture = fraction(&|c, _| is_furniture(*c));
     let crowded = fraction(&|c, _| c.select(&LINKS).count() > 6);
-    let page_host = page.host_str().map(|h| h.trim_start_matches("www."));
-    let offsite = members
-        .iter()
-        .filter(|(_, a)| {
-            let host = a
-                .attr("href")
-                .and_then(|h| page.join(h).ok())
-                .and_then(|u| u.host_str().map(str::to_string));
-            host.as_deref().map(|h| h.trim_start_matches("www.")) != page_host
-        })
-        .count() as f64
-        / n;
+    let offsite = members.iter().filter(|(_, h)| h.offsite).count() as f64 / n;
     let own_text = texts
         .iter()
         .map(|(_, text)| text.chars().count().min(600) as f64)
