@@ -111,8 +111,16 @@ pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<
     iso_like
         .then(|| parse_iso(text))
         .flatten()
-        .or_else(|| has_letters.then(|| parse_rfc2822_like(text)).flatten())
-        .or_else(|| has_letters.then(|| parse_month_name(text)).flatten())
+        .or_else(|| {
+            has_letters
+                .then(|| month_name_date(&DAY_FIRST, text))
+                .flatten()
+        })
+        .or_else(|| {
+            has_letters
+                .then(|| month_name_date(&MONTH_FIRST, text))
+                .flatten()
+        })
         .or_else(|| parse_numeric(text, order))
 }
 
@@ -186,14 +194,6 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
             zoned(day.and_time(time), caps.name("bzone").map(|m| m.as_str()))
         }
     })
-}
-
-fn parse_rfc2822_like(text: &str) -> Option<ParsedDate> {
-    month_name_date(&DAY_FIRST, text)
-}
-
-fn parse_month_name(text: &str) -> Option<ParsedDate> {
-    month_name_date(&MONTH_FIRST, text)
 }
 
 /// The first match of a month-name date `pattern` that is a real day, with the time after it.
