@@ -312,19 +312,21 @@ impl Store {
 
     /// What was saved for `section`'s page at `url` after its last good fetch.
     pub fn page_cache(&self, section: &str, url: &str) -> Result<Option<PageCache>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT rules, etag, last_modified, body_hash FROM pages
-             WHERE section = ?1 AND url = ?2",
-        )?;
-        let row = stmt.query_row([section, url], |r| {
-            Ok(PageCache {
-                rules: r.get(0)?,
-                etag: r.get(1)?,
-                last_modified: r.get(2)?,
-                body_hash: r.get(3)?,
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT rules, etag, last_modified, body_hash FROM pages
+                 WHERE section = ?1 AND url = ?2",
+            )?
+            .query_row([section, url], |r| {
+                Ok(PageCache {
+                    rules: r.get(0)?,
+                    etag: r.get(1)?,
+                    last_modified: r.get(2)?,
+                    body_hash: r.get(3)?,
+                })
             })
-        });
-        Ok(row.optional()?)
+            .optional()?)
     }
 
     /// The stored publication date of every item of `section`, by id.

@@ -259,10 +259,6 @@ struct Headline<'a> {
 
 impl<'a> Headline<'a> {
     fn new(link: ElementRef<'a>, text: &str, page: &Url) -> Self {
-        let site = |url: &Url| {
-            url.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        };
         let target = link.attr("href").and_then(|h| page.join(h).ok());
         Headline {
             link,
@@ -270,6 +266,11 @@ impl<'a> Headline<'a> {
             offsite: target.as_ref().and_then(site) != site(page),
         }
     }
+}
+
+/// A URL's host without a leading `www.`.
+fn site(url: &Url) -> Option<&str> {
+    url.host_str().map(|h| h.trim_start_matches("www."))
 }
 
 /// Containers sharing one path from `<body>`: their level above the link, and each

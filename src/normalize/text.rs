@@ -18,20 +18,8 @@ pub fn clean_text(text: &str) -> String {
     let decoded = html_escape::decode_html_entities(text);
     // References to code points XML cannot carry (`&#0;`, `&#xD800;`) are left undecoded.
     let decoded = BAD_REFERENCE.replace_all(&decoded, "");
-    let mut out = String::with_capacity(decoded.len());
-    let mut space = false;
-    for c in decoded.chars().filter(|&c| is_xml_char(c)) {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
-    }
-    out
+    let valid = xml_chars_only(&decoded);
+    valid.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether `text` is printable ASCII without references, with single spaces between words:
