@@ -32,6 +32,71 @@ pub struct RawItem {
     pub image: Option<String>,
 }
 
+/// A field of an item that a selector can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// One match per item.
+    Item,
+    /// Headline.
+    Title,
+    /// Article link.
+    Link,
+    /// Text (or attribute) holding the date.
+    Date,
+    /// Teaser HTML.
+    Summary,
+    /// Author name.
+    Author,
+    /// Image URL.
+    Image,
+    /// Full article HTML.
+    Content,
+}
+
+impl Field {
+    /// Every field, in the order `config.toml` documents them.
+    pub const ALL: [Field; 8] = [
+        Field::Item,
+        Field::Title,
+        Field::Link,
+        Field::Date,
+        Field::Summary,
+        Field::Author,
+        Field::Image,
+        Field::Content,
+    ];
+
+    /// The field's key in `config.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Item => "item",
+            Field::Title => "title",
+            Field::Link => "link",
+            Field::Date => "date",
+            Field::Summary => "summary",
+            Field::Author => "author",
+            Field::Image => "image",
+            Field::Content => "content",
+        }
+    }
+}
+
+impl RawItem {
+    /// The raw value of one field (`None` for [`Field::Item`], which is the item itself).
+    pub fn get(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Item => None,
+            Field::Title => self.title.as_deref(),
+            Field::Link => self.link.as_deref(),
+            Field::Date => self.date.as_deref(),
+            Field::Summary => self.summary_html.as_deref(),
+            Field::Author => self.author.as_deref(),
+            Field::Image => self.image.as_deref(),
+            Field::Content => self.content_html.as_deref(),
+        }
+    }
+}
+
 /// A clean item, ready to be stored and rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -51,7 +116,7 @@ pub struct Item {
     pub published: DateTime<Utc>,
 }
 
-/// Where a date on an article page came from; later variants rank higher (DESIGN §5).
+/// Where a date on an article page came from; later variants rank higher.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]

@@ -12,36 +12,25 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 
+use crate::render::{Format, content_type};
+
 /// Default address of `feedwright serve`.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
-/// The media type served for a file, by extension. A browser asking for a page
-/// (`Accept: text/html`) gets RSS and Atom as `application/xml`, which it renders through the
-/// feed's stylesheet; with their own types it would show raw text or offer a download.
+/// The media type served for a file. A browser asking for a page (`Accept: text/html`) gets
+/// RSS and Atom as `application/xml`, which it renders through the feed's stylesheet; with
+/// their own types it would show raw text or offer a download.
 pub fn content_type_for(path: &Path, accept: Option<&str>) -> &'static str {
     let browser = accept.is_some_and(|a| a.contains("text/html"));
-    match content_type(path) {
-        "application/rss+xml; charset=utf-8" | "application/atom+xml; charset=utf-8" if browser => {
-            "application/xml; charset=utf-8"
-        }
-        other => other,
-    }
-}
-
-/// The media type served for a file, by extension.
-pub fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "xml" => "application/rss+xml; charset=utf-8",
-        "atom" => "application/atom+xml; charset=utf-8",
-        "json" => "application/feed+json; charset=utf-8",
-        "opml" => "text/x-opml; charset=utf-8",
-        "xsl" => "text/xsl; charset=utf-8",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
+    let xml_feed = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(Format::from_extension)
+        .is_some_and(|f| matches!(f, Format::Rss | Format::Atom));
+    if browser && xml_feed {
+        "application/xml; charset=utf-8"
+    } else {
+        content_type(path)
     }
 }
 
@@ -66,6 +55,7 @@ pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
+/// Decodes `%XX` escapes; `None` for a malformed one or bytes that are not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -208,25 +198,5 @@ mod tests {
             assert_eq!(resolve(root, bad), None, "{bad}");
         }
         assert_eq!(resolve(root, "//etc/passwd"), Some(root.join("etc/passwd")));
-    }
-
-    #[test]
-    fn feed_content_types() {
-        assert_eq!(
-            content_type(Path::new("a.xml")),
-            "application/rss+xml; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("a.atom")),
-            "application/atom+xml; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("a.json")),
-            "application/feed+json; charset=utf-8"
-        );
-        assert_eq!(
-            content_type(Path::new("feeds.opml")),
-            "text/x-opml; charset=utf-8"
-        );
     }
 }

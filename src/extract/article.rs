@@ -1,35 +1,23 @@
 //! What an article page says about its article: author, date, image, teaser and body, from
 //! configured selectors first, else JSON-LD, meta tags, `<time>`, bylines and datelines.
 
-use std::sync::LazyLock;
+use scraper::{ElementRef, Html};
 
-use regex::Regex;
-use scraper::{ElementRef, Html, Selector};
-
-use super::{Rules, dom::element_text, jsonld};
+use super::dom::element_text;
+use super::items::{html_field, image_field, text_field};
+use super::{FieldSelector, Rules, jsonld};
+use crate::locale;
 use crate::model::{DateSource, RawArticle};
 
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("built-in selector is valid")
+/// A wire dateline inside visible text: `(SPX) Apr 04, 2013`.
+fn dateline_hint() -> &'static regex::Regex {
+    regex!(&format!("(?i){}", locale::agency_date()))
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| selector("meta[content]"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
-static SHORT_TEXT: LazyLock<Selector> =
-    LazyLock::new(|| selector("span, p, div, td, li, em, small, address, font, b, i, strong"));
-static PARAGRAPH: LazyLock<Selector> = LazyLock::new(|| selector("p"));
-
-/// A wire dateline inside visible text: `(SPX) Apr 04, 2013`.
-static DATELINE_HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\([A-Za-z][A-Za-z0-9 .&/-]{0,24}\)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}")
-        .expect("valid pattern")
-});
-
 /// A byline: "by Name", up to "for …", a comma or a bar.
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*by[:\s]+(?P<name>[^,|\n]+?)(?:\s+for\s+.*|\s*[,|].*)?\s*$")
-        .expect("valid pattern")
-});
+fn byline() -> &'static regex::Regex {
+    regex!(r"(?i)^\s*by[:\s]+(?P<name>[^,|\n]+?)(?:\s+for\s+.*|\s*[,|].*)?\s*$")
+}
 
 /// Longest text taken for a byline or dateline element.
 const SHORT: usize = 120;
@@ -42,7 +30,7 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
     let root = document.root_element();
     let ld = json_ld(root);
     let meta = |keys: &[&str]| {
-        root.select(&META).find_map(|m| {
+        root.select(css!("meta[content]")).find_map(|m| {
             let key = m.attr("property").or_else(|| m.attr("name"))?;
             keys.iter()
                 .any(|k| k.eq_ignore_ascii_case(key))
@@ -50,9 +38,8 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
                 .filter(|v| !v.is_empty())
         })
     };
-    let configured = |field: &Option<super::FieldSelector>| {
-        field.as_ref().and_then(|f| super::text_field(root, f))
-    };
+    let configured =
+        |field: &Option<FieldSelector>| field.as_ref().and_then(|f| text_field(root, f));
 
     let mut dates = Vec::new();
     if let Some(date) = configured(&rules.date) {
@@ -62,20 +49,23 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
     dates.extend(ld.date.map(|d| (d, DateSource::JsonLd)));
     dates.extend(meta(&["article:published_time", "datePublished"]).map(|d| (d, DateSource::Meta)));
     dates.extend(
-        root.select(&TIME)
+        root.select(css!("time[datetime]"))
             .next()
             .and_then(|t| t.attr("datetime"))
             .map(|d| (d.to_string(), DateSource::Time)),
     );
     dates.extend(
         short_texts(root)
-            .find(|t| DATELINE_HINT.is_match(t))
+            .find(|t| dateline_hint().is_match(t))
             .map(|d| (d, DateSource::Text)),
     );
 
     let byline = || {
-        short_texts(root)
-            .find_map(|text| BYLINE.captures(&text).map(|c| c["name"].trim().to_string()))
+        short_texts(root).find_map(|text| {
+            byline()
+                .captures(&text)
+                .map(|c| c["name"].trim().to_string())
+        })
     };
     RawArticle {
         author: configured(&rules.author)
@@ -84,14 +74,11 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
             .or_else(byline),
         dates,
         image: match &rules.image {
-            Some(field) => field.first(root).and_then(|el| match &field.attr {
-                Some(attr) => el.attr(attr).map(str::to_string),
-                None => super::image_src(el),
-            }),
+            Some(field) => image_field(root, field),
             None => meta(&["og:image", "og:image:url", "twitter:image"]).or(ld.image),
         },
         summary_html: match &rules.summary {
-            Some(field) => super::html_field(root, field),
+            Some(field) => html_field(root, field),
             None => meta(&["og:description", "description", "twitter:description"])
                 .map(|d| html_escape::encode_text(&d).into_owned())
                 .or(ld
@@ -102,19 +89,21 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
         content_html: rules
             .content
             .as_ref()
-            .and_then(|field| super::html_field(root, field)),
+            .and_then(|field| html_field(root, field)),
     }
 }
 
 /// Texts of short elements, in document order.
 fn short_texts(root: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
-    root.select(&SHORT_TEXT)
-        .map(element_text)
-        .filter(|t| !t.is_empty() && t.chars().count() <= SHORT)
+    root.select(css!(
+        "span, p, div, td, li, em, small, address, font, b, i, strong"
+    ))
+    .map(element_text)
+    .filter(|t| !t.is_empty() && t.chars().count() <= SHORT)
 }
 
 fn first_paragraph(root: ElementRef) -> Option<String> {
-    root.select(&PARAGRAPH)
+    root.select(css!("p"))
         .find(|p| element_text(*p).chars().count() >= TEASER_MIN_CHARS)
         .map(|p| p.inner_html())
 }
@@ -151,7 +140,6 @@ fn json_ld(root: ElementRef) -> LinkedData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::FieldSelector;
 
     const SMN: &str = r#"<html><head><meta property="og:image" content="http://i/hg.jpg" /></head><body>
         <h1>Collision Course?<br></h1><span class="BA">by Dauna Coulter for NASA Science News</span><br>

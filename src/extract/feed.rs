@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use scraper::{Html, Selector};
+use scraper::Html;
 
 use crate::model::RawItem;
 
@@ -56,7 +56,7 @@ pub fn parse(body: &[u8]) -> Result<FeedPage, String> {
                 thumbnails.chain(
                     m.content
                         .iter()
-                        .filter_map(|c| c.url.as_ref().map(|u| u.to_string())),
+                        .filter_map(|c| c.url.as_ref().map(ToString::to_string)),
                 )
             });
             let image = media
@@ -84,14 +84,11 @@ pub fn parse(body: &[u8]) -> Result<FeedPage, String> {
     })
 }
 
-static IMG: std::sync::LazyLock<Selector> =
-    std::sync::LazyLock::new(|| Selector::parse("img[src]").expect("valid selector"));
-
 /// The `src` of the first image in an HTML fragment.
 fn first_image(html: &str) -> Option<String> {
     let fragment = Html::parse_fragment(html);
     fragment
-        .select(&IMG)
+        .select(css!("img[src]"))
         .next()?
         .attr("src")
         .map(str::to_string)

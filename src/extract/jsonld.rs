@@ -1,19 +1,13 @@
 //! JSON-LD in a page: every object of every `<script type="application/ld+json">`, arrays and
 //! `@graph` flattened, with helpers for the schema.org values articles carry.
 
-use std::sync::LazyLock;
-
-use scraper::{ElementRef, Selector};
+use scraper::ElementRef;
 use serde_json::{Map, Value};
 
-static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| {
-    Selector::parse(r#"script[type="application/ld+json"]"#).expect("valid selector")
-});
-
 /// Every JSON object in the page's JSON-LD, in document order. Unreadable scripts are skipped.
-pub fn objects(root: ElementRef) -> Vec<Map<String, Value>> {
+pub(crate) fn objects(root: ElementRef) -> Vec<Map<String, Value>> {
     let mut found = Vec::new();
-    for script in root.select(&SCRIPTS) {
+    for script in root.select(css!(r#"script[type="application/ld+json"]"#)) {
         let Ok(value) = serde_json::from_str::<Value>(&script.text().collect::<String>()) else {
             continue;
         };
@@ -34,7 +28,7 @@ pub fn objects(root: ElementRef) -> Vec<Map<String, Value>> {
 }
 
 /// The object's `@type` names.
-pub fn types(object: &Map<String, Value>) -> Vec<&str> {
+pub(crate) fn types(object: &Map<String, Value>) -> Vec<&str> {
     match object.get("@type") {
         Some(Value::String(kind)) => vec![kind.as_str()],
         Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).collect(),
@@ -43,19 +37,19 @@ pub fn types(object: &Map<String, Value>) -> Vec<&str> {
 }
 
 /// Whether the object is an article of some kind (`NewsArticle`, `BlogPosting`, …).
-pub fn is_article(object: &Map<String, Value>) -> bool {
+pub(crate) fn is_article(object: &Map<String, Value>) -> bool {
     types(object)
         .iter()
         .any(|t| t.ends_with("Article") || *t == "BlogPosting" || *t == "Report")
 }
 
 /// A string field.
-pub fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
+pub(crate) fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
     object.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
 /// A person's name: a string, `{"name": …}`, or the first of a list.
-pub fn name_of(value: &Value) -> Option<String> {
+pub(crate) fn name_of(value: &Value) -> Option<String> {
     match value {
         Value::String(name) => Some(name.clone()),
         Value::Object(map) => text(map, "name"),
@@ -65,7 +59,7 @@ pub fn name_of(value: &Value) -> Option<String> {
 }
 
 /// An image URL: a string, `{"url": …}`, or the first of a list.
-pub fn url_of(value: &Value) -> Option<String> {
+pub(crate) fn url_of(value: &Value) -> Option<String> {
     match value {
         Value::String(url) => Some(url.clone()),
         Value::Object(map) => text(map, "url"),

@@ -1,17 +1,10 @@
 //! Decoding page bytes to text: HTTP header, byte-order mark, `<meta>` declaration, detection.
 
-use std::sync::LazyLock;
-
 use chardetng::EncodingDetector;
 use encoding_rs::{Encoding, UTF_8};
-use regex::bytes::Regex;
 
 /// How far into a page the `<meta>` charset declaration is looked for.
 const PRESCAN_BYTES: usize = 4096;
-
-static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#).expect("valid pattern")
-});
 
 /// Decodes `body` to text; `content_type` is the HTTP header, if any.
 ///
@@ -42,9 +35,10 @@ fn header_charset(content_type: Option<&str>) -> Option<&'static Encoding> {
 
 fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
     let head = &body[..body.len().min(PRESCAN_BYTES)];
-    let label = META_CHARSET.captures(head)?.get(1)?.as_bytes();
+    let declaration = regex!(bytes r#"(?i)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#);
+    let label = declaration.captures(head)?.get(1)?.as_bytes();
     // A page that reached us as bytes cannot really be UTF-16: browsers read that as UTF-8.
-    Encoding::for_label(label).map(|e| e.output_encoding())
+    Encoding::for_label(label).map(Encoding::output_encoding)
 }
 
 fn detect(body: &[u8]) -> &'static Encoding {

@@ -1,4 +1,4 @@
-//! Being a good guest: spacing between requests to one host, and backoff between retries.
+//! Being a good guest: a minimum gap between the starts of requests to one host.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,14 +9,14 @@ use url::Url;
 
 /// Hands out request start times so that starts to one host are at least `delay` apart.
 #[derive(Debug, Clone)]
-pub struct HostGate {
+pub(crate) struct HostGate {
     delay: Duration,
     next: Arc<Mutex<HashMap<String, Instant>>>,
 }
 
 impl HostGate {
     /// A gate with `delay` between starts to the same host.
-    pub fn new(delay: Duration) -> Self {
+    pub(crate) fn new(delay: Duration) -> Self {
         HostGate {
             delay,
             next: Arc::default(),
@@ -24,7 +24,7 @@ impl HostGate {
     }
 
     /// Waits for this request's turn at its host. Turns are reserved first come, first served.
-    pub async fn wait(&self, url: &Url) {
+    pub(crate) async fn wait(&self, url: &Url) {
         if self.delay.is_zero() {
             return;
         }
@@ -40,29 +40,9 @@ impl HostGate {
     }
 }
 
-/// Wait before retry number `attempt` (0-based): 0.5 s doubling, capped at 30 s, ±25 % jitter.
-pub fn backoff(attempt: u32) -> Duration {
-    let base = Duration::from_millis(500).saturating_mul(1 << attempt.min(6));
-    let base = base.min(Duration::from_secs(30));
-    base.mul_f64(0.75 + fastrand::f64() * 0.5)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter() {
-        for attempt in 0..4 {
-            let nominal = 500.0 * f64::from(1u32 << attempt);
-            let ms = backoff(attempt).as_secs_f64() * 1000.0;
-            assert!(
-                ms >= nominal * 0.75 && ms <= nominal * 1.25,
-                "{attempt}: {ms}"
-            );
-        }
-        assert!(backoff(20) <= Duration::from_millis(37_500));
-    }
 
     #[tokio::test(start_paused = true)]
     async fn starts_to_one_host_are_spaced() {

@@ -1,114 +1,101 @@
-//! robots.txt as RFC 9309 reads it: groups per user agent, longest match wins, `*` and `$`.
+//! robots.txt as RFC 9309 reads it, through `texting_robots` (tested against Google's
+//! robots.txt suite): the group of our product token, else `*`; longest match wins; `*` and
+//! `$`; paths compared percent-encoded.
+
+use texting_robots::Robot;
+use url::Url;
 
 /// The rules of one robots.txt that apply to one user agent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Robots {
-    rules: Vec<Rule>,
+    /// `None`: everything is allowed (no robots.txt, a 4xx answer, or an unreadable file).
+    robot: Option<Robot>,
+    text: String,
+    agent: String,
 }
 
+/// Whether a URL may be fetched.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Rule {
-    allow: bool,
-    pattern: String,
+pub enum Access {
+    /// No rule forbids it.
+    Allowed,
+    /// A rule forbids it.
+    Disallowed {
+        /// The rule, as written: `Disallow: /private/`.
+        rule: String,
+    },
 }
 
 impl Robots {
     /// Rules that allow everything (robots.txt missing or a 4xx answer).
     pub fn allow_all() -> Self {
-        Robots::default()
-    }
-
-    /// Parses `text` and keeps the group for `agent` (the product token, such as `feedwright`),
-    /// else the `*` group.
-    pub fn parse(text: &str, agent: &str) -> Self {
-        let agent = agent.to_ascii_lowercase();
-        let mut specific: Vec<Rule> = Vec::new();
-        let mut wildcard: Vec<Rule> = Vec::new();
-        let mut found_specific = false;
-        // Agents named by the group being read, and whether its rules have started.
-        let mut group_agents: Vec<String> = Vec::new();
-        let mut in_rules = false;
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let (key, value) = (key.trim().to_ascii_lowercase(), value.trim());
-            match key.as_str() {
-                "user-agent" => {
-                    if in_rules {
-                        group_agents.clear();
-                        in_rules = false;
-                    }
-                    group_agents.push(value.to_ascii_lowercase());
-                }
-                "allow" | "disallow" => {
-                    in_rules = true;
-                    if value.is_empty() {
-                        continue;
-                    }
-                    let rule = Rule {
-                        allow: key == "allow",
-                        pattern: value.to_string(),
-                    };
-                    if group_agents
-                        .iter()
-                        .any(|a| a != "*" && agent.contains(a.as_str()))
-                    {
-                        found_specific = true;
-                        specific.push(rule.clone());
-                    }
-                    if group_agents.iter().any(|a| a == "*") {
-                        wildcard.push(rule);
-                    }
-                }
-                _ => {}
-            }
-        }
         Robots {
-            rules: if found_specific { specific } else { wildcard },
+            robot: None,
+            text: String::new(),
+            agent: String::new(),
         }
     }
 
-    /// `Ok` when `path` (with query) may be fetched, else the rule that forbids it.
-    pub fn check(&self, path: &str) -> Result<(), String> {
-        let best = self
-            .rules
-            .iter()
-            .filter(|r| matches(&r.pattern, path))
-            // Longest pattern wins; on a tie, allow wins.
-            .max_by_key(|r| (r.pattern.len(), r.allow));
-        match best {
-            Some(rule) if !rule.allow => Err(format!("Disallow: {}", rule.pattern)),
-            _ => Ok(()),
+    /// Reads `text` for `agent`, the product token of our user agent (such as `feedwright`).
+    /// A file that cannot be read at all allows everything, as crawlers treat it.
+    pub fn parse(text: &str, agent: &str) -> Self {
+        Robots {
+            robot: Robot::new(agent, text.as_bytes()).ok(),
+            text: text.to_string(),
+            agent: agent.to_string(),
         }
+    }
+
+    /// Whether `url` may be fetched, and if not, the rule that says so.
+    pub fn check(&self, url: &Url) -> Access {
+        match &self.robot {
+            Some(robot) if !robot.allowed(url.as_str()) => Access::Disallowed {
+                rule: self.deciding_rule(url),
+            },
+            _ => Access::Allowed,
+        }
+    }
+
+    /// The `Disallow` line that forbids `url`, found by asking the parser itself: among the
+    /// lines that match `url` on their own, longest first, the first whose turning into an
+    /// `Allow` lets `url` through.
+    fn deciding_rule(&self, url: &Url) -> String {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut matching: Vec<(usize, &str)> = lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| Some((index, disallowed_pattern(line)?)))
+            .filter(|(_, pattern)| {
+                Robot::new(
+                    "*",
+                    format!("User-agent: *\nDisallow: {pattern}").as_bytes(),
+                )
+                .is_ok_and(|alone| !alone.allowed(url.as_str()))
+            })
+            .collect();
+        matching.sort_by_key(|(_, pattern)| std::cmp::Reverse(pattern.len()));
+        matching
+            .into_iter()
+            .find(|&(index, pattern)| {
+                let mut edited = lines.clone();
+                let allow = format!("Allow: {pattern}");
+                edited[index] = &allow;
+                Robot::new(&self.agent, edited.join("\n").as_bytes())
+                    .is_ok_and(|robot| robot.allowed(url.as_str()))
+            })
+            .map_or_else(
+                || "a Disallow rule".to_string(),
+                |(_, pattern)| format!("Disallow: {pattern}"),
+            )
     }
 }
 
-/// Whether a robots.txt path pattern (with `*` wildcards and a final `$` anchor) matches.
-fn matches(pattern: &str, path: &str) -> bool {
-    let (pattern, anchored) = match pattern.strip_suffix('$') {
-        Some(p) => (p, true),
-        None => (pattern, false),
-    };
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let mut rest = path;
-    for (i, part) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(after) = rest.strip_prefix(part) else {
-                return false;
-            };
-            rest = after;
-        } else if i == parts.len() - 1 && anchored {
-            return rest.ends_with(part);
-        } else {
-            match rest.find(part) {
-                Some(at) => rest = &rest[at + part.len()..],
-                None => return false,
-            }
-        }
-    }
-    !anchored || rest.is_empty() || pattern.ends_with('*')
+/// The path pattern of a `Disallow:` line, if the line is one with a pattern.
+fn disallowed_pattern(line: &str) -> Option<&str> {
+    let line = line.split('#').next()?.trim();
+    let (key, value) = line.split_once(':')?;
+    let value = value.trim();
+    (key.trim().eq_ignore_ascii_case("disallow") && !value.is_empty()).then_some(value)
 }
 
 #[cfg(test)]
@@ -126,42 +113,82 @@ User-agent: feedwright
 Disallow: /no-feeds
 ";
 
+    fn check(robots: &Robots, path: &str) -> Access {
+        robots.check(
+            &Url::parse("https://example.org")
+                .unwrap()
+                .join(path)
+                .unwrap(),
+        )
+    }
+
+    fn disallowed(rule: &str) -> Access {
+        Access::Disallowed { rule: rule.into() }
+    }
+
     #[test]
     fn specific_group_wins_over_wildcard() {
         let robots = Robots::parse(TXT, "feedwright");
         assert_eq!(
-            robots.check("/no-feeds/x"),
-            Err("Disallow: /no-feeds".into())
+            check(&robots, "/no-feeds/x"),
+            disallowed("Disallow: /no-feeds")
         );
-        assert_eq!(robots.check("/private/x"), Ok(()));
+        assert_eq!(check(&robots, "/private/x"), Access::Allowed);
     }
 
     #[test]
     fn wildcard_group_longest_match_and_anchors() {
         let robots = Robots::parse(TXT, "otherbot");
         assert_eq!(
-            robots.check("/private/x"),
-            Err("Disallow: /private/".into())
+            check(&robots, "/private/x"),
+            disallowed("Disallow: /private/")
         );
-        assert_eq!(robots.check("/private/open/y"), Ok(()));
-        assert_eq!(robots.check("/docs/a.pdf"), Err("Disallow: /*.pdf$".into()));
-        assert_eq!(robots.check("/docs/a.pdf?x"), Ok(()));
-        assert_eq!(robots.check("/"), Ok(()));
+        assert_eq!(check(&robots, "/private/open/y"), Access::Allowed);
+        assert_eq!(
+            check(&robots, "/docs/a.pdf"),
+            disallowed("Disallow: /*.pdf$")
+        );
+        assert_eq!(check(&robots, "/docs/a.pdf?x"), Access::Allowed);
+        assert_eq!(check(&robots, "/"), Access::Allowed);
+    }
+
+    #[test]
+    fn agents_match_by_product_token_not_substring() {
+        // "bot" is a substring of our agent "feedbot"; the group is not ours.
+        let robots = Robots::parse("User-agent: bot\nDisallow: /\n", "feedbot");
+        assert_eq!(check(&robots, "/a"), Access::Allowed);
+        let robots = Robots::parse("User-agent: FeedBot\nDisallow: /\n", "feedbot");
+        assert_eq!(check(&robots, "/a"), disallowed("Disallow: /"));
+    }
+
+    #[test]
+    fn paths_are_compared_percent_encoded() {
+        let robots = Robots::parse("User-agent: *\nDisallow: /caf%C3%A9/\n", "fw");
+        assert_eq!(
+            check(&robots, "/café/menu"),
+            disallowed("Disallow: /caf%C3%A9/")
+        );
+        let robots = Robots::parse("User-agent: *\nDisallow: /café/\n", "fw");
+        assert_eq!(
+            check(&robots, "/caf%C3%A9/menu"),
+            disallowed("Disallow: /café/")
+        );
     }
 
     #[test]
     fn empty_disallow_and_garbage_allow_everything() {
         assert_eq!(
-            Robots::parse("User-agent: *\nDisallow:\n", "fw").check("/a"),
-            Ok(())
+            check(&Robots::parse("User-agent: *\nDisallow:\n", "fw"), "/a"),
+            Access::Allowed
         );
         assert_eq!(
-            Robots::parse("<html>not robots</html>", "fw").check("/a"),
-            Ok(())
+            check(&Robots::parse("<html>not robots</html>", "fw"), "/a"),
+            Access::Allowed
         );
+        assert_eq!(check(&Robots::allow_all(), "/a"), Access::Allowed);
         assert_eq!(
-            Robots::parse("User-agent: *\nDisallow: /\n", "fw").check("/a"),
-            Err("Disallow: /".into())
+            check(&Robots::parse("User-agent: *\nDisallow: /\n", "fw"), "/a"),
+            disallowed("Disallow: /")
         );
     }
 }

@@ -1,18 +1,15 @@
 //! News-wire datelines: `Sydney, Australia (SPX) Oct 23, 2024`, `Paris (AFP) June 15, 2022`.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::dates::{DateOrder, ParsedDate, parse_date};
+use crate::locale;
 
 /// A dateline at the start of a text: a place, an agency in parentheses, a month-name date.
-static LEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:<p>\s*)?(?P<line>[^<>()\n]{1,80}?\s*\([A-Za-z][A-Za-z0-9 .&/-]{0,24}\)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})\s*(?:<br\s*/?>|[-–—:])?\s*",
-    )
-    .expect("valid pattern")
-});
+fn leading() -> &'static regex::Regex {
+    regex!(&format!(
+        r"(?i)^\s*(?:<p>\s*)?(?P<line>[^<>()\n]{{1,80}}?\s*{})\s*(?:<br\s*/?>|[-–—:])?\s*",
+        locale::agency_date()
+    ))
+}
 
 /// Splits a leading dateline off an HTML or text fragment: the rest, and the dateline's date.
 /// Returns `None` when the fragment does not start with a dateline.
@@ -25,7 +22,7 @@ pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
     if !head.contains('(') {
         return None;
     }
-    let caps = LEADING.captures(fragment)?;
+    let caps = leading().captures(fragment)?;
     let date = parse_date(&caps["line"], DateOrder::Auto, None)?;
     let whole = caps.get(0)?;
     let opened_paragraph = whole.as_str().trim_start().starts_with("<p>");

@@ -1,7 +1,6 @@
 //! HTML fragments made safe for feeds: sanitised, links absolute, "read more" tails removed.
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
 
 use ammonia::UrlRelative;
 use regex::Regex;
@@ -10,20 +9,18 @@ use url::Url;
 use super::text::{clean_text, xml_chars_only};
 
 /// A trailing "read more" link, with an optional ellipsis before it.
-static READ_MORE_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?is)\s*(?:\.{3}|…)?\s*<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?:</[a-z0-9]+>\s*)*$",
+fn read_more_link() -> &'static Regex {
+    regex!(
+        r"(?is)\s*(?:\.{3}|…)?\s*<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?:</[a-z0-9]+>\s*)*$"
     )
-    .expect("valid pattern")
-});
+}
 
 /// A trailing plain-text "read more".
-static READ_MORE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?is)\s*(?:\.{3}|…)?\s*\[?\s*(?:read\s+more|continue\s+reading)\s*(?:»|→|›|\.{3}|…|&gt;|\])*\s*(?:</[a-z0-9]+>\s*)*$",
+fn read_more_text() -> &'static Regex {
+    regex!(
+        r"(?is)\s*(?:\.{3}|…)?\s*\[?\s*(?:read\s+more|continue\s+reading)\s*(?:»|→|›|\.{3}|…|&gt;|\])*\s*(?:</[a-z0-9]+>\s*)*$"
     )
-    .expect("valid pattern")
-});
+}
 
 /// Whether serialised HTML has any visible character outside its tags.
 fn has_text(html: &str) -> bool {
@@ -87,10 +84,10 @@ fn with_sanitizer<T>(base: &Url, clean: impl FnOnce(&ammonia::Builder<'static>) 
 /// Sanitises a full article body: as [`sanitize`], and also without spacer or tracking images
 /// (1×1, `spacer`, `pixel`, `blank.gif`) and without wrappers left empty by the cleaning.
 pub fn sanitize_body(html: &str, base: &Url) -> Option<String> {
-    let without_spacers = SPACER_IMG.replace_all(html, "");
+    let without_spacers = spacer_img().replace_all(html, "");
     let mut clean = sanitize(&without_spacers, base)?;
     loop {
-        let next = EMPTY_WRAPPER.replace_all(&clean, "").into_owned();
+        let next = empty_wrapper().replace_all(&clean, "").into_owned();
         if next == clean {
             break;
         }
@@ -99,15 +96,17 @@ pub fn sanitize_body(html: &str, base: &Url) -> Option<String> {
     (has_text(&clean) || clean.contains("<img")).then_some(clean)
 }
 
-static SPACER_IMG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?is)<img\b[^>]*?(?:\b(?:width|height)\s*=\s*["']?[01]\b|spacer|pixel\.gif|blank\.gif|1x1)[^>]*>"#)
-        .expect("valid pattern")
-});
+fn spacer_img() -> &'static Regex {
+    regex!(
+        r#"(?is)<img\b[^>]*?(?:\b(?:width|height)\s*=\s*["']?[01]\b|spacer|pixel\.gif|blank\.gif|1x1)[^>]*>"#
+    )
+}
 
-static EMPTY_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<(center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)\b[^>]*>(?:\s|&nbsp;|<br\s*/?>)*</(?:center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)>")
-        .expect("valid pattern")
-});
+fn empty_wrapper() -> &'static Regex {
+    regex!(
+        r"(?is)<(center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)\b[^>]*>(?:\s|&nbsp;|<br\s*/?>)*</(?:center|div|span|p|section|aside|figure|font|b|i|strong|em|table|tr|td|tbody|li|ul)>"
+    )
+}
 
 /// Escapes plain text so it can stand where HTML is expected.
 pub fn text_to_html(text: &str) -> String {
@@ -125,7 +124,9 @@ pub fn text_to_html(text: &str) -> String {
 /// Marks a teaser cut off mid-word or mid-sentence with a trailing ellipsis.
 pub fn mark_cut_off(html: &str) -> String {
     let body = html.trim_end();
-    let closing_at = TRAILING_CLOSE.find(body).map_or(body.len(), |m| m.start());
+    let closing_at = trailing_close()
+        .find(body)
+        .map_or(body.len(), |m| m.start());
     let (text, closing) = body.split_at(closing_at);
     if text
         .trim_end()
@@ -137,8 +138,9 @@ pub fn mark_cut_off(html: &str) -> String {
     }
 }
 
-static TRAILING_CLOSE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:\s*</[a-z0-9]+>)+$").expect("valid pattern"));
+fn trailing_close() -> &'static Regex {
+    regex!(r"(?:\s*</[a-z0-9]+>)+$")
+}
 
 /// The ellipsis kept where a removed "read more" followed one.
 fn ellipsis(removed: &str) -> &'static str {
@@ -168,7 +170,7 @@ fn strip_read_more(html: &str) -> String {
     // found by hand.
     if let Some(link) = last_link_start(&html) {
         let from = html.floor_char_boundary(link.saturating_sub(LEAD_SPAN));
-        if let Some(found) = READ_MORE_LINK.find_at(&html, from) {
+        if let Some(found) = read_more_link().find_at(&html, from) {
             let matched = found.as_str();
             let after_link = matched
                 .to_ascii_lowercase()
@@ -179,9 +181,9 @@ fn strip_read_more(html: &str) -> String {
         }
     }
     let from = html.floor_char_boundary(html.len().saturating_sub(TEXT_SPAN));
-    if let Some(found) = READ_MORE_TEXT.find_at(&html, from) {
+    if let Some(found) = read_more_text().find_at(&html, from) {
         let matched = found.as_str();
-        let closing = TRAILING_CLOSE
+        let closing = trailing_close()
             .find(matched)
             .map_or("", |m| m.as_str().trim());
         let kept = format!("{}{closing}", ellipsis(matched));

@@ -1,13 +1,11 @@
 //! Plain-text cleanup: entities, whitespace, and characters XML cannot carry.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 pub use crate::model::is_xml_char;
 
-static BAD_REFERENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);").expect("valid pattern"));
+/// A numeric character reference.
+fn bad_reference() -> &'static regex::Regex {
+    regex!(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);")
+}
 
 /// Decodes leftover HTML entities, drops characters invalid in XML 1.0 (and C1 controls),
 /// and collapses runs of whitespace into single spaces.
@@ -16,8 +14,9 @@ pub fn clean_text(text: &str) -> String {
         return text.to_string();
     }
     let decoded = html_escape::decode_html_entities(text);
-    // References to code points XML cannot carry (`&#0;`, `&#xD800;`) are left undecoded.
-    let decoded = BAD_REFERENCE.replace_all(&decoded, "");
+    // The decoder leaves references to code points XML cannot carry (`&#0;`, `&#xD800;`) as
+    // they are: drop them.
+    let decoded = bad_reference().replace_all(&decoded, "");
     let valid = xml_chars_only(&decoded);
     valid.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,5 +1,5 @@
-//! Article-page enrichment (DESIGN §3 `[site.article]`): each new item's page is fetched once,
-//! ever, from the site's own hosts only, and fills or corrects the item.
+//! Article-page enrichment (`[site.article]`): each new item's page is fetched once, ever,
+//! from the site's own hosts only, and fills or corrects the item.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,6 +8,7 @@ use futures_util::future::join_all;
 use url::Url;
 
 use super::Shared;
+use super::error::SectionError;
 use crate::config::{Section, Site};
 use crate::extract::article::extract_article;
 use crate::fetch::Tally;
@@ -33,7 +34,7 @@ fn bare_host(host: &str) -> String {
 /// Enriches the drafts that are new to the section (or whose page failed before and may be
 /// tried again). Returns the ids of stored items enriched for the first time: their date may
 /// change once. A failure never holds an item back.
-pub async fn enrich(
+pub(super) async fn enrich(
     shared: &Shared<'_>,
     section: &Section,
     drafts: &mut [Draft],
@@ -76,14 +77,13 @@ pub async fn enrich(
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
         let allowed = &allowed;
         async move {
-            let permitted = shared.robots.check(&url, &shared.fetcher, tally).await;
-            let result = match permitted {
+            let result = match shared.robots.check(&url, &shared.fetcher, tally).await {
                 Ok(()) => shared
                     .fetcher
                     .get_within(&url, allowed, tally)
                     .await
-                    .map_err(|e| e.to_string()),
-                Err(reason) => Err(reason),
+                    .map_err(SectionError::from),
+                Err(refused) => Err(refused),
             };
             let article = match result {
                 Ok(response) => Some(extract_article(&response.text(), rules)),

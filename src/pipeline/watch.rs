@@ -1,6 +1,8 @@
 //! `watch`: every section on its own `every` interval (±10 % jitter), one pass at start,
-//! never two runs of one section at once, failures backing off; config changes picked up
-//! without a restart; SIGINT/SIGTERM finish what is in flight, then stop.
+//! never two runs of one section at once, failures backing off (also across restarts, from
+//! the run log); config changes picked up without a restart; a stop request lets what is in
+//! flight finish, then returns. Signals are the binary's business: it turns them into
+//! [`Request`]s.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -11,16 +13,25 @@ use std::time::{Duration, SystemTime};
 use chrono::{SubsecRound, Utc};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
+use super::error::PassError;
+use super::outputs::write_listing;
 use super::robots::RobotsGate;
-use super::{
-    Observer, PassError, SectionReport, Shared, Status, run_entry, section, write_listing,
-};
-use crate::config::Config;
+use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
+use crate::config::{Config, Section};
 use crate::fetch::Fetcher;
 use crate::store::{self, Store};
+
+/// What the operator asks of a running `watch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Read the config again now (SIGHUP).
+    Reload,
+    /// Start nothing new, let what is in flight finish, and return (SIGINT, SIGTERM).
+    Stop,
+}
 
 /// Longest interval a failing section backs off to.
 const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
@@ -76,16 +87,20 @@ async fn run_one(
     (config.clone(), report)
 }
 
-/// Watches the sections of the config at `path` until SIGINT or SIGTERM; with `serve`, also
-/// serves the output folder on that address.
+/// Watches the sections of the config at `path` until a [`Request::Stop`] arrives (or every
+/// sender is gone); with `serve`, also serves the output folder on that address.
 pub async fn watch(
     path: PathBuf,
     initial: Config,
     serve: Option<SocketAddr>,
+    mut requests: UnboundedReceiver<Request>,
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
     let _lock = store::lock(&initial.state_path)?;
-    let store = Arc::new(Mutex::new(Store::open(&initial.state_path)?));
+    let opened = Store::open(&initial.state_path)?;
+    // Failures in a row before this start, so that a failing section keeps backing off.
+    let streaks = opened.failure_streaks()?;
+    let store = Arc::new(Mutex::new(opened));
     let mut config = Arc::new(initial);
     let mut fetcher = Fetcher::new(&config.fetch.client)?;
     let (stop_serving, serving) = match serve {
@@ -103,22 +118,19 @@ pub async fn watch(
     let mut slots: HashMap<String, Slot> = HashMap::new();
     let mut running: HashSet<String> = HashSet::new();
     let mut in_flight = FuturesUnordered::new();
-    let mut terminate = signal(SignalKind::terminate()).map_err(io_error)?;
-    let mut interrupt = signal(SignalKind::interrupt()).map_err(io_error)?;
-    let mut hangup = signal(SignalKind::hangup()).map_err(io_error)?;
     let mut poll = tokio::time::interval(CONFIG_POLL);
     let mut seen_mtime = modified(&path);
     let mut stopping = false;
 
     loop {
         let now = Instant::now();
-        let keys: Vec<String> = config.sections().map(|s| s.key()).collect();
+        let keys: Vec<String> = config.sections().map(Section::key).collect();
         slots.retain(|key, _| keys.contains(key));
         if !stopping {
             for key in keys {
-                let slot = slots.entry(key.clone()).or_insert(Slot {
+                let slot = slots.entry(key.clone()).or_insert_with(|| Slot {
                     due: now,
-                    failures: 0,
+                    failures: streaks.get(&key).copied().unwrap_or(0),
                 });
                 if slot.due <= now && running.insert(key.clone()) {
                     observer.started(&key);
@@ -141,7 +153,7 @@ pub async fn watch(
                 running.remove(&report.section);
                 observer.finished(&report);
                 if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
-                    let failed = report.status != Status::Ok;
+                    let failed = !report.status.is_ok();
                     let slot = slots.entry(report.section.clone()).or_insert(Slot { due: now, failures: 0 });
                     slot.failures = if failed { slot.failures + 1 } else { 0 };
                     slot.due = Instant::now() + next_wait(section.every, slot.failures);
@@ -156,21 +168,22 @@ pub async fn watch(
                 if in_flight.is_empty()
                     && let Err(e) = write_listing(&config, &store, stamp)
                 {
-                    eprintln!("error: {e}");
+                    observer.event(&WatchEvent::ListingFailed(&e));
                 }
             }
             _ = tokio::time::sleep_until(next_due), if !stopping => {}
-            _ = terminate.recv() => stopping = true,
-            _ = interrupt.recv() => stopping = true,
-            _ = hangup.recv() => {
-                seen_mtime = modified(&path);
-                reload(&path, &mut config, &mut fetcher);
-            }
+            request = requests.recv(), if !stopping => match request {
+                Some(Request::Reload) => {
+                    seen_mtime = modified(&path);
+                    reload(&path, &mut config, &mut fetcher, observer);
+                }
+                Some(Request::Stop) | None => stopping = true,
+            },
             _ = poll.tick() => {
                 let mtime = modified(&path);
                 if mtime != seen_mtime {
                     seen_mtime = mtime;
-                    reload(&path, &mut config, &mut fetcher);
+                    reload(&path, &mut config, &mut fetcher, observer);
                 }
             }
         }
@@ -183,27 +196,24 @@ pub async fn watch(
 }
 
 /// Re-reads the config; a bad one is reported and the old one kept.
-fn reload(path: &Path, config: &mut Arc<Config>, fetcher: &mut Fetcher) {
-    match Config::load(path) {
-        Ok(new) => {
-            if new.state_path != config.state_path {
-                eprintln!("config reloaded; a new state.path takes effect at the next start");
-            }
-            if new.fetch.client != config.fetch.client {
-                match Fetcher::new(&new.fetch.client) {
-                    Ok(rebuilt) => *fetcher = rebuilt,
-                    Err(e) => eprintln!("error: {e}"),
-                }
-            }
-            eprintln!("config reloaded: {} sections", new.sections().count());
-            *config = Arc::new(new);
-        }
-        Err(e) => eprintln!("error: {e} (keeping the previous config)"),
+fn reload(path: &Path, config: &mut Arc<Config>, fetcher: &mut Fetcher, observer: &dyn Observer) {
+    let new = match Config::load(path) {
+        Ok(new) => new,
+        Err(e) => return observer.event(&WatchEvent::ReloadFailed(&e)),
+    };
+    if new.state_path != config.state_path {
+        observer.event(&WatchEvent::StatePathChanged);
     }
-}
-
-fn io_error(source: std::io::Error) -> PassError {
-    PassError::Signals(source)
+    if new.fetch.client != config.fetch.client {
+        match Fetcher::new(&new.fetch.client) {
+            Ok(rebuilt) => *fetcher = rebuilt,
+            Err(e) => observer.event(&WatchEvent::ClientKept(&e)),
+        }
+    }
+    observer.event(&WatchEvent::Reloaded {
+        sections: new.sections().count(),
+    });
+    *config = Arc::new(new);
 }
 
 #[cfg(test)]

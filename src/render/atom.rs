@@ -8,7 +8,7 @@ use super::{FeedMeta, Format, image_type, updated};
 use crate::model::Item;
 
 /// Renders an Atom 1.0 document.
-pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
+pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let self_url = meta.url(Format::Atom);
     let mut links = vec![link(meta.page_url.as_str(), "alternate", Some("text/html"))];
     if let Some(url) = &self_url {

@@ -39,7 +39,7 @@ struct JsonItem<'a> {
 }
 
 /// Renders a JSON Feed 1.1 document.
-pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
+pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: meta.title(),

@@ -8,6 +8,8 @@ mod json;
 mod opml;
 mod rss;
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use url::Url;
@@ -41,13 +43,15 @@ impl Format {
         }
     }
 
-    /// Media type served for the file.
+    /// Media type of the file (without parameters).
     pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Rss => "application/rss+xml",
-            Format::Atom => "application/atom+xml",
-            Format::Json => "application/feed+json",
-        }
+        let full = content_type_of(self.extension());
+        full.split(';').next().unwrap_or(full)
+    }
+
+    /// The format whose files end in `extension`.
+    pub fn from_extension(extension: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.extension() == extension)
     }
 
     /// Short human name.
@@ -106,6 +110,35 @@ impl FeedMeta {
     }
 }
 
+/// `Content-Type` of the files the output folder holds, by extension: the one table for
+/// feed links, `serve`, and whatever publishes the folder.
+const CONTENT_TYPES: [(&str, &str); 11] = [
+    ("xml", "application/rss+xml; charset=utf-8"),
+    ("atom", "application/atom+xml; charset=utf-8"),
+    ("json", "application/feed+json; charset=utf-8"),
+    ("opml", "text/x-opml; charset=utf-8"),
+    ("xsl", "text/xsl; charset=utf-8"),
+    ("html", "text/html; charset=utf-8"),
+    ("htm", "text/html; charset=utf-8"),
+    ("css", "text/css; charset=utf-8"),
+    ("txt", "text/plain; charset=utf-8"),
+    ("png", "image/png"),
+    ("svg", "image/svg+xml"),
+];
+
+/// The `Content-Type` of an output file, by its extension (`application/octet-stream` for an
+/// unknown one); text types carry `; charset=utf-8`.
+pub fn content_type(path: &Path) -> &'static str {
+    content_type_of(path.extension().and_then(|e| e.to_str()).unwrap_or(""))
+}
+
+fn content_type_of(extension: &str) -> &'static str {
+    CONTENT_TYPES
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(extension))
+        .map_or("application/octet-stream", |(_, content_type)| content_type)
+}
+
 /// The browser view of RSS and Atom feeds, written as `style.xsl` beside `index.html`.
 pub const STYLE_XSL: &str = include_str!("style.xsl");
 
@@ -116,14 +149,14 @@ pub const STYLE_FILE: &str = "style.xsl";
 pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let meta = &meta.xml_safe();
     match format {
-        Format::Rss => with_stylesheet(rss::render(meta, items), meta),
-        Format::Atom => with_stylesheet(atom::render(meta, items), meta),
+        Format::Rss => with_stylesheet(&rss::render(meta, items), meta),
+        Format::Atom => with_stylesheet(&atom::render(meta, items), meta),
         Format::Json => json::render(meta, items),
     }
 }
 
 /// Puts `<?xml-stylesheet?>` pointing at [`STYLE_FILE`] right after the XML declaration.
-fn with_stylesheet(xml: Vec<u8>, meta: &FeedMeta) -> Vec<u8> {
+fn with_stylesheet(xml: &[u8], meta: &FeedMeta) -> Vec<u8> {
     let depth = meta.stem.matches('/').count();
     let href = format!("{}{STYLE_FILE}", "../".repeat(depth));
     let instruction = format!("\n<?xml-stylesheet type=\"text/xsl\" href=\"{href}\"?>");
@@ -198,6 +231,30 @@ pub(crate) mod tests {
             },
         ];
         (meta, items)
+    }
+
+    #[test]
+    fn feed_content_types() {
+        assert_eq!(
+            content_type(Path::new("a.xml")),
+            "application/rss+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("a.atom")),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("a.json")),
+            "application/feed+json; charset=utf-8"
+        );
+        assert_eq!(
+            content_type(Path::new("feeds.opml")),
+            "text/x-opml; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("x.bin")), "application/octet-stream");
+        assert_eq!(Format::Rss.media_type(), "application/rss+xml");
+        assert_eq!(Format::Json.media_type(), "application/feed+json");
+        assert_eq!(Format::from_extension("atom"), Some(Format::Atom));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::model::Item;
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 /// Renders an RSS 2.0 document.
-pub fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
+pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let date = updated(items).to_rfc2822();
     let mut channel = Channel {
         title: meta.title(),
@@ -76,7 +76,7 @@ fn item(item: &Item) -> RssItem {
                     url: image.clone(),
                     length: "0".into(),
                     mime_type: mime.into(),
-                })
+                });
             }
             None => {
                 let media = Extension {

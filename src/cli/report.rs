@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use crate::extract::detect::{Detection, Kind};
-use crate::pipeline::{CheckReport, RunReport, SectionReport, Status};
+use feedwright::extract::detect::{Detection, Kind};
+use feedwright::pipeline::{CheckReport, RunReport, SectionReport, Status};
 
 /// One line for one section, as logged while a run goes on.
-pub fn section_line(r: &SectionReport) -> String {
+pub(super) fn section_line(r: &SectionReport) -> String {
     let requests = format!("{} {}", r.requests, plural(r.requests as usize, "request"));
     let seconds = r.millis as f64 / 1000.0;
     match &r.status {
@@ -18,12 +18,12 @@ pub fn section_line(r: &SectionReport) -> String {
             "{}: ok, {} found, {} new, {} kept, {requests}, {} written, {seconds:.1}s",
             r.section, r.found, r.new, r.kept, r.written
         ),
-        Status::Failed(reason) => format!("{}: failed: {reason}", r.section),
+        Status::Failed(error) => format!("{}: failed: {error}", r.section),
     }
 }
 
 /// The end-of-run table: section, status, found, new, kept, requests, time.
-pub fn summary_table(report: &RunReport) -> String {
+pub(super) fn summary_table(report: &RunReport) -> String {
     let width = report
         .sections
         .iter()
@@ -36,11 +36,7 @@ pub fn summary_table(report: &RunReport) -> String {
         "section", "status", "found", "new", "kept", "requests", "304", "time"
     );
     for s in &report.sections {
-        let status = if s.status == Status::Ok {
-            "ok"
-        } else {
-            "failed"
-        };
+        let status = if s.status.is_ok() { "ok" } else { "failed" };
         let _ = writeln!(
             out,
             "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>5.1}s",
@@ -54,11 +50,7 @@ pub fn summary_table(report: &RunReport) -> String {
             s.millis as f64 / 1000.0
         );
     }
-    let failed = report
-        .sections
-        .iter()
-        .filter(|s| s.status != Status::Ok)
-        .count();
+    let failed = report.sections.iter().filter(|s| !s.status.is_ok()).count();
     let _ = writeln!(
         out,
         "{} {}, {failed} failed",
@@ -69,12 +61,12 @@ pub fn summary_table(report: &RunReport) -> String {
 }
 
 /// The run summary as JSON.
-pub fn summary_json(report: &RunReport) -> String {
+pub(super) fn summary_json(report: &RunReport) -> String {
     serde_json::to_string_pretty(report).expect("report serialises")
 }
 
 /// `check` output: the items table (stdout) and the warnings (stderr).
-pub fn check_output(reports: &[CheckReport]) -> (String, String) {
+pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
     let mut table = String::new();
     let mut warnings = String::new();
     for report in reports {
@@ -91,7 +83,7 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
                     let counts: Vec<String> = report
                         .matches
                         .iter()
-                        .map(|(field, selector, n)| format!("{field} {selector:?} {n}"))
+                        .map(|(field, selector, n)| format!("{} {selector:?} {n}", field.name()))
                         .collect();
                     let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
                 }
@@ -105,9 +97,9 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
                     );
                 }
             }
-            Status::Failed(reason) => {
+            Status::Failed(error) => {
                 let _ = writeln!(table, "== {} FAILED", report.section);
-                let _ = writeln!(warnings, "{}: failed: {reason}", report.section);
+                let _ = writeln!(warnings, "{}: failed: {error}", report.section);
             }
         }
         for warning in &report.warnings {
@@ -116,7 +108,7 @@ pub fn check_output(reports: &[CheckReport]) -> (String, String) {
     }
     let broken: Vec<&str> = reports
         .iter()
-        .filter(|r| r.status != Status::Ok)
+        .filter(|r| !r.status.is_ok())
         .map(|r| r.section.as_str())
         .collect();
     let _ = match broken.len() {
@@ -150,7 +142,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// `suggest` output: the page's own feeds, the top three candidate lists with their first
 /// items, and a `[[site.section]]` block for the best one, ready to paste.
-pub fn suggestion(url: &url::Url, detection: &Detection) -> String {
+pub(super) fn suggestion(url: &url::Url, detection: &Detection) -> String {
     let mut out = String::new();
     if !detection.feeds.is_empty() {
         let _ = writeln!(
@@ -175,7 +167,7 @@ pub fn suggestion(url: &url::Url, detection: &Detection) -> String {
             candidate.items.len()
         );
         for (field, css) in &candidate.selectors {
-            let _ = writeln!(out, "  {field:<8}= {}", toml_string(css));
+            let _ = writeln!(out, "  {:<8}= {}", field.name(), toml_string(css));
         }
         for item in candidate.items.iter().take(5) {
             let title = item
@@ -221,7 +213,7 @@ pub fn suggestion(url: &url::Url, detection: &Detection) -> String {
         let fields: Vec<String> = best
             .selectors
             .iter()
-            .map(|(field, css)| format!("{field} = {}", toml_string(css)))
+            .map(|(field, css)| format!("{} = {}", field.name(), toml_string(css)))
             .collect();
         let _ = writeln!(out, "  items = {{ {} }}", fields.join(", "));
     }

@@ -5,25 +5,40 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::pipeline::{Observer, SectionReport, Status};
-use crate::report::section_line;
+use feedwright::pipeline::{Observer, SectionReport, WatchEvent};
+
+use super::report::section_line;
 
 /// One line per finished section on stderr (only failures when `quiet`).
-pub struct Lines {
+pub(super) struct Lines {
     /// Print only failures.
-    pub quiet: bool,
+    pub(super) quiet: bool,
 }
 
 impl Observer for Lines {
     fn finished(&self, report: &SectionReport) {
-        if !self.quiet || report.status != Status::Ok {
+        if !self.quiet || !report.status.is_ok() {
             eprintln!("{}", section_line(report));
+        }
+    }
+
+    fn event(&self, event: &WatchEvent) {
+        match event {
+            WatchEvent::Reloaded { sections } => {
+                eprintln!("config reloaded: {sections} sections");
+            }
+            WatchEvent::ReloadFailed(e) => eprintln!("error: {e} (keeping the previous config)"),
+            WatchEvent::StatePathChanged => {
+                eprintln!("config reloaded; a new state.path takes effect at the next start");
+            }
+            WatchEvent::ClientKept(e) => eprintln!("error: {e}"),
+            WatchEvent::ListingFailed(e) => eprintln!("error: {e}"),
         }
     }
 }
 
 /// A progress bar: sections done of total, the section under way, requests so far.
-pub struct Bar {
+pub(super) struct Bar {
     bar: ProgressBar,
     requests: AtomicU32,
     current: Mutex<Vec<String>>,
@@ -31,7 +46,7 @@ pub struct Bar {
 
 impl Bar {
     /// A bar for `total` sections, drawn on stderr.
-    pub fn new(total: usize) -> Self {
+    pub(super) fn new(total: usize) -> Self {
         let bar = ProgressBar::new(total as u64);
         bar.set_style(
             ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sections · {msg}")
@@ -55,7 +70,7 @@ impl Bar {
     }
 
     /// Removes the bar from the screen.
-    pub fn finish(&self) {
+    pub(super) fn finish(&self) {
         self.bar.finish_and_clear();
     }
 }
@@ -75,7 +90,7 @@ impl Observer for Bar {
             .expect("progress lock")
             .retain(|s| *s != report.section);
         self.requests.fetch_add(report.requests, Ordering::Relaxed);
-        if report.status != Status::Ok {
+        if !report.status.is_ok() {
             self.bar.println(section_line(report));
         }
         self.bar.inc(1);

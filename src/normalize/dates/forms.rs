@@ -1,181 +1,57 @@
-//! Finding dates in text the way news sites write them, and turning them into instants.
-//!
-//! Handles RFC 3339 / ISO 8601 (also the basic form `20180619T055000+0900`), RFC 2822
-//! with named zones (`Thu, 04 APR 2013 20:37:27 AEST`), month-name dates (`Oct 23, 2024`,
-//! `April 03, 2013`, `23 October 2024`) anywhere inside longer text such as datelines
-//! (`Sydney, Australia (SPX) Oct 23, 2024`), and numeric dates (`23.10.2024`, `10/23/2024`).
+//! The written forms a date takes, each found anywhere inside longer text: ISO 8601 (also
+//! the basic form), month-name dates in either order (`Oct 23, 2024`, `23 October 2024`,
+//! RFC 2822), and all-numeric dates, each with the time and zone that may follow.
 
-use std::sync::LazyLock;
-
-use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
-    Utc,
-};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use regex::{Captures, Regex};
 
-/// How ambiguous all-numeric dates such as `03/05/2024` are read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DateOrder {
-    /// Day first when dot- or dash-separated, month first when slash-separated.
-    #[default]
-    Auto,
-    /// Day, month, year.
-    Dmy,
-    /// Month, day, year.
-    Mdy,
-    /// Year, month, day.
-    Ymd,
-}
+use super::zones::{zone_offset, zone_pattern};
+use super::{DateOrder, ParsedDate};
+use crate::locale::{MONTH_NAME, month_number};
 
-/// A date as precise as its source gave it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParsedDate {
-    /// A date and time with a known offset.
-    Zoned(DateTime<FixedOffset>),
-    /// A date and time with no zone: read in the site's timezone.
-    Local(NaiveDateTime),
-    /// A calendar day only.
-    Day(NaiveDate),
-}
-
-impl ParsedDate {
-    /// Rank for choosing between sources: a zoned timestamp beats a local one, which beats a day.
-    pub fn precision(&self) -> u8 {
-        match self {
-            ParsedDate::Zoned(_) => 2,
-            ParsedDate::Local(_) => 1,
-            ParsedDate::Day(_) => 0,
-        }
-    }
-
-    /// Turns the date into an instant.
-    ///
-    /// Zone-less dates are read in `tz`. A day alone takes `first_seen` when that falls on the
-    /// same day in `tz`, else the start of that day. Instants after `now` are clamped to `now`.
-    pub fn resolve(&self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-        let instant = match *self {
-            ParsedDate::Zoned(dt) => dt.with_timezone(&Utc),
-            ParsedDate::Local(naive) => local_to_utc(tz, naive),
-            ParsedDate::Day(day) => {
-                if first_seen.with_timezone(&tz).date_naive() == day {
-                    first_seen
-                } else {
-                    local_to_utc(tz, day.and_time(NaiveTime::MIN))
-                }
-            }
-        };
-        instant.min(now)
-    }
-}
-
-fn local_to_utc(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.with_timezone(&Utc),
-        // Inside a DST gap: the wall-clock time does not exist, so step an hour forward.
-        LocalResult::None => tz
-            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
-            .earliest()
-            .map_or_else(
-                || Utc.from_utc_datetime(&naive),
-                |dt| dt.with_timezone(&Utc),
-            ),
-    }
-}
-
-/// Finds a date in `text`, trying `format` (strftime) first when given.
-pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<ParsedDate> {
-    let text = text.trim();
-    if text.is_empty() {
-        return None;
-    }
-    if let Some(parsed) = format.and_then(|f| parse_with_format(text, f)) {
-        return Some(parsed);
-    }
-    // The common machine-readable form (`<time datetime>`, feeds) needs no pattern search.
-    // Fractions of a second are dropped, as in every other form.
-    if let Some(dt) = DateTime::parse_from_rfc3339(text)
-        .ok()
-        .and_then(|dt| dt.with_nanosecond(0))
-    {
-        return Some(ParsedDate::Zoned(dt));
-    }
-    // Cheap byte tests spare the pattern searches that cannot match.
-    let bytes = text.as_bytes();
-    let iso_like = text.contains('-')
-        || bytes
-            .windows(2)
-            .any(|w| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b't'));
-    let has_letters = bytes.iter().any(u8::is_ascii_alphabetic);
-    iso_like
-        .then(|| parse_iso(text))
-        .flatten()
-        .or_else(|| {
-            has_letters
-                .then(|| month_name_date(&DAY_FIRST, text))
-                .flatten()
-        })
-        .or_else(|| {
-            has_letters
-                .then(|| month_name_date(&MONTH_FIRST, text))
-                .flatten()
-        })
-        .or_else(|| parse_numeric(text, order))
-}
-
-fn parse_with_format(text: &str, format: &str) -> Option<ParsedDate> {
-    if let Ok(dt) = DateTime::parse_from_str(text, format) {
-        return Some(ParsedDate::Zoned(dt));
-    }
-    if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-        return Some(ParsedDate::Local(naive));
-    }
-    NaiveDate::parse_from_str(text, format)
-        .ok()
-        .map(ParsedDate::Day)
-}
-
-const MONTH: &str = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+/// A time of day: `14:05`, `2:05:30 pm`.
 const TIME: &str = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[ap]\.?m\.?)?";
-const ZONE: &str = r"(?P<zone>Z|[+-]\d{2}(?::?\d{2})?|\b(?:GMT|UTC|UT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|AEST|AEDT|ACST|ACDT|AWST|BST|CET|CEST|EET|EEST|WET|WEST|MSK|JST|KST|HKT|SGT|NZST|NZDT)\b)";
 
-fn regex(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("built-in date pattern is valid")
-}
-
-static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    regex(&format!(
-        r"(?i)\b(?P<year>\d{{4}})-(?P<mon>\d{{2}})-(?P<day>\d{{2}})(?:[T ]{TIME}\s*{ZONE}?)?|\b(?P<byear>\d{{4}})(?P<bmon>\d{{2}})(?P<bday>\d{{2}})T(?P<bhour>\d{{2}})(?P<bmin>\d{{2}})(?P<bsec>\d{{2}})?(?:[.,]\d+)?(?P<bzone>Z|[+-]\d{{2}}:?\d{{2}})?"
+/// An ISO 8601 date, with an optional time and zone, or the basic form `20180619T055000+0900`.
+fn iso() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b(?P<year>\d{{4}})-(?P<mon>\d{{2}})-(?P<day>\d{{2}})(?:[T ]{TIME}\s*{ZONE}?)?|\b(?P<byear>\d{{4}})(?P<bmon>\d{{2}})(?P<bday>\d{{2}})T(?P<bhour>\d{{2}})(?P<bmin>\d{{2}})(?P<bsec>\d{{2}})?(?:[.,]\d+)?(?P<bzone>Z|[+-]\d{{2}}:?\d{{2}})?",
+        ZONE = zone_pattern(),
     ))
-});
+}
 
 /// A day before a month name and a year (`04 Apr 2013`, `23rd October 2024`).
-static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    regex(&format!(
-        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH}\.?,?\s+(?:\d{{4}}|\d{{2}})\b"
+pub(super) fn day_first() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_NAME}\.?,?\s+(?:\d{{4}}|\d{{2}})\b"
     ))
-});
+}
 
 /// A month name before a day and a year (`Oct 23, 2024`, `April 3rd, 2013`).
-static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    regex(&format!(
-        r"(?i)\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+pub(super) fn month_first() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b{MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
     ))
-});
+}
 
 /// The time (and zone) that may follow a month-name date.
-static TIME_AFTER: LazyLock<Regex> =
-    LazyLock::new(|| regex(&format!(r"(?i)^,?\s+(?:at\s+)?{TIME}(?:\s*{ZONE})?")));
-
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    regex(&format!(
-        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:,?\s+{TIME}(?:\s*{ZONE})?)?"
+fn time_after() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)^,?\s+(?:at\s+)?{TIME}(?:\s*{})?",
+        zone_pattern()
     ))
-});
+}
 
-fn parse_iso(text: &str) -> Option<ParsedDate> {
-    ISO.captures_iter(text).find_map(|caps| {
+/// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
+fn numeric() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:,?\s+{TIME}(?:\s*{})?)?",
+        zone_pattern()
+    ))
+}
+
+pub(super) fn parse_iso(text: &str) -> Option<ParsedDate> {
+    iso().captures_iter(text).find_map(|caps| {
         if caps.name("year").is_some() {
             let day = ymd(num(&caps, "year")?, num(&caps, "mon")?, num(&caps, "day")?)?;
             with_time(day, &caps, "zone")
@@ -201,7 +77,7 @@ fn parse_iso(text: &str) -> Option<ParsedDate> {
 /// The pattern only finds the date (no capture groups, the costly part of a search); its parts
 /// are then told apart by kind: the day is the first number, the year the last, the month the
 /// word that names one.
-fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate> {
+pub(super) fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate> {
     pattern.find_iter(text).find_map(|found| {
         let span = found.as_str();
         let mut numbers = span
@@ -211,17 +87,17 @@ fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate> {
         let year = year(numbers.next_back()?)?;
         let month = span
             .split(|c: char| !c.is_ascii_alphabetic())
-            .find_map(month)?;
+            .find_map(month_number)?;
         let day = ymd(year, month, day)?;
-        match TIME_AFTER.captures(&text[found.end()..]) {
+        match time_after().captures(&text[found.end()..]) {
             Some(caps) => with_time(day, &caps, "zone"),
             None => Some(ParsedDate::Day(day)),
         }
     })
 }
 
-fn parse_numeric(text: &str, order: DateOrder) -> Option<ParsedDate> {
-    NUMERIC.captures_iter(text).find_map(|caps| {
+pub(super) fn parse_numeric(text: &str, order: DateOrder) -> Option<ParsedDate> {
+    numeric().captures_iter(text).find_map(|caps| {
         if caps["sep"] != caps["sep2"] {
             return None;
         }
@@ -267,17 +143,6 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
-fn month(name: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let prefix = name.get(..3)?.to_ascii_lowercase();
-    NAMES
-        .iter()
-        .position(|m| *m == prefix)
-        .map(|i| i as u32 + 1)
-}
-
 /// Adds the optional time and zone captured beside a day.
 fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<ParsedDate> {
     let Some(hour) = caps.name("hour") else {
@@ -312,65 +177,11 @@ fn zoned(naive: NaiveDateTime, zone: Option<&str>) -> Option<ParsedDate> {
     Some(ParsedDate::Zoned(dt))
 }
 
-/// Zone abbreviations seen in feeds and datelines, with their offsets in minutes.
-const NAMED_ZONES: &[(&str, i32)] = &[
-    ("Z", 0),
-    ("GMT", 0),
-    ("UTC", 0),
-    ("UT", 0),
-    ("WET", 0),
-    ("EST", -300),
-    ("EDT", -240),
-    ("CST", -360),
-    ("CDT", -300),
-    ("MST", -420),
-    ("MDT", -360),
-    ("PST", -480),
-    ("PDT", -420),
-    ("BST", 60),
-    ("CET", 60),
-    ("WEST", 60),
-    ("CEST", 120),
-    ("EET", 120),
-    ("EEST", 180),
-    ("MSK", 180),
-    ("AWST", 480),
-    ("HKT", 480),
-    ("SGT", 480),
-    ("JST", 540),
-    ("KST", 540),
-    ("ACST", 570),
-    ("AEST", 600),
-    ("ACDT", 630),
-    ("AEDT", 660),
-    ("NZST", 720),
-    ("NZDT", 780),
-];
-
-/// The UTC offset of a numeric zone (`+0900`, `-07:00`, `+09`) or a zone abbreviation.
-fn zone_offset(zone: &str) -> Option<FixedOffset> {
-    if let Some((_, minutes)) = NAMED_ZONES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(zone))
-    {
-        return FixedOffset::east_opt(minutes * 60);
-    }
-    let sign = if zone.starts_with('-') { -1 } else { 1 };
-    let digits: String = zone.chars().filter(char::is_ascii_digit).collect();
-    let (hours, minutes): (i32, i32) = match digits.len() {
-        2 => (digits.parse().ok()?, 0),
-        4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
-        _ => return None,
-    };
-    if hours > 14 || minutes > 59 {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::dates::parse_date;
+    use chrono::Utc;
 
     fn zoned_utc(text: &str) -> String {
         match parse_date(text, DateOrder::Auto, None) {
@@ -523,31 +334,5 @@ mod tests {
         ] {
             assert_eq!(parse_date(text, DateOrder::Auto, None), None, "{text}");
         }
-    }
-
-    #[test]
-    fn resolve_reads_days_in_the_site_zone_and_clamps_the_future() {
-        let tz: Tz = "Australia/Sydney".parse().unwrap();
-        let now = Utc.with_ymd_and_hms(2024, 10, 23, 5, 0, 0).unwrap();
-        // 2024-10-23 05:00 UTC is 16:00 on the 23rd in Sydney: same day, so first seen wins.
-        let same_day = ParsedDate::Day(d(2024, 10, 23)).resolve(tz, now, now);
-        assert_eq!(same_day, now);
-        let earlier = ParsedDate::Day(d(2024, 10, 20)).resolve(tz, now, now);
-        assert_eq!(earlier.to_rfc3339(), "2024-10-19T13:00:00+00:00");
-        let future = ParsedDate::Day(d(2030, 1, 1)).resolve(tz, now, now);
-        assert_eq!(future, now);
-        let local = ParsedDate::Local(d(2024, 10, 1).and_hms_opt(12, 0, 0).unwrap());
-        assert_eq!(
-            local.resolve(tz, now, now).to_rfc3339(),
-            "2024-10-01T02:00:00+00:00"
-        );
-    }
-
-    #[test]
-    fn precision_ranks_zoned_over_local_over_day() {
-        let zoned = parse_date("2024-01-01T00:00:00Z", DateOrder::Auto, None).unwrap();
-        let local = parse_date("2024-01-01 00:00", DateOrder::Auto, None).unwrap();
-        let day = parse_date("2024-01-01", DateOrder::Auto, None).unwrap();
-        assert!(zoned.precision() > local.precision() && local.precision() > day.precision());
     }
 }

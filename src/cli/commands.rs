@@ -5,35 +5,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use feedwright::config::{self, Config};
+use feedwright::pipeline::{self, Observer, PassError};
+use feedwright::store::StoreError;
 
-use crate::config::{self, Config};
-use crate::pipeline::{self, Observer, PassError};
-use crate::progress::{Bar, Lines};
-use crate::report;
-use crate::store::StoreError;
+use super::progress::{Bar, Lines};
+use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, report, signals};
 
-/// Exit code: every selected section succeeded.
-pub const EXIT_OK: i32 = 0;
-/// Exit code: at least one section failed.
-pub const EXIT_FAILED: i32 = 1;
-/// Exit code: bad config or usage.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit code: another `run` or `watch` holds the state lock.
-pub const EXIT_LOCKED: i32 = 3;
-
-/// Options of `feedwright run`.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// `--config`.
-    pub config: Option<PathBuf>,
-    /// `--only SITE[/SECTION]`, repeatable.
-    pub only: Vec<String>,
-    /// `--quiet`: print only failures.
-    pub quiet: bool,
-    /// `--json`: print the summary as JSON on stdout.
-    pub json: bool,
-}
-
+/// Loads the config at `path` (or the default place); a bad one is reported.
 fn load(path: Option<PathBuf>) -> Result<Config, i32> {
     let path = config::default_path(path);
     Config::load(&path).map_err(|e| {
@@ -55,7 +34,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Reports a pass that could not run, and the exit code for it.
-fn pass_failed(error: PassError) -> i32 {
+fn pass_failed(error: &PassError) -> i32 {
     eprintln!("error: {error}");
     match error {
         PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
@@ -64,23 +43,21 @@ fn pass_failed(error: PassError) -> i32 {
 }
 
 /// `feedwright run`: one pass over the selected sections; returns the exit code.
-pub fn run(options: RunOptions) -> i32 {
-    let config = match load(options.config) {
+pub(super) fn run(config: Option<PathBuf>, only: &[String], quiet: bool, json: bool) -> i32 {
+    let config = match load(config) {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let selected = match config.select(&options.only) {
+    let selected = match config.select(only) {
         Ok(selected) => selected,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
-    let interactive = std::io::stderr().is_terminal() && !options.quiet && !options.json;
+    let interactive = std::io::stderr().is_terminal() && !quiet && !json;
     let bar = interactive.then(|| Bar::new(selected.len()));
-    let lines = Lines {
-        quiet: options.quiet,
-    };
+    let lines = Lines { quiet };
     let observer: &dyn Observer = match &bar {
         Some(bar) => bar,
         None => &lines,
@@ -91,18 +68,22 @@ pub fn run(options: RunOptions) -> i32 {
     }
     let report = match result {
         Ok(report) => report,
-        Err(e) => return pass_failed(e),
+        Err(e) => return pass_failed(&e),
     };
-    if options.json {
+    if json {
         println!("{}", report::summary_json(&report));
-    } else if !options.quiet {
+    } else if !quiet {
         print!("{}", report::summary_table(&report));
     }
-    report.exit_code()
+    if report.all_ok() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
 }
 
 /// `feedwright check`: fetch and extract without writing; returns the exit code.
-pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
+pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     let config = match load(config_path) {
         Ok(config) => config,
         Err(code) => return code,
@@ -110,8 +91,8 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     let names: Vec<String> = only.into_iter().collect();
     let selected = match config.select(&names) {
         Ok(selected) => selected,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };
@@ -122,19 +103,19 @@ pub fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
     );
     let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
-        Err(e) => return pass_failed(e),
+        Err(e) => return pass_failed(&e),
     };
     let (table, warnings) = report::check_output(&reports);
     print!("{table}");
     eprint!("{warnings}");
     let all_ok = reports
         .iter()
-        .all(|r| r.status == pipeline::Status::Ok && !r.items.is_empty());
+        .all(|r| r.status.is_ok() && !r.items.is_empty());
     if all_ok { EXIT_OK } else { EXIT_FAILED }
 }
 
 /// `feedwright watch`: the scheduler, until SIGINT or SIGTERM; returns the exit code.
-pub fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> i32 {
+pub(super) fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> i32 {
     let path = config::default_path(config_path);
     let config = match load(Some(path.clone())) {
         Ok(config) => config,
@@ -145,48 +126,57 @@ pub fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> i32 {
         config.sections().count(),
         path.display()
     );
-    match runtime().block_on(pipeline::watch(
-        path,
-        config,
-        serve,
-        &Lines { quiet: false },
-    )) {
-        Ok(()) => EXIT_OK,
-        Err(e) => pass_failed(e),
-    }
+    runtime().block_on(async {
+        let requests = match signals::watch_requests() {
+            Ok(requests) => requests,
+            Err(e) => {
+                eprintln!("error: cannot listen for signals: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        let observer = Lines { quiet: false };
+        match pipeline::watch(path, config, serve, requests, &observer).await {
+            Ok(()) => EXIT_OK,
+            Err(e) => pass_failed(&e),
+        }
+    })
 }
 
-/// `feedwright serve`: the output folder over HTTP until interrupted; returns the exit code.
-pub fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
+/// `feedwright serve`: the output folder over HTTP until SIGINT or SIGTERM, which let the
+/// answers under way finish; returns the exit code.
+pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
     let config = match load(config_path) {
         Ok(config) => config,
         Err(code) => return code,
     };
     let root = config.output.dir.clone();
     eprintln!("serving {} on http://{addr}/", root.display());
-    let stop = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    match runtime().block_on(crate::serve::serve(root, addr, stop)) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            eprintln!("error: cannot serve on {addr}: {e}");
-            EXIT_FAILED
+    runtime().block_on(async {
+        let stop = match signals::stop() {
+            Ok(stop) => stop,
+            Err(e) => {
+                eprintln!("error: cannot listen for signals: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        match feedwright::serve::serve(root, addr, stop).await {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: cannot serve on {addr}: {e}");
+                EXIT_FAILED
+            }
         }
-    }
+    })
 }
 
 /// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
-pub fn suggest(url: &str) -> i32 {
-    let url = match url::Url::parse(url)
+pub(super) fn suggest(url: &str) -> i32 {
+    let Some(url) = url::Url::parse(url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
-    {
-        Some(url) => url,
-        None => {
-            eprintln!("error: {url:?} is not an http(s) URL");
-            return EXIT_USAGE;
-        }
+    else {
+        eprintln!("error: {url:?} is not an http(s) URL");
+        return EXIT_USAGE;
     };
     match runtime().block_on(pipeline::suggest(&url)) {
         Ok(detection) => {
@@ -197,8 +187,8 @@ pub fn suggest(url: &str) -> i32 {
                 EXIT_OK
             }
         }
-        Err(reason) => {
-            eprintln!("error: {reason}");
+        Err(e) => {
+            eprintln!("error: {e}");
             EXIT_FAILED
         }
     }

@@ -1,0 +1,119 @@
+//! The command line: arguments ([`Cli`]), one function per subcommand ([`commands`]), what is
+//! shown while a pass goes on ([`progress`]) and after it ([`report`]), and signals
+//! ([`signals`]).
+
+mod commands;
+mod progress;
+mod report;
+mod signals;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+/// Exit code: every selected section succeeded.
+const EXIT_OK: i32 = 0;
+/// Exit code: at least one section failed.
+const EXIT_FAILED: i32 = 1;
+/// Exit code: bad config or usage.
+const EXIT_USAGE: i32 = 2;
+/// Exit code: another `run` or `watch` holds the state lock.
+const EXIT_LOCKED: i32 = 3;
+
+/// Turns news-site section pages into RSS, Atom and JSON feeds.
+#[derive(Parser)]
+#[command(name = "feedwright", version, about)]
+struct Cli {
+    /// More detail on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One pass over the selected sections (for cron).
+    Run {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Only this site or site/section (repeatable).
+        #[arg(long, value_name = "SITE[/SECTION]")]
+        only: Vec<String>,
+        /// Print only failures.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Print the summary as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every section on its own schedule until interrupted.
+    Watch {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Also serve the output folder on this address.
+        #[arg(long, value_name = "ADDR")]
+        serve: Option<SocketAddr>,
+    },
+    /// Validate the config and show what each section yields, writing nothing.
+    Check {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Only this site or site/section.
+        #[arg(value_name = "SITE[/SECTION]")]
+        section: Option<String>,
+    },
+    /// Propose selectors for a page's main list of links, ready to paste into config.toml.
+    Suggest {
+        /// The page (a section's index page).
+        url: String,
+    },
+    /// Serve the output folder over HTTP for a local preview.
+    Serve {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = feedwright::serve::DEFAULT_ADDR)]
+        addr: SocketAddr,
+    },
+}
+
+/// Parses the arguments, sets up logging, runs the subcommand; returns the exit code.
+pub(crate) fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "feedwright=info",
+        _ => "feedwright=debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+    match cli.command {
+        Command::Run {
+            config,
+            only,
+            quiet,
+            json,
+        } => commands::run(config, &only, quiet, json),
+        Command::Watch { config, serve } => commands::watch(config, serve),
+        Command::Check { config, section } => commands::check(config, section),
+        Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Suggest { url } => commands::suggest(&url),
+    }
+}

@@ -1,0 +1,377 @@
+//! `config.toml`: what it says once loaded ([`Config`] and its parts), where it is found, and
+//! how sections are selected. The schema as written is in [`raw`], its validation in
+//! [`validate`].
+
+mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use regex::Regex;
+use serde::Deserialize;
+use url::Url;
+
+use crate::extract::{Field, Rules};
+use crate::fetch;
+use crate::normalize::dates::DateOrder;
+use crate::render::Format;
+
+/// Environment variable that names the config file when `--config` is not given.
+pub const CONFIG_ENV: &str = "FEEDWRIGHT_CONFIG";
+
+/// A config that could not be loaded; the message names the file and, where known, line and column.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read config: {source}")]
+    Read {
+        /// Config file.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid configuration.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// Config file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--only` (or `check`) named a site or section the file does not have.
+    #[error("no site or section named {name:?} in {path}")]
+    NoSuchSection {
+        /// Config file.
+        path: PathBuf,
+        /// The name given.
+        name: String,
+    },
+}
+
+/// A loaded, validated configuration with every path made absolute.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// `[output]`.
+    pub output: Output,
+    /// `[state] path`, absolute.
+    pub state_path: PathBuf,
+    /// `[fetch]`.
+    pub fetch: Fetch,
+    /// Every `[[site]]`, in file order.
+    pub sites: Vec<Site>,
+}
+
+/// `[output]`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Output folder, absolute.
+    pub dir: PathBuf,
+    /// Where `dir` is published (ends with `/`).
+    pub base_url: Option<Url>,
+    /// Formats written for every section.
+    pub formats: Vec<Format>,
+    /// Items per feed.
+    pub max_items: usize,
+    /// Items older than this many days are left out of feeds.
+    pub max_age_days: Option<u32>,
+}
+
+/// `[fetch]`.
+#[derive(Debug, Clone)]
+pub struct Fetch {
+    /// Client settings.
+    pub client: fetch::Settings,
+    /// Whether robots.txt is honoured.
+    pub robots_txt: bool,
+}
+
+/// One `[[site]]`.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `[a-z0-9-]+`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Home page.
+    pub home: Option<Url>,
+    /// Other hosts whose article pages belong to the site.
+    pub hosts: Vec<String>,
+    /// `[site.article]` rules when enrichment is enabled.
+    pub article: Option<Rules>,
+    /// `[site.article] date_format`.
+    pub article_date_format: Option<String>,
+    /// The site's sections.
+    pub sections: Vec<Section>,
+}
+
+/// Where a section's items come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// An HTML index page.
+    Html,
+    /// An RSS, Atom or JSON feed.
+    Feed,
+}
+
+/// One `[[site.section]]`, with the site's settings merged in.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Owning site's id.
+    pub site_id: String,
+    /// Owning site's title.
+    pub site_title: String,
+    /// Section id, unique within the site.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Index page or feed URL.
+    pub url: Url,
+    /// HTML page or feed.
+    pub source: Source,
+    /// Item selectors (site rules with section overrides).
+    pub rules: Rules,
+    /// Keep only items whose title or summary matches one of these.
+    pub include: Vec<Regex>,
+    /// Drop items whose title or summary matches one of these.
+    pub exclude: Vec<Regex>,
+    /// Items per feed.
+    pub max_items: usize,
+    /// `watch` interval.
+    pub every: Duration,
+    /// How date-only and zone-less dates are read.
+    pub timezone: Tz,
+    /// How ambiguous numeric dates are read.
+    pub date_order: DateOrder,
+    /// Explicit date format.
+    pub date_format: Option<String>,
+}
+
+impl Section {
+    /// `site/section`, as used by `--only` and in messages.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.site_id, self.id)
+    }
+
+    /// A digest of everything that decides what this section's page yields: when it changes,
+    /// an unchanged page must still be read again.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let selectors =
+            Field::ALL.map(|f| self.rules.get(f).map_or("", |s| s.source()).to_string());
+        let regexes = |list: &[Regex]| {
+            list.iter()
+                .map(|r| r.as_str().to_string())
+                .collect::<Vec<_>>()
+        };
+        let text = format!(
+            "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
+            self.source,
+            selectors,
+            regexes(&self.include),
+            regexes(&self.exclude),
+            self.timezone,
+            self.date_order,
+            self.date_format
+        );
+        format!("{:x}", Sha256::digest(text.as_bytes()))
+    }
+}
+
+impl Config {
+    /// Reads and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Validates config text read from `path` (used for messages and relative paths).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let checker = validate::Checker {
+            text,
+            path,
+            compiled: std::cell::RefCell::default(),
+        };
+        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            checker.error_at(offset, e.message().trim().to_string())
+        })?;
+        checker.build(raw)
+    }
+
+    /// Every section, in file order.
+    pub fn sections(&self) -> impl Iterator<Item = &Section> {
+        self.sites.iter().flat_map(|s| s.sections.iter())
+    }
+
+    /// The site a section belongs to.
+    pub fn site_of(&self, section: &Section) -> &Site {
+        self.sites
+            .iter()
+            .find(|s| s.id == section.site_id)
+            .expect("every section belongs to a configured site")
+    }
+
+    /// The sections named by `SITE` or `SITE/SECTION` filters (all when `only` is empty).
+    /// An unknown name is an error.
+    pub fn select(&self, only: &[String]) -> Result<Vec<&Section>, ConfigError> {
+        for name in only {
+            let known = self
+                .sections()
+                .any(|s| s.site_id == *name || s.key() == *name);
+            if !known {
+                return Err(ConfigError::NoSuchSection {
+                    path: self.path.clone(),
+                    name: name.clone(),
+                });
+            }
+        }
+        Ok(self
+            .sections()
+            .filter(|s| only.is_empty() || only.iter().any(|n| s.site_id == *n || s.key() == *n))
+            .collect())
+    }
+}
+
+/// Where the config file is: `--config`, else `$FEEDWRIGHT_CONFIG`, else `./config.toml`.
+pub fn default_path(explicit: Option<PathBuf>) -> PathBuf {
+    explicit
+        .or_else(|| std::env::var_os(CONFIG_ENV).map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("config.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[output]
+base_url = "https://feeds.example.org"
+formats = ["rss", "json"]
+
+[[site]]
+id = "spacewar"
+title = "SpaceWar"
+timezone = "Australia/Sydney"
+every = "30m"
+  [site.items]
+  item = "p:has(span.BH)"
+  date = "span.BHS"
+  [[site.section]]
+  id = "military-space"
+  url = "https://www.spacewar.com/Military_Space.html"
+  items = { item = "div.x", summary = "p" }
+  include = ["(?i)missile"]
+  every = "2h"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("/etc/fw/config.toml"))
+    }
+
+    fn error_of(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_and_merges() {
+        let config = parse(GOOD).unwrap();
+        assert_eq!(config.output.dir, PathBuf::from("/etc/fw/feeds"));
+        assert_eq!(
+            config.state_path,
+            PathBuf::from("/etc/fw/.feedwright/state.db")
+        );
+        assert_eq!(
+            config.output.base_url.unwrap().as_str(),
+            "https://feeds.example.org/"
+        );
+        assert_eq!(config.output.formats, vec![Format::Rss, Format::Json]);
+        let section = &config.sites[0].sections[0];
+        assert_eq!(section.key(), "spacewar/military-space");
+        assert_eq!(section.title, "military-space");
+        assert_eq!(section.rules.item.as_ref().unwrap().source(), "div.x");
+        assert_eq!(section.rules.date.as_ref().unwrap().source(), "span.BHS");
+        assert_eq!(section.every, Duration::from_secs(7200));
+        assert_eq!(section.timezone, chrono_tz::Australia::Sydney);
+        assert_eq!(section.max_items, 50);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let unknown = error_of("[output]\nbase_url = \"https://x/\"\ncolour = 1\n");
+        assert!(unknown.starts_with("/etc/fw/config.toml:3:1:"), "{unknown}");
+        assert!(unknown.contains("colour"), "{unknown}");
+
+        let selector = GOOD.replace("p:has(span.BH)", "p[[");
+        let err = error_of(&selector);
+        assert!(err.starts_with("/etc/fw/config.toml:12:"), "{err}");
+        assert!(err.contains("invalid CSS selector"), "{err}");
+
+        let regex = error_of(&GOOD.replace("(?i)missile", "(unclosed"));
+        assert!(regex.starts_with("/etc/fw/config.toml:18:"), "{regex}");
+
+        let tz = error_of(&GOOD.replace("Australia/Sydney", "Mars/Olympus"));
+        assert!(tz.starts_with("/etc/fw/config.toml:9:12:"), "{tz}");
+    }
+
+    #[test]
+    fn duplicate_and_malformed_ids_are_errors() {
+        let twice = format!("{GOOD}\n[[site]]\nid = \"spacewar\"\n");
+        assert!(error_of(&twice).contains("duplicate site id"));
+        let section = GOOD.replace(
+            "  every = \"2h\"\n",
+            "  every = \"2h\"\n  [[site.section]]\n  id = \"military-space\"\n  url = \"https://a/\"\n",
+        );
+        assert!(error_of(&section).contains("duplicate section id"));
+        assert!(error_of(&GOOD.replace("\"spacewar\"", "\"Space War\"")).contains("[a-z0-9-]+"));
+    }
+
+    #[test]
+    fn unknown_keys_in_nested_tables_are_errors() {
+        let err = error_of(&GOOD.replace("summary = \"p\"", "sumary = \"p\""));
+        assert!(err.contains("sumary"), "{err}");
+        assert!(error_of("[fetch]\ntimeout = 3\n").contains("timeout"));
+    }
+
+    #[test]
+    fn durations() {
+        let every = |value: &str| {
+            parse(&GOOD.replace("every = \"2h\"", &format!("every = {value:?}")))
+                .map(|c| c.sites[0].sections[0].every)
+        };
+        assert_eq!(every("45s").unwrap(), Duration::from_secs(45));
+        assert_eq!(every("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(every("1h 30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(every("1d").unwrap(), Duration::from_secs(86_400));
+        for bad in ["30", "0m", "soon", ""] {
+            let err = every(bad).unwrap_err().to_string();
+            assert!(err.contains("invalid duration"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn select_filters_by_site_or_section() {
+        let config = parse(GOOD).unwrap();
+        assert_eq!(config.select(&[]).unwrap().len(), 1);
+        assert_eq!(config.select(&["spacewar".into()]).unwrap().len(), 1);
+        assert_eq!(
+            config
+                .select(&["spacewar/military-space".into()])
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(config.select(&["nope".into()]).is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! The schema as written in `config.toml`: every table and key, with defaults, and with
+//! spans so that validation can point at the line and column of a bad value.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Source;
+use crate::normalize::dates::DateOrder;
+use crate::render::Format;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    #[serde(default)]
+    pub(super) output: RawOutput,
+    #[serde(default)]
+    pub(super) state: RawState,
+    #[serde(default)]
+    pub(super) fetch: RawFetch,
+    #[serde(default)]
+    pub(super) site: Vec<RawSite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawOutput {
+    pub(super) dir: String,
+    pub(super) base_url: Option<Spanned<String>>,
+    pub(super) formats: Spanned<Vec<Format>>,
+    pub(super) max_items: Spanned<usize>,
+    pub(super) max_age_days: Option<u32>,
+}
+
+impl Default for RawOutput {
+    fn default() -> Self {
+        RawOutput {
+            dir: "feeds".into(),
+            base_url: None,
+            formats: Spanned::new(0..0, vec![Format::Rss, Format::Atom, Format::Json]),
+            max_items: Spanned::new(0..0, 50),
+            max_age_days: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawState {
+    pub(super) path: String,
+}
+
+impl Default for RawState {
+    fn default() -> Self {
+        RawState {
+            path: ".feedwright/state.db".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawFetch {
+    pub(super) user_agent: String,
+    pub(super) timeout_secs: Spanned<u64>,
+    pub(super) concurrency: Spanned<usize>,
+    pub(super) host_delay_ms: u64,
+    pub(super) retries: u32,
+    pub(super) max_body_kb: Spanned<u64>,
+    pub(super) robots_txt: bool,
+}
+
+impl Default for RawFetch {
+    fn default() -> Self {
+        RawFetch {
+            user_agent: concat!("feedwright/", env!("CARGO_PKG_VERSION")).into(),
+            timeout_secs: Spanned::new(0..0, 20),
+            concurrency: Spanned::new(0..0, 16),
+            host_delay_ms: 1000,
+            retries: 2,
+            max_body_kb: Spanned::new(0..0, 8192),
+            robots_txt: true,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSite {
+    pub(super) id: Spanned<String>,
+    pub(super) title: Option<String>,
+    pub(super) home: Option<Spanned<String>>,
+    pub(super) timezone: Option<Spanned<String>>,
+    pub(super) date_order: Option<DateOrder>,
+    #[serde(default)]
+    pub(super) hosts: Vec<String>,
+    pub(super) every: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) items: RawRules,
+    pub(super) article: Option<RawArticle>,
+    #[serde(default)]
+    pub(super) section: Vec<RawSection>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRules {
+    pub(super) item: Option<Spanned<String>>,
+    pub(super) title: Option<Spanned<String>>,
+    pub(super) link: Option<Spanned<String>>,
+    pub(super) date: Option<Spanned<String>>,
+    pub(super) date_format: Option<String>,
+    pub(super) summary: Option<Spanned<String>>,
+    pub(super) author: Option<Spanned<String>>,
+    pub(super) image: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawArticle {
+    #[serde(default = "yes")]
+    pub(super) enabled: bool,
+    pub(super) title: Option<Spanned<String>>,
+    pub(super) link: Option<Spanned<String>>,
+    pub(super) date: Option<Spanned<String>>,
+    pub(super) date_format: Option<String>,
+    pub(super) summary: Option<Spanned<String>>,
+    pub(super) author: Option<Spanned<String>>,
+    pub(super) image: Option<Spanned<String>>,
+    pub(super) content: Option<Spanned<String>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSection {
+    pub(super) id: Spanned<String>,
+    pub(super) title: Option<String>,
+    pub(super) url: Spanned<String>,
+    pub(super) source: Option<Source>,
+    pub(super) items: Option<RawRules>,
+    #[serde(default)]
+    pub(super) include: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) exclude: Vec<Spanned<String>>,
+    pub(super) max_items: Option<Spanned<usize>>,
+    pub(super) every: Option<Spanned<String>>,
+    pub(super) timezone: Option<Spanned<String>>,
+    pub(super) date_order: Option<DateOrder>,
+}
+
+/// Section rules override the site's field by field.
+pub(super) fn merge_rules(site: &RawRules, section: Option<&RawRules>) -> RawRules {
+    let Some(section) = section else {
+        return site.clone();
+    };
+    let pick = |s: &Option<Spanned<String>>, d: &Option<Spanned<String>>| s.clone().or(d.clone());
+    RawRules {
+        item: pick(&section.item, &site.item),
+        title: pick(&section.title, &site.title),
+        link: pick(&section.link, &site.link),
+        date: pick(&section.date, &site.date),
+        date_format: section.date_format.clone().or(site.date_format.clone()),
+        summary: pick(&section.summary, &site.summary),
+        author: pick(&section.author, &site.author),
+        image: pick(&section.image, &site.image),
+    }
+}

@@ -1,0 +1,336 @@
+//! Turning the raw schema into a [`Config`]: defaults and overrides merged, values checked,
+//! selectors and patterns compiled, and every problem reported at its line and column.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use regex::Regex;
+use toml::Spanned;
+use url::Url;
+
+use super::raw::{RawArticle, RawConfig, RawFetch, RawOutput, RawRules, RawSite, merge_rules};
+use super::{Config, ConfigError, Fetch, Output, Section, Site, Source};
+use crate::extract::{Field, FieldSelector, Rules};
+use crate::fetch;
+
+/// Turns the raw schema into a [`Config`], reporting problems at their place in the file.
+pub(super) struct Checker<'a> {
+    pub(super) text: &'a str,
+    pub(super) path: &'a Path,
+    /// Selectors already compiled: sections of one site share most of theirs.
+    pub(super) compiled: std::cell::RefCell<std::collections::HashMap<String, FieldSelector>>,
+}
+
+impl Checker<'_> {
+    pub(super) fn error_at(&self, offset: usize, message: String) -> ConfigError {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn error<T>(&self, at: &Spanned<T>, message: String) -> ConfigError {
+        self.error_at(at.span().start, message)
+    }
+
+    fn relative(&self, path: &str) -> PathBuf {
+        let folder = self.path.parent().unwrap_or(Path::new("."));
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        folder.join(path)
+    }
+
+    pub(super) fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
+        let output = self.output(raw.output)?;
+        let fetch = self.fetch(raw.fetch)?;
+        let mut site_ids = HashSet::new();
+        let mut sites = Vec::new();
+        for site in raw.site {
+            if !site_ids.insert(site.id.get_ref().clone()) {
+                return Err(self.error(
+                    &site.id,
+                    format!("duplicate site id {:?}", site.id.get_ref()),
+                ));
+            }
+            sites.push(self.site(site, &output)?);
+        }
+        Ok(Config {
+            path: self.path.to_path_buf(),
+            output,
+            state_path: self.relative(&raw.state.path),
+            fetch,
+            sites,
+        })
+    }
+
+    fn output(&self, raw: RawOutput) -> Result<Output, ConfigError> {
+        let base_url = match raw.base_url {
+            None => None,
+            Some(spanned) => {
+                let mut text = spanned.get_ref().clone();
+                if !text.ends_with('/') {
+                    text.push('/');
+                }
+                let url = Url::parse(&text)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| {
+                        self.error(&spanned, format!("base_url {text:?} is not an http(s) URL"))
+                    })?;
+                Some(url)
+            }
+        };
+        if raw.formats.get_ref().is_empty() {
+            return Err(self.error(&raw.formats, "formats must name at least one format".into()));
+        }
+        if *raw.max_items.get_ref() == 0 {
+            return Err(self.error(&raw.max_items, "max_items must be at least 1".into()));
+        }
+        let mut formats = raw.formats.into_inner();
+        formats.sort();
+        formats.dedup();
+        Ok(Output {
+            dir: self.relative(&raw.dir),
+            base_url,
+            formats,
+            max_items: raw.max_items.into_inner(),
+            max_age_days: raw.max_age_days,
+        })
+    }
+
+    fn fetch(&self, raw: RawFetch) -> Result<Fetch, ConfigError> {
+        for (value, name) in [
+            (&raw.timeout_secs, "timeout_secs"),
+            (&raw.max_body_kb, "max_body_kb"),
+        ] {
+            if *value.get_ref() == 0 {
+                return Err(self.error(value, format!("{name} must be at least 1")));
+            }
+        }
+        if *raw.concurrency.get_ref() == 0 {
+            return Err(self.error(&raw.concurrency, "concurrency must be at least 1".into()));
+        }
+        Ok(Fetch {
+            client: fetch::Settings {
+                user_agent: raw.user_agent,
+                timeout: Duration::from_secs(raw.timeout_secs.into_inner()),
+                concurrency: raw.concurrency.into_inner(),
+                max_body_bytes: raw.max_body_kb.into_inner().saturating_mul(1024),
+                host_delay: Duration::from_millis(raw.host_delay_ms),
+                retries: raw.retries,
+            },
+            robots_txt: raw.robots_txt,
+        })
+    }
+
+    fn id(&self, id: &Spanned<String>, what: &str) -> Result<String, ConfigError> {
+        let value = id.get_ref();
+        let valid = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if valid {
+            Ok(value.clone())
+        } else {
+            Err(self.error(id, format!("{what} id {value:?} must match [a-z0-9-]+")))
+        }
+    }
+
+    fn url(&self, raw: &Spanned<String>, what: &str) -> Result<Url, ConfigError> {
+        Url::parse(raw.get_ref().trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                self.error(
+                    raw,
+                    format!("{what} {:?} is not an http(s) URL", raw.get_ref()),
+                )
+            })
+    }
+
+    fn timezone(&self, raw: &Spanned<String>) -> Result<Tz, ConfigError> {
+        raw.get_ref().parse::<Tz>().map_err(|_| {
+            self.error(
+                raw,
+                format!(
+                    "unknown timezone {:?} (use an IANA name such as \"Europe/Paris\")",
+                    raw.get_ref()
+                ),
+            )
+        })
+    }
+
+    fn every(&self, raw: &Spanned<String>) -> Result<Duration, ConfigError> {
+        parse_duration(raw.get_ref()).ok_or_else(|| {
+            self.error(
+                raw,
+                format!(
+                    "invalid duration {:?} (use e.g. \"45s\", \"30m\", \"2h\")",
+                    raw.get_ref()
+                ),
+            )
+        })
+    }
+
+    fn selector(
+        &self,
+        raw: &Option<Spanned<String>>,
+    ) -> Result<Option<FieldSelector>, ConfigError> {
+        let Some(spec) = raw else { return Ok(None) };
+        if let Some(known) = self.compiled.borrow().get(spec.get_ref()) {
+            return Ok(Some(known.clone()));
+        }
+        let parsed = FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e))?;
+        self.compiled
+            .borrow_mut()
+            .insert(spec.get_ref().clone(), parsed.clone());
+        Ok(Some(parsed))
+    }
+
+    fn regexes(&self, raw: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
+        raw.iter()
+            .map(|r| {
+                Regex::new(r.get_ref()).map_err(|e| {
+                    // The regex error draws a caret over several lines; keep its last line.
+                    let detail = e.to_string();
+                    let detail = detail
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
+                        .trim_start_matches("error: ");
+                    self.error(r, format!("invalid regex {:?}: {detail}", r.get_ref()))
+                })
+            })
+            .collect()
+    }
+
+    /// Compiles the selectors written for each field.
+    fn compile(&self, specs: [(Field, &Option<Spanned<String>>); 7]) -> Result<Rules, ConfigError> {
+        let mut rules = Rules::default();
+        for (field, spec) in specs {
+            rules.set(field, self.selector(spec)?);
+        }
+        Ok(rules)
+    }
+
+    fn rules(&self, raw: &RawRules) -> Result<Rules, ConfigError> {
+        self.compile([
+            (Field::Item, &raw.item),
+            (Field::Title, &raw.title),
+            (Field::Link, &raw.link),
+            (Field::Date, &raw.date),
+            (Field::Summary, &raw.summary),
+            (Field::Author, &raw.author),
+            (Field::Image, &raw.image),
+        ])
+    }
+
+    fn article(&self, raw: &RawArticle) -> Result<Rules, ConfigError> {
+        self.compile([
+            (Field::Title, &raw.title),
+            (Field::Link, &raw.link),
+            (Field::Date, &raw.date),
+            (Field::Summary, &raw.summary),
+            (Field::Author, &raw.author),
+            (Field::Image, &raw.image),
+            (Field::Content, &raw.content),
+        ])
+    }
+
+    fn site(&self, raw: RawSite, output: &Output) -> Result<Site, ConfigError> {
+        let id = self.id(&raw.id, "site")?;
+        let title = raw.title.clone().unwrap_or_else(|| id.clone());
+        let home = raw.home.as_ref().map(|h| self.url(h, "home")).transpose()?;
+        let timezone = match &raw.timezone {
+            Some(tz) => self.timezone(tz)?,
+            None => Tz::UTC,
+        };
+        let every = match &raw.every {
+            Some(every) => self.every(every)?,
+            None => DEFAULT_EVERY,
+        };
+        // Validate the site's own rules even when every section overrides them.
+        self.rules(&raw.items)?;
+        let article = match &raw.article {
+            Some(article) if article.enabled => Some(self.article(article)?),
+            Some(article) => {
+                self.article(article)?;
+                None
+            }
+            None => None,
+        };
+        let mut section_ids = HashSet::new();
+        let mut sections = Vec::new();
+        for section in &raw.section {
+            let section_id = self.id(&section.id, "section")?;
+            if !section_ids.insert(section_id.clone()) {
+                return Err(self.error(
+                    &section.id,
+                    format!("duplicate section id {section_id:?} in site {id:?}"),
+                ));
+            }
+            let merged = merge_rules(&raw.items, section.items.as_ref());
+            sections.push(Section {
+                site_id: id.clone(),
+                site_title: title.clone(),
+                id: section_id.clone(),
+                title: section.title.clone().unwrap_or(section_id),
+                url: self.url(&section.url, "section url")?,
+                source: section.source.unwrap_or(Source::Html),
+                rules: self.rules(&merged)?,
+                include: self.regexes(&section.include)?,
+                exclude: self.regexes(&section.exclude)?,
+                max_items: match &section.max_items {
+                    Some(n) if *n.get_ref() == 0 => {
+                        return Err(self.error(n, "max_items must be at least 1".into()));
+                    }
+                    Some(n) => *n.get_ref(),
+                    None => output.max_items,
+                },
+                every: section
+                    .every
+                    .as_ref()
+                    .map_or(Ok(every), |e| self.every(e))?,
+                timezone: section
+                    .timezone
+                    .as_ref()
+                    .map_or(Ok(timezone), |t| self.timezone(t))?,
+                date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
+                date_format: merged.date_format.clone(),
+            });
+        }
+        Ok(Site {
+            id,
+            title,
+            home,
+            hosts: raw
+                .hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+            article_date_format: raw.article.and_then(|a| a.date_format),
+            article,
+            sections,
+        })
+    }
+}
+
+/// `watch` interval when neither the site nor the section sets `every`.
+const DEFAULT_EVERY: Duration = Duration::from_secs(3600);
+
+/// Reads a duration such as `45s`, `30m`, `2h`, `1d` or `1h 30m`; zero is refused.
+pub(super) fn parse_duration(text: &str) -> Option<Duration> {
+    humantime::parse_duration(text.trim())
+        .ok()
+        .filter(|d| !d.is_zero())
+}

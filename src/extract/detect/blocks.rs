@@ -1,0 +1,184 @@
+//! Candidates from repeated blocks: containers that share one path from `<body>` and each
+//! hold a headline link, grouped, scored and described by selectors.
+
+use std::collections::{HashMap, HashSet};
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+use url::Url;
+
+use super::score::{MIN_HEADLINE_CHARS, date_hint, score};
+use super::selector::{item_selector, relative_selector, signature};
+use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read, rules_of};
+use crate::extract::items::first_titled_link;
+
+/// How far above a link its item container may be.
+const MAX_DEPTH: usize = 4;
+/// Most repeated-block candidates described per page.
+const MAX_CANDIDATES: usize = 5;
+/// Longest text taken for an item's date.
+const MAX_DATE_CHARS: usize = 80;
+/// Shortest paragraph taken as a teaser when its class does not say so.
+const MIN_TEASER_CHARS: usize = 40;
+/// Class words that mark a teaser.
+const TEASER_CLASSES: [&str; 8] = [
+    "summary",
+    "excerpt",
+    "teaser",
+    "desc",
+    "dek",
+    "standfirst",
+    "intro",
+    "lead",
+];
+
+/// Links that could be headlines: usable, with enough text, not "read more".
+pub(super) fn headline_links(root: ElementRef) -> impl Iterator<Item = (ElementRef, String)> {
+    let not_headline = regex!(
+        r"(?i)^\W*(read\s+more|more|continue\s+reading|next|previous|older\s+posts|newer\s+posts|comments?|share|reply)\W*$"
+    );
+    root.select(css!("a[href]")).filter_map(|a| {
+        let href = a.attr("href").unwrap_or("").trim();
+        let usable = !href.is_empty()
+            && !href.starts_with('#')
+            && !["javascript:", "mailto:", "tel:", "data:"]
+                .iter()
+                .any(|s| href.to_ascii_lowercase().starts_with(s));
+        let text = element_text(a);
+        (usable && text.chars().count() >= MIN_HEADLINE_CHARS && !not_headline.is_match(&text))
+            .then_some((a, text))
+    })
+}
+
+/// A headline link with what scoring needs of it, worked out once for all its containers.
+#[derive(Clone, Copy)]
+pub(super) struct Headline<'a> {
+    link: ElementRef<'a>,
+    /// Characters of its text, counted up to 100.
+    pub(super) chars: usize,
+    /// Whether it leads away from the page's site.
+    pub(super) offsite: bool,
+}
+
+impl<'a> Headline<'a> {
+    fn new(link: ElementRef<'a>, text: &str, page: &Url) -> Self {
+        let target = link.attr("href").and_then(|h| page.join(h).ok());
+        Headline {
+            link,
+            chars: text.chars().count().min(100),
+            offsite: target.as_ref().and_then(site) != site(page),
+        }
+    }
+}
+
+/// A URL's host without a leading `www.`.
+fn site(url: &Url) -> Option<&str> {
+    url.host_str().map(|h| h.trim_start_matches("www."))
+}
+
+/// Containers sharing one path from `<body>`: their level above the link, and each
+/// container with its first headline link.
+type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
+
+/// The page's best repeated blocks, best first, each as a candidate.
+pub(super) fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
+    let element = |id: &NodeId| document.tree.get(*id).and_then(ElementRef::wrap);
+    let mut scored: Vec<(f64, Vec<NodeId>, HashSet<NodeId>)> = Vec::new();
+    for (level, members) in group(document, page).values() {
+        if members.len() < MIN_ITEMS {
+            continue;
+        }
+        let containers: Vec<ElementRef> =
+            members.iter().filter_map(|(id, _)| element(id)).collect();
+        let links: HashSet<NodeId> = members.iter().map(|(_, h)| h.link.id()).collect();
+        if links.len() < members.len() {
+            continue; // several containers share one headline: the block is too small
+        }
+        let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
+        let ids = members.iter().map(|(id, _)| *id).collect();
+        scored.push((score(&containers, &headlines, *level), ids, links));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // Keep the best grouping of each set of headlines (usually the outermost item element).
+    let mut seen: Vec<HashSet<NodeId>> = Vec::new();
+    let mut out = Vec::new();
+    for (score, ids, links) in scored {
+        if seen
+            .iter()
+            .any(|s| s.intersection(&links).count() * 2 > links.len())
+        {
+            continue;
+        }
+        seen.push(links);
+        let containers: Vec<ElementRef> = ids.iter().filter_map(element).collect();
+        if let Some(candidate) = describe(document, &containers, score) {
+            out.push(candidate);
+        }
+        if out.len() == MAX_CANDIDATES {
+            break;
+        }
+    }
+    out
+}
+
+/// Every headline link's containers, up to [`MAX_DEPTH`] levels above it, grouped by their
+/// path from `<body>`. The level is how far above its link a container sits (0: the link).
+fn group<'a>(document: &'a Html, page: &Url) -> HashMap<Vec<String>, Group<'a>> {
+    let mut groups: HashMap<Vec<String>, Group> = HashMap::new();
+    for (link, text) in headline_links(document.root_element()) {
+        let headline = Headline::new(link, &text, page);
+        let mut container = Some(link);
+        for level in 0..=MAX_DEPTH {
+            let Some(el) = container else { break };
+            if matches!(el.value().name(), "body" | "html") {
+                break;
+            }
+            let (_, members) = groups.entry(signature(el)).or_insert((level, Vec::new()));
+            if !members.iter().any(|(id, _)| *id == el.id()) {
+                members.push((el.id(), headline));
+            }
+            container = el.parent().and_then(ElementRef::wrap);
+        }
+    }
+    groups
+}
+
+/// Selectors for a group of containers, and the items they give.
+fn describe(document: &Html, containers: &[ElementRef], score: f64) -> Option<Candidate> {
+    let item = item_selector(document, containers)?;
+    let mut specs = vec![(Field::Item, item)];
+    let first = containers[0];
+    let date = relative_selector(first, |el| {
+        let text = element_text(el);
+        text.chars().count() <= MAX_DATE_CHARS && date_hint().is_match(&text)
+    });
+    if let Some(date) = date.filter(|_| first.select(css!("time")).next().is_none()) {
+        specs.push((Field::Date, date));
+    }
+    let headline = first_titled_link(first)
+        .map(|(_, text)| text)
+        .unwrap_or_default();
+    if let Some(summary) = relative_selector(first, |el| {
+        let text = element_text(el);
+        let classy = el
+            .value()
+            .attr("class")
+            .is_some_and(|c| TEASER_CLASSES.iter().any(|k| c.contains(k)));
+        el.select(css!("a[href]")).next().is_none()
+            && !text.contains(&headline)
+            && (classy || (el.value().name() == "p" && text.chars().count() >= MIN_TEASER_CHARS))
+    }) {
+        specs.push((Field::Summary, summary));
+    }
+    if first.select(css!("img")).next().is_some() {
+        specs.push((Field::Image, "img".to_string()));
+    }
+    let rules = rules_of(&specs)?;
+    let items = read(document.root_element(), &rules);
+    (items.len() >= MIN_ITEMS).then_some(Candidate {
+        kind: Kind::Repeated,
+        selectors: specs,
+        items,
+        score,
+    })
+}

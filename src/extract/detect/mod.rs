@@ -1,0 +1,114 @@
+//! Finding a page's items without selectors: structured data first ([`structured`]: JSON-LD,
+//! microdata), else the most prominent repeated block of links ([`blocks`]), ranked by how
+//! much it looks like content ([`score`]) and described by selectors a person can paste into
+//! `config.toml` ([`selector`]).
+
+mod blocks;
+mod score;
+mod selector;
+mod structured;
+
+use scraper::{ElementRef, Html};
+use url::Url;
+
+use super::items::extract_one;
+use super::{Field, FieldSelector, Rules, element_text};
+use crate::model::RawItem;
+
+/// How a candidate list was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A JSON-LD `ItemList` or list of articles.
+    JsonLd,
+    /// Microdata `itemscope` articles.
+    Microdata,
+    /// A repeated block of links.
+    Repeated,
+}
+
+/// One way to read the page's items.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Where it came from.
+    pub kind: Kind,
+    /// Field selectors as they would be written in `config.toml` (`item` first); empty for
+    /// JSON-LD, which needs none.
+    pub selectors: Vec<(Field, String)>,
+    /// The items it yields, in page order.
+    pub items: Vec<RawItem>,
+    /// Higher is more likely the page's main list.
+    pub score: f64,
+}
+
+/// Everything detection found on a page.
+#[derive(Debug, Clone, Default)]
+pub struct Detection {
+    /// Candidates, best first.
+    pub candidates: Vec<Candidate>,
+    /// The page's own feeds (`<link rel=alternate>`), absolute.
+    pub feeds: Vec<String>,
+    /// The page's `<title>`.
+    pub title: Option<String>,
+}
+
+/// Finds the page's item lists, best first.
+pub fn detect(document: &Html, page: &Url) -> Detection {
+    let root = document.root_element();
+    let feeds = root
+        .select(css!(
+            r#"link[rel~="alternate"][type="application/rss+xml"][href], link[rel~="alternate"][type="application/atom+xml"][href], link[rel~="alternate"][type="application/feed+json"][href]"#
+        ))
+        .filter_map(|l| page.join(l.attr("href")?).ok())
+        .map(String::from)
+        .collect();
+    let mut candidates = Vec::new();
+    candidates.extend(structured::json_ld(root));
+    candidates.extend(structured::microdata(document));
+    candidates.extend(blocks::repeated_blocks(document, page));
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let title = root
+        .select(css!("head > title, title"))
+        .next()
+        .map(element_text)
+        .filter(|t| !t.is_empty());
+    Detection {
+        candidates,
+        feeds,
+        title,
+    }
+}
+
+/// The items of the best candidate, or none, with what found them (`article.post`, `JSON-LD`).
+pub(crate) fn best_items(document: &Html, page: &Url) -> Option<(String, Vec<RawItem>)> {
+    let detection = detect(document, page);
+    let best = detection.candidates.into_iter().next()?;
+    let how = match best.kind {
+        Kind::JsonLd => "JSON-LD".to_string(),
+        Kind::Microdata => "microdata".to_string(),
+        Kind::Repeated => best.selectors[0].1.clone(),
+    };
+    Some((how, best.items))
+}
+
+/// Compiles a candidate's selectors; `None` if one does not parse.
+fn rules_of(specs: &[(Field, String)]) -> Option<Rules> {
+    let mut rules = Rules::default();
+    for (field, css) in specs {
+        rules.set(*field, Some(FieldSelector::parse(css).ok()?));
+    }
+    Some(rules)
+}
+
+/// Items of `root` read with `rules` (what a candidate yields): those with a title and a link.
+fn read(root: ElementRef, rules: &Rules) -> Vec<RawItem> {
+    let Some(item) = &rules.item else {
+        return Vec::new();
+    };
+    root.select(item.selector())
+        .map(|el| extract_one(el, rules))
+        .filter(|i| i.title.as_deref().is_some_and(|t| !t.trim().is_empty()) && i.link.is_some())
+        .collect()
+}
+
+/// The fewest items a candidate list must yield.
+const MIN_ITEMS: usize = 2;

@@ -1,0 +1,104 @@
+//! How much a group of repeated containers looks like a page's main list of items.
+//!
+//! The score grows with the number of containers and the length of their headlines, and is
+//! weighed up or down by what the containers hold: dates, pictures and teasers count for it;
+//! page furniture (navigation, footers, sharing), crowded link lists and links to other sites
+//! count against it.
+
+use scraper::ElementRef;
+
+use super::blocks::Headline;
+use super::element_text;
+use crate::locale::MONTH_NAME;
+
+/// Shortest link text taken as a headline.
+pub(super) const MIN_HEADLINE_CHARS: usize = 8;
+/// How the container count grows the score (less than linearly: long lists of short links
+/// must not win by size alone).
+const COUNT_EXPONENT: f64 = 0.8;
+/// Headline length, in characters, that counts as one unit; longer than [`HEADLINE_CAP`] counts
+/// no more.
+const HEADLINE_UNIT: f64 = 20.0;
+/// Longest headline length that still adds to the score.
+const HEADLINE_CAP: f64 = 80.0;
+/// Bonus for containers that show a date.
+const DATED_BONUS: f64 = 0.8;
+/// Bonus for containers with a picture.
+const PICTURED_BONUS: f64 = 0.4;
+/// Bonus for containers with more text than a headline (a teaser).
+const WORDY_BONUS: f64 = 0.4;
+/// Container text, in characters, above which it counts as wordy.
+const WORDY_CHARS: usize = 80;
+/// Penalty for containers inside page furniture.
+const FURNITURE_PENALTY: f64 = 0.85;
+/// Penalty for containers with more than [`CROWDED_LINKS`] links.
+const CROWDED_PENALTY: f64 = 0.6;
+/// Links in a container above which it is a link list rather than an item.
+const CROWDED_LINKS: usize = 6;
+/// Penalty for headlines that lead to another site.
+const OFFSITE_PENALTY: f64 = 0.6;
+/// Bonus per unit of container text relative to its headline (up to [`OWN_TEXT_CAP`] units).
+const OWN_TEXT_BONUS: f64 = 0.05;
+/// Most units of container text that add to the score.
+const OWN_TEXT_CAP: f64 = 6.0;
+/// Longest container text, in characters, that is counted.
+const OWN_TEXT_CHARS: usize = 600;
+/// Bonus per level the container sits above its link (outer containers describe the item).
+const LEVEL_BONUS: f64 = 0.05;
+
+/// A date-looking bit of text: month names with a day and year, or numeric dates.
+pub(super) fn date_hint() -> &'static regex::Regex {
+    regex!(&format!(
+        r"(?i)\b{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_NAME}\.?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
+    ))
+}
+
+/// Whether an element is, or sits inside, navigation or other page furniture.
+fn is_furniture(element: ElementRef) -> bool {
+    let furniture = regex!(
+        r"(?i)nav|menu|footer|header|sidebar|breadcrumb|pagination|pager|tags?\b|tag-?cloud|cloud|share|social|related|widget|comment|toolbar|masthead|banner|promo|trending|popular"
+    );
+    std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .any(|el| {
+            let v = el.value();
+            matches!(v.name(), "nav" | "header" | "footer" | "aside" | "form")
+                || v.attr("role")
+                    .is_some_and(|r| r == "navigation" || r == "banner" || r == "contentinfo")
+                || v.attr("class").is_some_and(|c| furniture.is_match(c))
+                || v.attr("id").is_some_and(|i| furniture.is_match(i))
+        })
+}
+
+/// The score of `containers` (all at `level` above their headline link), whose headlines are
+/// `headlines`, in the same order.
+pub(super) fn score(containers: &[ElementRef], headlines: &[Headline], level: usize) -> f64 {
+    let n = containers.len() as f64;
+    let headline_chars: f64 = headlines.iter().map(|h| h.chars as f64).sum::<f64>() / n;
+    // Each container's text is needed several times below: read it once.
+    let texts: Vec<(ElementRef, String)> =
+        containers.iter().map(|c| (*c, element_text(*c))).collect();
+    let fraction = |test: &dyn Fn(&ElementRef, &str) -> bool| {
+        texts.iter().filter(|(c, text)| test(c, text)).count() as f64 / n
+    };
+    let dated =
+        fraction(&|c, text| c.select(css!("time")).next().is_some() || date_hint().is_match(text));
+    let pictured = fraction(&|c, _| c.select(css!("img")).next().is_some());
+    let wordy = fraction(&|_, text| text.chars().count() > WORDY_CHARS);
+    let furniture = fraction(&|c, _| is_furniture(*c));
+    let crowded = fraction(&|c, _| c.select(css!("a[href]")).count() > CROWDED_LINKS);
+    let offsite = headlines.iter().filter(|h| h.offsite).count() as f64 / n;
+    let own_text = texts
+        .iter()
+        .map(|(_, text)| text.chars().count().min(OWN_TEXT_CHARS) as f64)
+        .sum::<f64>()
+        / n;
+    n.powf(COUNT_EXPONENT)
+        * (headline_chars.min(HEADLINE_CAP) / HEADLINE_UNIT)
+        * (1.0 + DATED_BONUS * dated + PICTURED_BONUS * pictured + WORDY_BONUS * wordy)
+        * (1.0 - FURNITURE_PENALTY * furniture)
+        * (1.0 - CROWDED_PENALTY * crowded)
+        * (1.0 - OFFSITE_PENALTY * offsite)
+        * (1.0 + (own_text / headline_chars.max(1.0)).min(OWN_TEXT_CAP) * OWN_TEXT_BONUS)
+        * (1.0 + LEVEL_BONUS * level as f64)
+}

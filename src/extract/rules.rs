@@ -1,0 +1,149 @@
+//! What a section's `items` (and a site's `article`) table says: one CSS selector per field,
+//! each optionally naming an attribute (`selector@attr`).
+
+use scraper::{ElementRef, Selector};
+
+use crate::model::Field;
+
+/// A CSS selector with an optional attribute: `selector` or `selector@attr`.
+#[derive(Debug, Clone)]
+pub struct FieldSelector {
+    selector: Selector,
+    attr: Option<String>,
+    source: String,
+}
+
+impl FieldSelector {
+    /// Parses `css` or `css@attr`; the error says what is wrong with the selector.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (css, attr) = split_attr(spec);
+        let selector =
+            Selector::parse(css).map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
+        Ok(FieldSelector {
+            selector,
+            attr: attr.map(str::to_string),
+            source: spec.to_string(),
+        })
+    }
+
+    /// The selector as written in the configuration.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled CSS part.
+    pub fn selector(&self) -> &Selector {
+        &self.selector
+    }
+
+    /// The attribute to read instead of the element's text, if one was named.
+    pub fn attr(&self) -> Option<&str> {
+        self.attr.as_deref()
+    }
+
+    /// The first element the selector matches inside `scope`.
+    pub(crate) fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
+        scope.select(&self.selector).next()
+    }
+}
+
+/// Splits `css@attr` where `attr` is a plain attribute name outside any `[...]`.
+fn split_attr(spec: &str) -> (&str, Option<&str>) {
+    if let Some((css, attr)) = spec.rsplit_once('@') {
+        let is_name = !attr.is_empty()
+            && attr
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
+        let outside_brackets = css.matches('[').count() == css.matches(']').count();
+        if is_name && outside_brackets && !css.trim().is_empty() {
+            return (css.trim(), Some(attr));
+        }
+    }
+    (spec.trim(), None)
+}
+
+/// The selectors that find a page's items and their fields.
+#[derive(Debug, Clone, Default)]
+pub struct Rules {
+    /// One match per item.
+    pub item: Option<FieldSelector>,
+    /// Title; default: text of the first link that has text.
+    pub title: Option<FieldSelector>,
+    /// Link; default: href of the link that gave the default title, else the first `a[href]`.
+    pub link: Option<FieldSelector>,
+    /// Text or attribute holding the date; default: the first `<time>`.
+    pub date: Option<FieldSelector>,
+    /// Teaser HTML.
+    pub summary: Option<FieldSelector>,
+    /// Author name.
+    pub author: Option<FieldSelector>,
+    /// Image URL (attribute `src` unless another is named).
+    pub image: Option<FieldSelector>,
+    /// Full article HTML.
+    pub content: Option<FieldSelector>,
+}
+
+impl Rules {
+    /// The selector configured for `field`.
+    pub fn get(&self, field: Field) -> Option<&FieldSelector> {
+        self.slot(field).as_ref()
+    }
+
+    /// Sets (or clears) the selector of `field`.
+    pub fn set(&mut self, field: Field, selector: Option<FieldSelector>) {
+        *self.slot_mut(field) = selector;
+    }
+
+    fn slot(&self, field: Field) -> &Option<FieldSelector> {
+        match field {
+            Field::Item => &self.item,
+            Field::Title => &self.title,
+            Field::Link => &self.link,
+            Field::Date => &self.date,
+            Field::Summary => &self.summary,
+            Field::Author => &self.author,
+            Field::Image => &self.image,
+            Field::Content => &self.content,
+        }
+    }
+
+    fn slot_mut(&mut self, field: Field) -> &mut Option<FieldSelector> {
+        match field {
+            Field::Item => &mut self.item,
+            Field::Title => &mut self.title,
+            Field::Link => &mut self.link,
+            Field::Date => &mut self.date,
+            Field::Summary => &mut self.summary,
+            Field::Author => &mut self.author,
+            Field::Image => &mut self.image,
+            Field::Content => &mut self.content,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_attribute_suffix_only_outside_brackets() {
+        assert_eq!(split_attr("a.more@href"), ("a.more", Some("href")));
+        assert_eq!(split_attr(r#"a[href*="@"]"#), (r#"a[href*="@"]"#, None));
+        assert_eq!(split_attr("img@data-src"), ("img", Some("data-src")));
+        assert!(FieldSelector::parse("div[").is_err());
+    }
+
+    #[test]
+    fn fields_are_read_and_written_by_name() {
+        let mut rules = Rules::default();
+        for field in Field::ALL {
+            rules.set(field, Some(FieldSelector::parse(field.name()).unwrap()));
+        }
+        for field in Field::ALL {
+            assert_eq!(rules.get(field).unwrap().source(), field.name());
+        }
+        assert_eq!(rules.date.as_ref().unwrap().source(), "date");
+        rules.set(Field::Date, None);
+        assert!(rules.get(Field::Date).is_none());
+    }
+}

@@ -1,0 +1,91 @@
+//! A successful answer: its final URL, type, validators and body (read up to the size cap).
+
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderValue, LAST_MODIFIED};
+use url::Url;
+
+use super::charset;
+
+/// HTTP validators of a page, for conditional requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag` header.
+    pub etag: Option<String>,
+    /// `Last-Modified` header.
+    pub last_modified: Option<String>,
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// URL after redirects.
+    pub url: Url,
+    /// `Content-Type` header.
+    pub content_type: Option<String>,
+    /// Validators to send next time.
+    pub validators: Validators,
+    /// Body bytes, decompressed.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The body as text (see [`charset::decode`]).
+    pub fn text(&self) -> String {
+        charset::decode(&self.body, self.content_type.as_deref()).0
+    }
+}
+
+/// What a conditional GET gave.
+#[derive(Debug, Clone)]
+pub enum Fetched {
+    /// 304: the page is as it was.
+    NotModified,
+    /// A full answer.
+    Page(Response),
+}
+
+/// Why a body could not be read.
+pub(super) enum BodyError {
+    /// Larger than the cap.
+    TooLarge,
+    /// The transfer failed.
+    Transfer(reqwest::Error),
+}
+
+/// Reads a successful answer whole, refusing bodies over `max_bytes` (declared or counted).
+pub(super) async fn read(
+    mut response: reqwest::Response,
+    max_bytes: u64,
+) -> Result<Response, BodyError> {
+    let headers = response.headers();
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_bytes) {
+        return Err(BodyError::TooLarge);
+    }
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let content_type = header(CONTENT_TYPE);
+    let validators = Validators {
+        etag: header(ETAG),
+        last_modified: header(LAST_MODIFIED),
+    };
+    let url = response.url().clone();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transfer)? {
+        if (body.len() + chunk.len()) as u64 > max_bytes {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Response {
+        url,
+        content_type,
+        validators,
+        body,
+    })
+}

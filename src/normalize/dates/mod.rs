@@ -1,0 +1,175 @@
+//! Finding dates in text the way news sites write them, and turning them into instants.
+//!
+//! Handles RFC 3339 / ISO 8601 (also the basic form `20180619T055000+0900`), RFC 2822
+//! with named zones (`Thu, 04 APR 2013 20:37:27 AEST`), month-name dates (`Oct 23, 2024`,
+//! `April 03, 2013`, `23 October 2024`) anywhere inside longer text such as datelines
+//! (`Sydney, Australia (SPX) Oct 23, 2024`), and numeric dates (`23.10.2024`, `10/23/2024`).
+//! The forms live in [`forms`], zones in [`zones`]; month names come from `crate::locale`.
+
+mod forms;
+mod zones;
+
+use chrono::{
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike,
+    Utc,
+};
+use chrono_tz::Tz;
+
+use forms::{day_first, month_first, month_name_date, parse_iso, parse_numeric};
+
+/// How ambiguous all-numeric dates such as `03/05/2024` are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateOrder {
+    /// Day first when dot- or dash-separated, month first when slash-separated.
+    #[default]
+    Auto,
+    /// Day, month, year.
+    Dmy,
+    /// Month, day, year.
+    Mdy,
+    /// Year, month, day.
+    Ymd,
+}
+
+/// A date as precise as its source gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParsedDate {
+    /// A date and time with a known offset.
+    Zoned(DateTime<FixedOffset>),
+    /// A date and time with no zone: read in the site's timezone.
+    Local(NaiveDateTime),
+    /// A calendar day only.
+    Day(NaiveDate),
+}
+
+impl ParsedDate {
+    /// Rank for choosing between sources: a zoned timestamp beats a local one, which beats a day.
+    pub fn precision(&self) -> u8 {
+        match self {
+            ParsedDate::Zoned(_) => 2,
+            ParsedDate::Local(_) => 1,
+            ParsedDate::Day(_) => 0,
+        }
+    }
+
+    /// Turns the date into an instant.
+    ///
+    /// Zone-less dates are read in `tz`. A day alone takes `first_seen` when that falls on the
+    /// same day in `tz`, else the start of that day. Instants after `now` are clamped to `now`.
+    pub fn resolve(&self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        let instant = match *self {
+            ParsedDate::Zoned(dt) => dt.with_timezone(&Utc),
+            ParsedDate::Local(naive) => local_to_utc(tz, naive),
+            ParsedDate::Day(day) => {
+                if first_seen.with_timezone(&tz).date_naive() == day {
+                    first_seen
+                } else {
+                    local_to_utc(tz, day.and_time(NaiveTime::MIN))
+                }
+            }
+        };
+        instant.min(now)
+    }
+}
+
+fn local_to_utc(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.with_timezone(&Utc),
+        // Inside a DST gap: the wall-clock time does not exist, so step an hour forward.
+        LocalResult::None => tz
+            .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+            .earliest()
+            .map_or_else(
+                || Utc.from_utc_datetime(&naive),
+                |dt| dt.with_timezone(&Utc),
+            ),
+    }
+}
+
+/// Finds a date in `text`, trying `format` (strftime) first when given.
+pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<ParsedDate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(parsed) = format.and_then(|f| parse_with_format(text, f)) {
+        return Some(parsed);
+    }
+    // The common machine-readable form (`<time datetime>`, feeds) needs no pattern search.
+    // Fractions of a second are dropped, as in every other form.
+    if let Some(dt) = DateTime::parse_from_rfc3339(text)
+        .ok()
+        .and_then(|dt| dt.with_nanosecond(0))
+    {
+        return Some(ParsedDate::Zoned(dt));
+    }
+    // Cheap byte tests spare the pattern searches that cannot match.
+    let bytes = text.as_bytes();
+    let iso_like = text.contains('-')
+        || bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b't'));
+    let has_letters = bytes.iter().any(u8::is_ascii_alphabetic);
+    iso_like
+        .then(|| parse_iso(text))
+        .flatten()
+        .or_else(|| {
+            has_letters
+                .then(|| month_name_date(day_first(), text))
+                .flatten()
+        })
+        .or_else(|| {
+            has_letters
+                .then(|| month_name_date(month_first(), text))
+                .flatten()
+        })
+        .or_else(|| parse_numeric(text, order))
+}
+
+fn parse_with_format(text: &str, format: &str) -> Option<ParsedDate> {
+    if let Ok(dt) = DateTime::parse_from_str(text, format) {
+        return Some(ParsedDate::Zoned(dt));
+    }
+    if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+        return Some(ParsedDate::Local(naive));
+    }
+    NaiveDate::parse_from_str(text, format)
+        .ok()
+        .map(ParsedDate::Day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn resolve_reads_days_in_the_site_zone_and_clamps_the_future() {
+        let tz: Tz = "Australia/Sydney".parse().unwrap();
+        let now = Utc.with_ymd_and_hms(2024, 10, 23, 5, 0, 0).unwrap();
+        // 2024-10-23 05:00 UTC is 16:00 on the 23rd in Sydney: same day, so first seen wins.
+        let same_day = ParsedDate::Day(d(2024, 10, 23)).resolve(tz, now, now);
+        assert_eq!(same_day, now);
+        let earlier = ParsedDate::Day(d(2024, 10, 20)).resolve(tz, now, now);
+        assert_eq!(earlier.to_rfc3339(), "2024-10-19T13:00:00+00:00");
+        let future = ParsedDate::Day(d(2030, 1, 1)).resolve(tz, now, now);
+        assert_eq!(future, now);
+        let local = ParsedDate::Local(d(2024, 10, 1).and_hms_opt(12, 0, 0).unwrap());
+        assert_eq!(
+            local.resolve(tz, now, now).to_rfc3339(),
+            "2024-10-01T02:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn precision_ranks_zoned_over_local_over_day() {
+        let zoned = parse_date("2024-01-01T00:00:00Z", DateOrder::Auto, None).unwrap();
+        let local = parse_date("2024-01-01 00:00", DateOrder::Auto, None).unwrap();
+        let day = parse_date("2024-01-01", DateOrder::Auto, None).unwrap();
+        assert!(zoned.precision() > local.precision() && local.precision() > day.precision());
+    }
+}

@@ -1,0 +1,93 @@
+//! Time zones as dates write them: numeric offsets (`+0900`, `-07:00`, `Z`) and the
+//! abbreviations seen in feeds and datelines (`AEST`, `GMT`).
+
+use chrono::FixedOffset;
+
+/// Zone abbreviations seen in feeds and datelines, with their offsets in minutes.
+const NAMED_ZONES: &[(&str, i32)] = &[
+    ("Z", 0),
+    ("GMT", 0),
+    ("UTC", 0),
+    ("UT", 0),
+    ("WET", 0),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("BST", 60),
+    ("CET", 60),
+    ("WEST", 60),
+    ("CEST", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("AWST", 480),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("JST", 540),
+    ("KST", 540),
+    ("ACST", 570),
+    ("AEST", 600),
+    ("ACDT", 630),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+];
+
+/// A zone after a time, as a regex fragment with the capture group `zone`: a numeric offset
+/// or one of [`NAMED_ZONES`].
+pub(super) fn zone_pattern() -> String {
+    let names: Vec<&str> = NAMED_ZONES
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| *name != "Z")
+        .collect();
+    format!(
+        r"(?P<zone>Z|[+-]\d{{2}}(?::?\d{{2}})?|\b(?:{})\b)",
+        names.join("|")
+    )
+}
+
+/// The UTC offset of a numeric zone (`+0900`, `-07:00`, `+09`) or a zone abbreviation.
+pub(super) fn zone_offset(zone: &str) -> Option<FixedOffset> {
+    if let Some((_, minutes)) = NAMED_ZONES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(zone))
+    {
+        return FixedOffset::east_opt(minutes * 60);
+    }
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let digits: String = zone.chars().filter(char::is_ascii_digit).collect();
+    let (hours, minutes): (i32, i32) = match digits.len() {
+        2 => (digits.parse().ok()?, 0),
+        4 => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+        _ => return None,
+    };
+    if hours > 14 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_and_numeric_offsets() {
+        assert_eq!(zone_offset("aest"), FixedOffset::east_opt(10 * 3600));
+        assert_eq!(zone_offset("-07:00"), FixedOffset::east_opt(-7 * 3600));
+        assert_eq!(zone_offset("+0930"), FixedOffset::east_opt(9 * 3600 + 1800));
+        assert_eq!(zone_offset("+09"), FixedOffset::east_opt(9 * 3600));
+        assert_eq!(zone_offset("+2500"), None);
+        assert_eq!(zone_offset("XYZ"), None);
+        let pattern = regex::Regex::new(&format!("^{}$", zone_pattern())).unwrap();
+        for zone in ["Z", "+09:00", "UTC", "NZDT", "UT"] {
+            assert!(pattern.is_match(zone), "{zone}");
+        }
+    }
+}

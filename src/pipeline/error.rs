@@ -1,0 +1,165 @@
+//! Why a section failed, and why a whole pass could not run. Each failure of a section has a
+//! stable [`SectionError::kind`] for scripts beside its one-line human message.
+
+use std::path::PathBuf;
+
+use url::Url;
+
+use crate::fetch::{ClientError, FetchError};
+use crate::store::StoreError;
+
+/// Why one section failed; its other sections go on. The message is one line naming the URL,
+/// file or rule involved.
+#[derive(Debug, thiserror::Error)]
+pub enum SectionError {
+    /// The page could not be fetched.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    /// robots.txt forbids the page.
+    #[error("{url}: disallowed by {robots_url} ({rule})")]
+    Disallowed {
+        /// The page.
+        url: Url,
+        /// The robots.txt that forbids it.
+        robots_url: Url,
+        /// The rule, as written.
+        rule: String,
+    },
+    /// The host's robots.txt could not be read (5xx, timeout): the host is skipped this run.
+    #[error("{url}: skipped this run: {robots_url} unavailable ({})", .cause.kind)]
+    RobotsUnavailable {
+        /// The page.
+        url: Url,
+        /// The robots.txt that could not be read.
+        robots_url: Url,
+        /// Why.
+        cause: FetchError,
+    },
+    /// The answer is not a page or feed (an image, an archive, binary data).
+    #[error("{url}: not an HTML page or feed ({what})")]
+    ContentType {
+        /// The page.
+        url: Url,
+        /// The media type, or "binary data".
+        what: String,
+    },
+    /// The page yielded no items: wrong selectors or a changed layout. The feed is kept.
+    #[error("{url}: {}", no_items_message(*.stored))]
+    NoItems {
+        /// The page.
+        url: Url,
+        /// Items the section has stored (its feed, left as it was).
+        stored: usize,
+    },
+    /// A source feed that could not be read.
+    #[error("{url}: {message}")]
+    Parse {
+        /// The feed.
+        url: Url,
+        /// What the parser said.
+        message: String,
+    },
+    /// The state could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A feed file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}
+
+fn no_items_message(stored: usize) -> String {
+    if stored > 0 {
+        format!(
+            "no items matched, but {stored} are stored: the page layout probably changed \
+             (feed left as it was)"
+        )
+    } else {
+        "no items matched (wrong selectors or a changed layout?)".to_string()
+    }
+}
+
+impl SectionError {
+    /// A stable word for the kind of failure, for scripts: `fetch`, `http_status`, `robots`,
+    /// `content_type`, `no_items`, `parse`, `store` or `write`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SectionError::Fetch(e) if e.status().is_some() => "http_status",
+            SectionError::Fetch(_) => "fetch",
+            SectionError::Disallowed { .. } | SectionError::RobotsUnavailable { .. } => "robots",
+            SectionError::ContentType { .. } => "content_type",
+            SectionError::NoItems { .. } => "no_items",
+            SectionError::Parse { .. } => "parse",
+            SectionError::Store(_) => "store",
+            SectionError::Write { .. } => "write",
+        }
+    }
+}
+
+/// A fatal problem that stops a whole pass.
+#[derive(Debug, thiserror::Error)]
+pub enum PassError {
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The state could not be opened or locked.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An index file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// File being written.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// Why `suggest` could not look at a page.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The page could not be fetched, or robots.txt forbids it.
+    #[error(transparent)]
+    Page(#[from] SectionError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::FetchErrorKind;
+
+    #[test]
+    fn kinds_are_stable_words() {
+        let url = Url::parse("https://e.org/news").unwrap();
+        let fetch = |kind| SectionError::Fetch(FetchError::new(&url, kind));
+        assert_eq!(fetch(FetchErrorKind::Status(503)).kind(), "http_status");
+        assert_eq!(fetch(FetchErrorKind::Timeout).kind(), "fetch");
+        let no_items = SectionError::NoItems {
+            url: url.clone(),
+            stored: 3,
+        };
+        assert_eq!(no_items.kind(), "no_items");
+        assert_eq!(
+            no_items.to_string(),
+            "https://e.org/news: no items matched, but 3 are stored: the page layout probably \
+             changed (feed left as it was)"
+        );
+        let disallowed = SectionError::Disallowed {
+            url: url.clone(),
+            robots_url: url.join("/robots.txt").unwrap(),
+            rule: "Disallow: /news".into(),
+        };
+        assert_eq!(disallowed.kind(), "robots");
+        assert_eq!(
+            disallowed.to_string(),
+            "https://e.org/news: disallowed by https://e.org/robots.txt (Disallow: /news)"
+        );
+    }
+}

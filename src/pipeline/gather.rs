@@ -1,0 +1,160 @@
+//! Reading a fetched page's items, without network or writes: refuse what is not a page or
+//! feed, extract, normalise, drop duplicates and filtered items, and say what looked wrong.
+
+use std::collections::HashSet;
+
+use super::error::SectionError;
+use crate::config::{Section, Source};
+use crate::extract::{self, Extraction, Field};
+use crate::fetch::Response;
+use crate::normalize::{self, Context, Draft, dates, html};
+
+/// Items read from one page, not yet dated.
+pub(super) struct Gathered {
+    /// Distinct usable items on the page (with a title and an http(s) link), before
+    /// `include` / `exclude`.
+    pub(super) found: usize,
+    pub(super) drafts: Vec<Draft>,
+    pub(super) warnings: Vec<String>,
+    /// For each configured selector: how many items it gave a value.
+    pub(super) matches: Vec<(Field, String, usize)>,
+}
+
+/// Media types that are never a page or a feed.
+const NOT_A_PAGE: [&str; 6] = [
+    "image/",
+    "audio/",
+    "video/",
+    "font/",
+    "application/pdf",
+    "application/zip",
+];
+
+/// Reads a fetched page's items with the section's rules.
+pub(super) fn gather(section: &Section, response: &Response) -> Result<Gathered, SectionError> {
+    sniff(response)?;
+    let mut warnings = Vec::new();
+    let mut matches = Vec::new();
+    let (raw, channel_date) = match section.source {
+        Source::Feed => {
+            let page = extract::feed::parse(&response.body).map_err(|e| SectionError::Parse {
+                url: response.url.clone(),
+                message: e.to_string(),
+            })?;
+            (page.items, page.channel_date)
+        }
+        Source::Html => {
+            let extraction =
+                extract::extract_items(&response.text(), &section.rules, &response.url);
+            warnings.extend(selector_warnings(&extraction));
+            matches = extraction.matches;
+            (extraction.items, None)
+        }
+    };
+    let ctx = Context {
+        base: &response.url,
+        date_order: section.date_order,
+        date_format: section.date_format.as_deref(),
+    };
+    let mut seen = HashSet::new();
+    let mut drafts = Vec::new();
+    for item in &raw {
+        match normalize::normalize(item, &ctx) {
+            Ok(draft) if !seen.insert(draft.id.clone()) => {
+                warnings.push(format!("duplicate link dropped: {}", draft.id));
+            }
+            Ok(draft) if keep(section, &draft) => drafts.push(draft),
+            Ok(_) => {}
+            Err(skip) => warnings.push(skip.to_string()),
+        }
+    }
+    if section.source == Source::Feed {
+        let channel = channel_date.and_then(|d| dates::parse_date(&d, section.date_order, None));
+        let dropped = normalize::drop_untrusted_feed_dates(&mut drafts, channel);
+        for draft in &mut drafts {
+            draft.summary_html = draft.summary_html.as_deref().map(html::mark_cut_off);
+        }
+        if dropped > 0 {
+            warnings.push(format!(
+                "{dropped} feed dates look like build times and were not used"
+            ));
+        }
+    }
+    let undated = drafts
+        .iter()
+        .filter(|d| d.date.is_none() && d.dateline.is_none())
+        .count();
+    if undated > 0 {
+        warnings.push(format!(
+            "{undated} of {} items have no date (first-seen time used)",
+            drafts.len()
+        ));
+    }
+    Ok(Gathered {
+        found: seen.len(),
+        drafts,
+        warnings,
+        matches,
+    })
+}
+
+/// Selectors that matched nothing, and what automatic detection used.
+fn selector_warnings(extraction: &Extraction) -> Vec<String> {
+    let item_count = extraction.items.len();
+    let mut warnings = Vec::new();
+    for (field, selector, count) in &extraction.matches {
+        if *field == Field::Item && *count == 0 {
+            warnings.push(format!("item selector {selector:?} matched nothing"));
+        } else if *count == 0 && item_count > 0 {
+            warnings.push(format!(
+                "{} selector {selector:?} matched nothing in the {item_count} items",
+                field.name()
+            ));
+        }
+    }
+    if let Some(how) = &extraction.detected {
+        warnings.push(format!(
+            "no item selector: items found automatically ({how})"
+        ));
+    }
+    warnings
+}
+
+/// Refuses bodies that cannot be a page or feed: images, media, archives, binary data.
+fn sniff(response: &Response) -> Result<(), SectionError> {
+    let declared = response.content_type.as_deref().unwrap_or("");
+    let mime = declared
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let wrong_type = NOT_A_PAGE.iter().any(|prefix| mime.starts_with(prefix));
+    // NUL bytes mean binary data, unless the text is UTF-16 (which is full of them).
+    let utf16 = response.body.starts_with(&[0xFF, 0xFE])
+        || response.body.starts_with(&[0xFE, 0xFF])
+        || declared.to_ascii_lowercase().contains("utf-16");
+    let binary = !utf16 && response.body.iter().take(4096).any(|&b| b == 0);
+    if wrong_type || binary {
+        return Err(SectionError::ContentType {
+            url: response.url.clone(),
+            what: if wrong_type {
+                mime
+            } else {
+                "binary data".to_string()
+            },
+        });
+    }
+    Ok(())
+}
+
+/// Applies `include` / `exclude` to an item's title and summary.
+fn keep(section: &Section, draft: &Draft) -> bool {
+    let text = format!(
+        "{}\n{}",
+        draft.title,
+        draft.summary_html.as_deref().unwrap_or("")
+    );
+    let included = section.include.is_empty() || section.include.iter().any(|r| r.is_match(&text));
+    included && !section.exclude.iter().any(|r| r.is_match(&text))
+}

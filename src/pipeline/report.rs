@@ -1,0 +1,162 @@
+//! What a pass returns: one report per section, as data (the binary decides how to show it).
+
+use serde::ser::{SerializeMap, Serializer};
+
+use super::error::{PassError, SectionError};
+use crate::config::ConfigError;
+use crate::extract::Field;
+use crate::fetch::ClientError;
+use crate::model::Item;
+
+/// How one section ended.
+#[derive(Debug)]
+pub enum Status {
+    /// Feeds written (or already up to date).
+    Ok,
+    /// Nothing written; the previous feeds stay.
+    Failed(SectionError),
+}
+
+impl Status {
+    /// Whether the section succeeded.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Status::Ok)
+    }
+}
+
+/// `status` (`ok` or `failed`) and, on failure, `reason` and `error_kind`.
+impl serde::Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Status::Ok => map.serialize_entry("status", "ok")?,
+            Status::Failed(error) => {
+                map.serialize_entry("status", "failed")?;
+                map.serialize_entry("reason", &error.to_string())?;
+                map.serialize_entry("error_kind", error.kind())?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The outcome of one section in a run.
+#[derive(Debug, serde::Serialize)]
+pub struct SectionReport {
+    /// `site/section`.
+    pub section: String,
+    /// Items found on the page (0 when it was not modified).
+    pub found: usize,
+    /// Items new to the section's history.
+    pub new: usize,
+    /// Items in the feed now.
+    pub kept: usize,
+    /// HTTP requests made, robots.txt included.
+    pub requests: u32,
+    /// Answers that were 304 Not Modified.
+    pub not_modified: u32,
+    /// Feed files rewritten.
+    pub written: usize,
+    /// Skipped items, empty selectors, undated items.
+    pub warnings: Vec<String>,
+    /// Wall time in milliseconds.
+    pub millis: u128,
+    /// Ok or failed with a reason.
+    #[serde(flatten)]
+    pub status: Status,
+}
+
+/// What a whole `run` did.
+#[derive(Debug, serde::Serialize)]
+pub struct RunReport {
+    /// One entry per selected section, in config order.
+    pub sections: Vec<SectionReport>,
+}
+
+impl RunReport {
+    /// Whether every section succeeded.
+    pub fn all_ok(&self) -> bool {
+        self.sections.iter().all(|s| s.status.is_ok())
+    }
+}
+
+/// One section's items as `check` shows them.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// `site/section`.
+    pub section: String,
+    /// Items newest first.
+    pub items: Vec<Item>,
+    /// Warnings about the page and its items.
+    pub warnings: Vec<String>,
+    /// For each configured selector: how many items it gave a value.
+    pub matches: Vec<(Field, String, usize)>,
+    /// Ok, or failed with a reason.
+    pub status: Status,
+}
+
+/// Told about each section as a pass goes on (progress bars, log lines).
+pub trait Observer: Sync {
+    /// A section starts.
+    fn started(&self, _section: &str) {}
+    /// A section ended.
+    fn finished(&self, _report: &SectionReport) {}
+    /// `watch` has something to say besides section reports.
+    fn event(&self, _event: &WatchEvent) {}
+}
+
+/// Something `watch` tells the operator besides section reports.
+#[derive(Debug)]
+pub enum WatchEvent<'a> {
+    /// The config was read again.
+    Reloaded {
+        /// Sections it has now.
+        sections: usize,
+    },
+    /// The changed config is not valid: the previous one stays.
+    ReloadFailed(&'a ConfigError),
+    /// `state.path` changed: it takes effect at the next start.
+    StatePathChanged,
+    /// The HTTP client could not be rebuilt for new `[fetch]` settings: the old one stays.
+    ClientKept(&'a ClientError),
+    /// `index.html` or `feeds.opml` could not be written.
+    ListingFailed(&'a PassError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::{FetchError, FetchErrorKind};
+
+    fn report(status: Status) -> SectionReport {
+        SectionReport {
+            section: "s/a".into(),
+            found: 1,
+            new: 1,
+            kept: 1,
+            requests: 1,
+            not_modified: 0,
+            written: 3,
+            warnings: Vec::new(),
+            millis: 5,
+            status,
+        }
+    }
+
+    #[test]
+    fn json_carries_status_reason_and_kind() {
+        let ok = serde_json::to_value(report(Status::Ok)).unwrap();
+        assert_eq!(ok["status"], "ok");
+        assert!(ok.get("reason").is_none() && ok.get("error_kind").is_none());
+        let url = url::Url::parse("https://e.org/").unwrap();
+        let failed = Status::Failed(SectionError::Fetch(FetchError::new(
+            &url,
+            FetchErrorKind::Status(404),
+        )));
+        let failed = serde_json::to_value(report(failed)).unwrap();
+        assert_eq!(failed["status"], "failed");
+        assert_eq!(failed["reason"], "https://e.org/: HTTP 404");
+        assert_eq!(failed["error_kind"], "http_status");
+        assert_eq!(failed["found"], 1);
+    }
+}

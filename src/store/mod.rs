@@ -1,0 +1,140 @@
+//! The embedded SQLite state: item history per section, HTTP validators per page, caches of
+//! robots.txt, article pages and output files, a log of runs, and the lock that keeps to one
+//! writer.
+//!
+//! WAL mode, one transaction per section update, schema versioned with `PRAGMA user_version`.
+//! The store knows items and bytes, never formats: what a feed looks like is `render`'s business.
+
+mod cache;
+mod history;
+mod lock;
+mod runs;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
+pub use history::{PageCache, PageUpdate, Retention};
+pub use lock::{Lock, lock};
+pub use runs::RunEntry;
+
+/// Why the state could not be used; each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a SQLite database or is damaged.
+    #[error(
+        "{path}: not a usable feedwright state file ({message}); move it aside to start afresh"
+    )]
+    Corrupt {
+        /// State file.
+        path: PathBuf,
+        /// What SQLite said.
+        message: String,
+    },
+    /// A SQLite database that belongs to something else.
+    #[error("{path}: this SQLite file is not a feedwright state file; refusing to touch it")]
+    Foreign {
+        /// State file.
+        path: PathBuf,
+    },
+    /// Written by a newer feedwright.
+    #[error(
+        "{path}: state schema version {found} is newer than this feedwright understands ({known})"
+    )]
+    Newer {
+        /// State file.
+        path: PathBuf,
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        known: usize,
+    },
+    /// Another process holds the state lock.
+    #[error("{path}: another feedwright run or watch (pid {pid}) is using this state")]
+    Locked {
+        /// Lock file.
+        path: PathBuf,
+        /// Holder's process id, as it wrote it.
+        pid: String,
+    },
+    /// A query failed.
+    #[error("state database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The file or its folder could not be created.
+    #[error("{path}: {source}")]
+    Io {
+        /// File involved.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// The open state database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the state at `path`, migrating its schema forward.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            conn: schema::open(path)?,
+        })
+    }
+}
+
+/// An instant as the store keeps it: milliseconds since the epoch.
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// An instant read back from the store.
+fn from_ms(v: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(v).unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// Creates the folder that will hold `path`, if it has one.
+fn create_parent(path: &Path) -> Result<(), StoreError> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) => std::fs::create_dir_all(folder).map_err(|source| StoreError::Io {
+            path: folder.to_path_buf(),
+            source,
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    use crate::model::Item;
+
+    /// An item dated on day `day` of January 2024.
+    pub(super) fn item(id: &str, day: u32) -> Item {
+        Item {
+            id: format!("https://e.org/{id}"),
+            title: id.to_uppercase(),
+            summary_html: None,
+            content_html: None,
+            author: None,
+            image: None,
+            published: Utc.with_ymd_and_hms(2024, 1, day, 0, 0, 0).unwrap(),
+        }
+    }
+
+    /// 1 February 2024 at `hour`.
+    pub(super) fn now(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 2, 1, hour, 0, 0).unwrap()
+    }
+}

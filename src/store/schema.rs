@@ -1,0 +1,227 @@
+//! Opening the SQLite file: refusing what is not ours, and migrating older schemas forward.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite::config::DbConfig;
+
+use super::{StoreError, create_parent};
+
+/// Marks a SQLite file as ours (`PRAGMA application_id`, "FDWR").
+const APPLICATION_ID: i64 = 0x4644_5752;
+
+/// Forward migrations; entry `n` takes the schema from version `n` to `n + 1`.
+const MIGRATIONS: &[&str] = &[
+    r"
+CREATE TABLE items (
+    section      TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    summary_html TEXT,
+    content_html TEXT,
+    author       TEXT,
+    image        TEXT,
+    published    INTEGER NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    position     INTEGER NOT NULL,
+    PRIMARY KEY (section, id)
+) WITHOUT ROWID;
+CREATE INDEX items_order ON items (section, published DESC, first_seen DESC, position);
+CREATE TABLE pages (
+    section       TEXT NOT NULL,
+    url           TEXT NOT NULL,
+    rules         TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    body_hash     TEXT,
+    fetched_at    INTEGER NOT NULL,
+    PRIMARY KEY (section, url)
+) WITHOUT ROWID;
+CREATE TABLE robots (
+    host       TEXT PRIMARY KEY,
+    body       TEXT,
+    fetched_at INTEGER NOT NULL
+);
+CREATE TABLE runs (
+    id       INTEGER PRIMARY KEY,
+    started  INTEGER NOT NULL,
+    ended    INTEGER,
+    requests INTEGER NOT NULL DEFAULT 0,
+    failed   INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE run_sections (
+    run_id       INTEGER NOT NULL REFERENCES runs(id),
+    section      TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    reason       TEXT,
+    found        INTEGER NOT NULL,
+    new          INTEGER NOT NULL,
+    kept         INTEGER NOT NULL,
+    requests     INTEGER NOT NULL,
+    not_modified INTEGER NOT NULL
+);
+",
+    r"
+CREATE TABLE articles (
+    url        TEXT PRIMARY KEY,
+    attempts   INTEGER NOT NULL,
+    data       TEXT,
+    fetched_at INTEGER NOT NULL
+);
+",
+    r"
+CREATE TABLE outputs (
+    path        TEXT PRIMARY KEY,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+",
+    r"
+CREATE INDEX run_sections_by_section ON run_sections (section, run_id);
+ALTER TABLE run_sections ADD COLUMN error_kind TEXT;
+",
+];
+
+/// Opens (or creates) the state at `path` and brings its schema up to date.
+pub(super) fn open(path: &Path) -> Result<Connection, StoreError> {
+    create_parent(path)?;
+    let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let conn = Connection::open(path).map_err(corrupt)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(corrupt)?;
+    // Only the holder of the state lock opens the store, so SQLite need not lock the file
+    // again for every statement. Set before the first read, it also keeps the WAL index in
+    // memory instead of a shared `-shm` file.
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .map_err(corrupt)?;
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(corrupt)?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(StoreError::Foreign {
+            path: path.to_path_buf(),
+        });
+    }
+    let known = MIGRATIONS.len();
+    let from = usize::try_from(version)
+        .ok()
+        .filter(|v| *v <= known)
+        .ok_or_else(|| StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+            known,
+        })?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(corrupt)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Every statement of a section's update is prepared once per run, not once per section;
+    // a stable query plan keeps SQLite from preparing one again for each new cutoff value.
+    conn.set_prepared_statement_cache_capacity(32);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    let mut conn = conn;
+    migrate(&mut conn, from)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection, from: usize) -> Result<(), StoreError> {
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(index + 1).unwrap_or(i64::MAX),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn older_schemas_are_migrated_forward_keeping_their_items() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO items VALUES ('s', 'https://e.org/a', 'A', NULL, NULL, NULL, NULL, 0, 0, 0, 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.item_count("s").unwrap(), 1);
+        assert_eq!(
+            store.article("u").unwrap(),
+            None,
+            "the v2 articles table exists"
+        );
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn foreign_and_corrupt_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.db");
+        std::fs::write(
+            &garbage,
+            b"this is not a database at all, just some text bytes",
+        )
+        .unwrap();
+        let err = Store::open(&garbage).unwrap_err().to_string();
+        assert!(
+            err.contains("garbage.db") && err.contains("not a usable feedwright state file"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&garbage).unwrap(),
+            b"this is not a database at all, just some text bytes"
+        );
+
+        let foreign = dir.path().join("other.db");
+        Connection::open(&foreign)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x);")
+            .unwrap();
+        assert!(matches!(
+            Store::open(&foreign),
+            Err(StoreError::Foreign { .. })
+        ));
+
+        let newer = dir.path().join("newer.db");
+        drop(Store::open(&newer).unwrap());
+        Connection::open(&newer)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open(&newer),
+            Err(StoreError::Newer { found: 99, .. })
+        ));
+    }
+}
