@@ -235,3 +235,30 @@ fn suggest_lists_the_pages_own_feed_and_rejects_bad_urls() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn microdata_articles_without_headlines_do_not_hide_the_real_list() {
+    // Schema.org markup on teaser cards that names no headline: microdata gives no item, so
+    // the repeated block of links is the list.
+    let cards: String = (1..=4)
+        .map(|n| {
+            format!(
+                r#"<div class="card" itemscope itemtype="https://schema.org/NewsArticle">
+                   <h2><a href="/news/{n}">Story number {n} of the day</a></h2>
+                   <p>A teaser long enough to be a teaser for story {n}, with words.</p></div>"#
+            )
+        })
+        .collect();
+    let html = format!("<html><body><main>{cards}</main></body></html>");
+    let detection = detect(
+        &Html::parse_document(&html),
+        &Url::parse("https://news.example.org/").unwrap(),
+    );
+    let best = detection.candidates.first().expect("a candidate");
+    assert_eq!(best.kind, Kind::Repeated);
+    assert_eq!(best.items.len(), 4);
+    assert!(
+        detection.candidates.iter().all(|c| !c.items.is_empty()),
+        "no candidate without items"
+    );
+}

@@ -296,3 +296,89 @@ fn every_fault_fails_only_its_section_quickly_and_keeps_the_old_feed() {
         "{stderr}"
     );
 }
+
+#[test]
+fn run_json_names_the_kind_of_each_failure() {
+    let server = Server::start();
+    server.route(
+        "/robots.txt",
+        Route::ok("text/plain", "User-agent: *\nDisallow: /private/\n"),
+    );
+    server.route("/ok", Route::ok("text/html", GOOD));
+    server.route("/gone", Route::status(404));
+    server.route("/down", Route::status(503));
+    server.route(
+        "/picture",
+        Route::ok("image/png", vec![0x89, b'P', b'N', b'G']),
+    );
+    server.route(
+        "/empty",
+        Route::ok("text/html", "<html><body><p>Nothing</p></body></html>"),
+    );
+    server.route("/private/list", Route::ok("text/html", GOOD));
+    server.route(
+        "/feed",
+        Route::ok("application/rss+xml", "<rss><channel><item>"),
+    );
+    let refused = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let mut sections = String::new();
+    let expected = [
+        ("ok", server.url("/ok"), "ok", None),
+        ("gone", server.url("/gone"), "failed", Some("http_status")),
+        ("down", server.url("/down"), "failed", Some("http_status")),
+        (
+            "picture",
+            server.url("/picture"),
+            "failed",
+            Some("content_type"),
+        ),
+        ("empty", server.url("/empty"), "failed", Some("no_items")),
+        (
+            "private",
+            server.url("/private/list"),
+            "failed",
+            Some("robots"),
+        ),
+        (
+            "refused",
+            format!("http://{refused}/"),
+            "failed",
+            Some("fetch"),
+        ),
+        ("feed", server.url("/feed"), "failed", Some("parse")),
+    ];
+    for (id, url, _, _) in &expected {
+        let source = if *id == "feed" {
+            "\n  source = \"feed\""
+        } else {
+            ""
+        };
+        sections.push_str(&format!(
+            "  [[site.section]]\n  id = \"{id}\"\n  url = \"{url}\"{source}\n"
+        ));
+    }
+    let project = Project::with_fetch(
+        "retries = 0\nrobots_txt = true",
+        &format!("[[site]]\nid = \"k\"\n  [site.items]\n  item = \"li\"\n{sections}"),
+    );
+    let output = project.cmd(&["run", "--json"]).code(1).get_output().clone();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for (id, _, status, kind) in expected {
+        let section = json["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["section"] == format!("k/{id}"))
+            .unwrap();
+        assert_eq!(section["status"], status, "{id}: {section}");
+        assert_eq!(section["error_kind"].as_str(), kind, "{id}: {section}");
+        assert_eq!(
+            section["reason"].is_string(),
+            kind.is_some(),
+            "{id}: a failure has a reason, a success none"
+        );
+    }
+}

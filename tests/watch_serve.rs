@@ -307,3 +307,40 @@ fn watch_can_serve_the_folder_too() {
     }
     assert_eq!(terminate(&mut child).0, 0);
 }
+
+#[test]
+fn serve_finishes_the_answer_under_way_on_sigterm_and_exits_0() {
+    let server = Server::start();
+    server.route("/ok", Route::ok("text/html", list_page("o")));
+    let project = Project::new(&site(&section("ok", &server.url("/ok"), "1h")));
+    project.cmd(&["run"]).success();
+    let addr = free_addr();
+    let mut child = spawn(&project, &["serve", "--addr", &addr.to_string()]);
+    let started = Instant::now();
+    while get(addr, "/", &[]).0 != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "serve never answered"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A request whose headers are only half sent when the signal arrives.
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(b"GET /w/ok.xml HTTP/1.1\r\nHost: feeds\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    stream.write_all(b"Connection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("<rss"), "the whole feed arrives");
+    let (code, stderr) = terminate(&mut child);
+    assert_eq!(code, 0, "serve exits 0 on SIGTERM: {stderr}");
+}

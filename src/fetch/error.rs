@@ -50,10 +50,10 @@ pub enum FetchErrorKind {
     #[error("timed out")]
     Timeout,
     /// No connection could be made (refused, unknown host, TLS handshake).
-    #[error("cannot connect ({0})")]
+    #[error("cannot connect: {0}")]
     Connect(String),
     /// The answer's body broke off or could not be decoded.
-    #[error("body truncated or unreadable ({0})")]
+    #[error("body truncated or unreadable: {0}")]
     Body(String),
     /// Any other protocol failure.
     #[error("{0}")]

@@ -84,12 +84,16 @@ fn no_items_message(stored: usize) -> String {
 }
 
 impl SectionError {
-    /// A stable word for the kind of failure, for scripts: `fetch`, `http_status`, `robots`,
-    /// `content_type`, `no_items`, `parse`, `store` or `write`.
+    /// A stable word for the kind of failure, for scripts: `fetch` (no answer), `http_status`
+    /// (an error status), `robots` (forbidden, or robots.txt answered 5xx), `content_type`,
+    /// `no_items`, `parse`, `store` or `write`.
     pub fn kind(&self) -> &'static str {
         match self {
             SectionError::Fetch(e) if e.status().is_some() => "http_status",
             SectionError::Fetch(_) => "fetch",
+            // An origin that cannot be reached at all is a fetch failure, whichever request
+            // found out first.
+            SectionError::RobotsUnavailable { cause, .. } if cause.status().is_none() => "fetch",
             SectionError::Disallowed { .. } | SectionError::RobotsUnavailable { .. } => "robots",
             SectionError::ContentType { .. } => "content_type",
             SectionError::NoItems { .. } => "no_items",
