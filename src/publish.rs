@@ -1,4 +1,4 @@
-//! Atomic, change-only writes into the output folder (DESIGN §4).
+//! Atomic, change-only writes into the output folder.
 
 use std::fs;
 use std::io::{self, Write};

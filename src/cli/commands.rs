@@ -129,10 +129,7 @@ pub(super) fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> 
     runtime().block_on(async {
         let requests = match signals::watch_requests() {
             Ok(requests) => requests,
-            Err(e) => {
-                eprintln!("error: cannot listen for signals: {e}");
-                return EXIT_FAILED;
-            }
+            Err(code) => return code,
         };
         let observer = Lines { quiet: false };
         match pipeline::watch(path, config, serve, requests, &observer).await {
@@ -154,10 +151,7 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
     runtime().block_on(async {
         let stop = match signals::stop() {
             Ok(stop) => stop,
-            Err(e) => {
-                eprintln!("error: cannot listen for signals: {e}");
-                return EXIT_FAILED;
-            }
+            Err(code) => return code,
         };
         match feedwright::serve::serve(root, addr, stop).await {
             Ok(()) => EXIT_OK,

@@ -2,15 +2,25 @@
 //! (in-flight work finishes first), SIGHUP asks `watch` to read its config again.
 
 use feedwright::pipeline::Request;
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use super::EXIT_FAILED;
+
+/// Starts listening for `kind`; a failure is reported, with the exit code for it.
+fn listen(kind: SignalKind) -> Result<Signal, i32> {
+    signal(kind).map_err(|e| {
+        eprintln!("error: cannot listen for signals: {e}");
+        EXIT_FAILED
+    })
+}
 
 /// Listens for SIGINT, SIGTERM and SIGHUP and passes them on as `watch` requests.
 /// Must be called inside the async runtime.
-pub(super) fn watch_requests() -> std::io::Result<UnboundedReceiver<Request>> {
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut hangup = signal(SignalKind::hangup())?;
+pub(super) fn watch_requests() -> Result<UnboundedReceiver<Request>, i32> {
+    let mut terminate = listen(SignalKind::terminate())?;
+    let mut interrupt = listen(SignalKind::interrupt())?;
+    let mut hangup = listen(SignalKind::hangup())?;
     let (sender, receiver) = unbounded_channel();
     tokio::spawn(async move {
         loop {
@@ -28,9 +38,9 @@ pub(super) fn watch_requests() -> std::io::Result<UnboundedReceiver<Request>> {
 }
 
 /// Resolves at the first SIGINT or SIGTERM. Must be called inside the async runtime.
-pub(super) fn stop() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
-    let mut terminate = signal(SignalKind::terminate())?;
-    let mut interrupt = signal(SignalKind::interrupt())?;
+pub(super) fn stop() -> Result<impl Future<Output = ()> + Send + 'static, i32> {
+    let mut terminate = listen(SignalKind::terminate())?;
+    let mut interrupt = listen(SignalKind::interrupt())?;
     Ok(async move {
         tokio::select! {
             _ = terminate.recv() => {}

@@ -1,6 +1,6 @@
 //! `config.toml`: what it says once loaded ([`Config`] and its parts), where it is found, and
-//! how sections are selected. The schema as written is in [`raw`], its validation in
-//! [`validate`].
+//! how sections are selected. The schema as written is in `raw`, its validation in
+//! `validate`.
 
 mod raw;
 mod validate;

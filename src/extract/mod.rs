@@ -1,4 +1,4 @@
-//! Finding items in pages: configured selectors ([`items`]), automatic detection ([`detect`]),
+//! Finding items in pages: configured selectors (`items`), automatic detection ([`detect`]),
 //! source feeds ([`feed`]) and article pages ([`article`]). Pure functions from a page's text
 //! to raw items: no network, no store, no cleaning (that is `normalize`'s job).
 

@@ -1,7 +1,7 @@
 //! The HTTP side: one polite client for every request a run makes. Global concurrency,
-//! per-host spacing ([`politeness`]), retries with backoff ([`retry`]), redirects checked hop
-//! by hop ([`redirect`]), a body cap ([`response`]), charset decoding ([`charset`]) and
-//! robots.txt rules ([`robots`]). Errors are typed ([`error`]).
+//! per-host spacing (`politeness`), retries with backoff (`retry`), redirects checked hop
+//! by hop (`redirect`), a body cap (`response`), charset decoding ([`charset`]) and
+//! robots.txt rules ([`robots`]). Errors are typed (`error`).
 
 pub mod charset;
 mod error;

@@ -1,4 +1,4 @@
-//! Turning raw extracted items into clean ones: URLs, text, HTML and dates (DESIGN §5).
+//! Turning raw extracted items into clean ones: URLs, text, HTML and dates.
 
 pub mod dateline;
 pub mod dates;
@@ -100,7 +100,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
 }
 
 /// Drops a source feed's item dates when they cannot be trusted: three or more items share
-/// one timestamp, or a date equals the channel's own build date (DESIGN §5). Returns how many
+/// one timestamp, or a date equals the channel's own build date. Returns how many
 /// dates were dropped; those items fall back to their dateline, enrichment or first-seen time.
 pub fn drop_untrusted_feed_dates(drafts: &mut [Draft], channel: Option<ParsedDate>) -> usize {
     let shared = |date: &ParsedDate| {
@@ -126,7 +126,7 @@ pub fn drop_untrusted_feed_dates(drafts: &mut [Draft], channel: Option<ParsedDat
     untrusted.iter().filter(|d| **d).count()
 }
 
-/// Fills and corrects a draft from its article page (DESIGN §3 `[site.article]`): the page's
+/// Fills and corrects a draft from its article page (`[site.article]`): the page's
 /// author, image and body win; its date wins when at least as precise as the draft's; its
 /// teaser fills a missing summary.
 pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
@@ -173,7 +173,8 @@ pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
 }
 
 impl Draft {
-    /// Pins the date to an instant (DESIGN §5) and yields the final item.
+    /// Pins the date to an instant (see [`ParsedDate::resolve`]; no date at all: the
+    /// first-seen instant) and yields the final item.
     pub fn into_item(self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Item {
         let published = self
             .date

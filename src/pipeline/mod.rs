@@ -1,6 +1,6 @@
 //! Passes over many sections: `run` (fetch, merge into history, write feeds), `check` (fetch
 //! and extract only), `watch` (run each section on its own schedule) and `suggest` (detect a
-//! page's items). One section's journey is in [`section`]; what a pass returns is data
+//! page's items). One section's journey is in `section`; what a pass returns is data
 //! ([`SectionReport`], [`CheckReport`]), for the binary to show.
 
 mod enrich;

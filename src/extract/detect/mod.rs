@@ -1,7 +1,7 @@
-//! Finding a page's items without selectors: structured data first ([`structured`]: JSON-LD,
-//! microdata), else the most prominent repeated block of links ([`blocks`]), ranked by how
-//! much it looks like content ([`score`]) and described by selectors a person can paste into
-//! `config.toml` ([`selector`]).
+//! Finding a page's items without selectors: structured data first (`structured`: JSON-LD,
+//! microdata), else the most prominent repeated block of links (`blocks`), ranked by how
+//! much it looks like content (`score`) and described by selectors a person can paste into
+//! `config.toml` (`selector`).
 
 mod blocks;
 mod score;

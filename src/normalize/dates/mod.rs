@@ -4,7 +4,7 @@
 //! with named zones (`Thu, 04 APR 2013 20:37:27 AEST`), month-name dates (`Oct 23, 2024`,
 //! `April 03, 2013`, `23 October 2024`) anywhere inside longer text such as datelines
 //! (`Sydney, Australia (SPX) Oct 23, 2024`), and numeric dates (`23.10.2024`, `10/23/2024`).
-//! The forms live in [`forms`], zones in [`zones`]; month names come from `crate::locale`.
+//! The forms live in `forms`, zones in `zones`; month names come from `crate::locale`.
 
 mod forms;
 mod zones;

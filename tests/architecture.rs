@@ -1,0 +1,243 @@
+//! The rules of ARCHITECTURE.md that a machine can check: which module may import which, file
+//! sizes, the terminal left to the binary, and comments that point only inside the repository.
+
+use std::path::{Path, PathBuf};
+
+/// Modules of the library and the crate modules each must never import.
+const FORBIDDEN: &[(&str, &[&str])] = &[
+    (
+        "model",
+        &[
+            "locale",
+            "config",
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "locale",
+        &[
+            "model",
+            "config",
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "fetch",
+        &[
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "extract",
+        &[
+            "fetch",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "normalize",
+        &[
+            "fetch", "extract", "store", "render", "publish", "config", "pipeline", "serve",
+        ],
+    ),
+    (
+        "store",
+        &[
+            "fetch",
+            "extract",
+            "normalize",
+            "render",
+            "publish",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "render",
+        &[
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "publish",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "publish",
+        &[
+            "model",
+            "locale",
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    ("config", &["store", "publish", "pipeline", "serve"]),
+    (
+        "serve",
+        &[
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "config",
+            "pipeline",
+        ],
+    ),
+];
+
+/// Longest source file, unit tests included.
+const MAX_LINES: usize = 500;
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// The top-level module a file belongs to (`src/store/cache.rs` → `store`).
+fn module_of(file: &Path) -> String {
+    let relative = file.strip_prefix(src()).unwrap();
+    let first = relative.components().next().unwrap().as_os_str();
+    first.to_string_lossy().trim_end_matches(".rs").to_string()
+}
+
+/// The crate modules a file names, through `use crate::x` or a `crate::x::` path.
+fn crate_modules_named(text: &str) -> Vec<String> {
+    let mut named = Vec::new();
+    for (at, _) in text.match_indices("crate::") {
+        let before = text[..at].chars().last();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue; // `other_crate::`, not ours
+        }
+        let rest = &text[at + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        named.push(name);
+    }
+    named
+}
+
+#[test]
+fn modules_import_only_what_is_to_their_left() {
+    let mut broken = Vec::new();
+    for file in rust_files(&src()) {
+        let module = module_of(&file);
+        let Some((_, forbidden)) = FORBIDDEN.iter().find(|(m, _)| *m == module) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&file).unwrap();
+        for named in crate_modules_named(&text) {
+            if forbidden.contains(&named.as_str()) {
+                broken.push(format!("{} imports crate::{named}", file.display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn the_binary_uses_only_the_public_api_and_the_library_never_prints() {
+    for file in rust_files(&src()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let binary = matches!(module_of(&file).as_str(), "main" | "cli");
+        if binary {
+            assert!(
+                crate_modules_named(&text).iter().all(|m| m == "cli"),
+                "{}: the binary goes through `feedwright::`",
+                file.display()
+            );
+        } else {
+            for call in [
+                "println!",
+                "eprintln!",
+                "print!(",
+                "eprint!(",
+                "process::exit",
+            ] {
+                assert!(
+                    !text.contains(call),
+                    "{}: {call} belongs to the binary",
+                    file.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn files_stay_small_and_speak_only_of_the_repository() {
+    for file in rust_files(&src()) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines = text.lines().count();
+        assert!(
+            lines <= MAX_LINES,
+            "{}: {lines} lines; split it by job",
+            file.display()
+        );
+        for outside in ["DESIGN §", "../shared"] {
+            assert!(
+                !text.contains(outside),
+                "{}: points at {outside}, outside the repository",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_import_check_sees_imports() {
+    let text =
+        "use crate::store::Store;\nlet x = crate::fetch::Tally::default();\nuse other_crate::x;";
+    assert_eq!(crate_modules_named(text), ["store", "fetch"]);
+}
