@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use feedwright::config::{self, Config};
+use feedwright::config::{self, Config, Render};
+use feedwright::fetch::browser;
 use feedwright::pipeline::{self, Observer, PassError};
 use feedwright::store::StoreError;
 
@@ -101,6 +102,15 @@ pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
         config.path.display(),
         config.sections().count()
     );
+    let rendered = selected
+        .iter()
+        .filter(|s| s.render == Render::Browser)
+        .count();
+    if rendered > 0
+        && let Err(e) = browser::locate(config.browser.path.as_deref())
+    {
+        eprintln!("warning: {rendered} sections have render = \"browser\": {e}");
+    }
     let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
         Err(e) => return pass_failed(&e),
@@ -164,7 +174,7 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
 }
 
 /// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
-pub(super) fn suggest(url: &str) -> i32 {
+pub(super) fn suggest(url: &str, browser: bool) -> i32 {
     let Some(url) = url::Url::parse(url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -172,7 +182,7 @@ pub(super) fn suggest(url: &str) -> i32 {
         eprintln!("error: {url:?} is not an http(s) URL");
         return EXIT_USAGE;
     };
-    match runtime().block_on(pipeline::suggest(&url)) {
+    match runtime().block_on(pipeline::suggest(&url, browser)) {
         Ok(detection) => {
             print!("{}", report::suggestion(&url, &detection));
             if detection.candidates.is_empty() {

@@ -71,6 +71,9 @@ enum Command {
     Suggest {
         /// The page (a section's index page).
         url: String,
+        /// Render the page in headless Chromium first (for lists built by JavaScript).
+        #[arg(long)]
+        browser: bool,
     },
     /// Serve the output folder over HTTP for a local preview.
     Serve {
@@ -92,8 +95,9 @@ pub(crate) fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
+    // The DevTools client warns of every protocol message newer than it knows: not ours to fix.
     let level = match cli.verbose {
-        0 => "warn",
+        0 => "warn,chromiumoxide=error",
         1 => "feedwright=info",
         _ => "feedwright=debug",
     };
@@ -114,6 +118,6 @@ pub(crate) fn main() -> i32 {
         Command::Watch { config, serve } => commands::watch(config, serve),
         Command::Check { config, section } => commands::check(config, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
-        Command::Suggest { url } => commands::suggest(&url),
+        Command::Suggest { url, browser } => commands::suggest(&url, browser),
     }
 }

@@ -65,6 +65,8 @@ pub struct Config {
     pub state_path: PathBuf,
     /// `[fetch]`.
     pub fetch: Fetch,
+    /// `[browser]`.
+    pub browser: fetch::browser::Settings,
     /// Every `[[site]]`, in file order.
     pub sites: Vec<Site>,
 }
@@ -122,6 +124,17 @@ pub enum Source {
     Feed,
 }
 
+/// How a section's page is loaded: `render = "http"` (default) or `"browser"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Render {
+    /// A plain HTTP request.
+    #[default]
+    Http,
+    /// Headless Chromium runs the page's scripts first.
+    Browser,
+}
+
 /// One `[[site.section]]`, with the site's settings merged in.
 #[derive(Debug, Clone)]
 pub struct Section {
@@ -153,6 +166,10 @@ pub struct Section {
     pub date_order: DateOrder,
     /// Explicit date format.
     pub date_format: Option<String>,
+    /// HTTP or browser.
+    pub render: Render,
+    /// With the browser: wait until this CSS selector matches.
+    pub wait_for: Option<String>,
 }
 
 impl Section {
@@ -172,7 +189,7 @@ impl Section {
                 .map(|r| r.as_str().to_string())
                 .collect::<Vec<_>>()
         };
-        let text = format!(
+        let mut text = format!(
             "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}",
             self.source,
             selectors,
@@ -182,6 +199,9 @@ impl Section {
             self.date_order,
             self.date_format
         );
+        if self.render == Render::Browser {
+            text.push_str(&format!("|browser|{:?}", self.wait_for));
+        }
         format!("{:x}", Sha256::digest(text.as_bytes()))
     }
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::Source;
+use super::{Render, Source};
 use crate::normalize::dates::DateOrder;
 use crate::render::Format;
 
@@ -18,7 +18,25 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) fetch: RawFetch,
     #[serde(default)]
+    pub(super) browser: RawBrowser,
+    #[serde(default)]
     pub(super) site: Vec<RawSite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawBrowser {
+    pub(super) path: Option<String>,
+    pub(super) tabs: Spanned<usize>,
+}
+
+impl Default for RawBrowser {
+    fn default() -> Self {
+        RawBrowser {
+            path: None,
+            tabs: Spanned::new(0..0, 2),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -94,6 +112,8 @@ pub(super) struct RawSite {
     #[serde(default)]
     pub(super) hosts: Vec<String>,
     pub(super) every: Option<Spanned<String>>,
+    pub(super) render: Option<Render>,
+    pub(super) wait_for: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) items: RawRules,
     pub(super) article: Option<RawArticle>,
@@ -149,6 +169,8 @@ pub(super) struct RawSection {
     pub(super) every: Option<Spanned<String>>,
     pub(super) timezone: Option<Spanned<String>>,
     pub(super) date_order: Option<DateOrder>,
+    pub(super) render: Option<Render>,
+    pub(super) wait_for: Option<Spanned<String>>,
 }
 
 /// Section rules override the site's field by field.

@@ -10,7 +10,9 @@ use regex::Regex;
 use toml::Spanned;
 use url::Url;
 
-use super::raw::{RawArticle, RawConfig, RawFetch, RawOutput, RawRules, RawSite, merge_rules};
+use super::raw::{
+    RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, merge_rules,
+};
 use super::{Config, ConfigError, Fetch, Output, Section, Site, Source};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
@@ -53,6 +55,7 @@ impl Checker<'_> {
     pub(super) fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
         let output = self.output(raw.output)?;
         let fetch = self.fetch(raw.fetch)?;
+        let browser = self.browser(raw.browser)?;
         let mut site_ids = HashSet::new();
         let mut sites = Vec::new();
         for site in raw.site {
@@ -69,6 +72,7 @@ impl Checker<'_> {
             output,
             state_path: self.relative(&raw.state.path),
             fetch,
+            browser,
             sites,
         })
     }
@@ -131,6 +135,34 @@ impl Checker<'_> {
             },
             robots_txt: raw.robots_txt,
         })
+    }
+
+    fn browser(&self, raw: RawBrowser) -> Result<fetch::browser::Settings, ConfigError> {
+        if *raw.tabs.get_ref() == 0 {
+            return Err(self.error(&raw.tabs, "tabs must be at least 1".into()));
+        }
+        Ok(fetch::browser::Settings {
+            // A bare name is looked up on the PATH; a path is relative to the config file.
+            path: raw.path.map(|p| {
+                if p.contains('/') {
+                    self.relative(&p)
+                } else {
+                    PathBuf::from(p)
+                }
+            }),
+            tabs: raw.tabs.into_inner(),
+        })
+    }
+
+    fn wait_for(&self, raw: &Spanned<String>) -> Result<String, ConfigError> {
+        scraper::Selector::parse(raw.get_ref())
+            .map(|_| raw.get_ref().clone())
+            .map_err(|e| {
+                self.error(
+                    raw,
+                    format!("invalid CSS selector {:?} in wait_for: {e}", raw.get_ref()),
+                )
+            })
     }
 
     fn id(&self, id: &Spanned<String>, what: &str) -> Result<String, ConfigError> {
@@ -307,6 +339,13 @@ impl Checker<'_> {
                     .map_or(Ok(timezone), |t| self.timezone(t))?,
                 date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
                 date_format: merged.date_format.clone(),
+                render: section.render.or(raw.render).unwrap_or_default(),
+                wait_for: section
+                    .wait_for
+                    .as_ref()
+                    .or(raw.wait_for.as_ref())
+                    .map(|w| self.wait_for(w))
+                    .transpose()?,
             });
         }
         Ok(Site {

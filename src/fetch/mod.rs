@@ -3,6 +3,7 @@
 //! by hop (`redirect`), a body cap (`response`), charset decoding ([`charset`]) and
 //! robots.txt rules ([`robots`]). Errors are typed (`error`).
 
+pub mod browser;
 pub mod charset;
 mod error;
 mod politeness;

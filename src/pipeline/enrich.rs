@@ -77,8 +77,9 @@ pub(super) async fn enrich(
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
         let allowed = &allowed;
         async move {
-            let result = match shared.robots.check(&url, &shared.fetcher, tally).await {
-                Ok(()) => shared
+            let loader = &shared.loader;
+            let result = match loader.robots.check(&url, loader.fetcher, tally).await {
+                Ok(()) => loader
                     .fetcher
                     .get_within(&url, allowed, tally)
                     .await

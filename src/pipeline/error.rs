@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use url::Url;
 
+use crate::fetch::browser::BrowserError;
 use crate::fetch::{ClientError, FetchError};
 use crate::store::StoreError;
 
@@ -59,6 +60,9 @@ pub enum SectionError {
         /// What the parser said.
         message: String,
     },
+    /// The page could not be rendered in the browser.
+    #[error(transparent)]
+    Browser(BrowserError),
     /// The state could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -70,6 +74,16 @@ pub enum SectionError {
         /// What the system said.
         source: std::io::Error,
     },
+}
+
+impl From<BrowserError> for SectionError {
+    /// A page that answered with an error status fails as it would over plain HTTP.
+    fn from(error: BrowserError) -> Self {
+        match error {
+            BrowserError::Answer(fetch) => SectionError::Fetch(fetch),
+            other => SectionError::Browser(other),
+        }
+    }
 }
 
 fn no_items_message(stored: usize) -> String {
@@ -86,7 +100,7 @@ fn no_items_message(stored: usize) -> String {
 impl SectionError {
     /// A stable word for the kind of failure, for scripts: `fetch` (no answer), `http_status`
     /// (an error status), `robots` (forbidden, or robots.txt answered 5xx), `content_type`,
-    /// `no_items`, `parse`, `store` or `write`.
+    /// `no_items`, `parse`, `browser`, `store` or `write`.
     pub fn kind(&self) -> &'static str {
         match self {
             SectionError::Fetch(e) if e.status().is_some() => "http_status",
@@ -98,6 +112,7 @@ impl SectionError {
             SectionError::ContentType { .. } => "content_type",
             SectionError::NoItems { .. } => "no_items",
             SectionError::Parse { .. } => "parse",
+            SectionError::Browser(_) => "browser",
             SectionError::Store(_) => "store",
             SectionError::Write { .. } => "write",
         }

@@ -6,6 +6,7 @@
 mod enrich;
 mod error;
 mod gather;
+mod load;
 mod outputs;
 mod report;
 mod robots;
@@ -17,12 +18,14 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 
-use crate::config::{Config, Section};
+use crate::config::{Config, Render, Section};
 use crate::extract::detect::Detection;
+use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Tally};
 use crate::render::FeedMeta;
 use crate::store::{self, Retention, RunEntry, Store};
 pub use error::{PassError, SectionError, SuggestError};
+use load::Loader;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 use robots::RobotsGate;
 pub use watch::{Request, watch};
@@ -30,8 +33,7 @@ pub use watch::{Request, watch};
 /// What every section of a run shares.
 struct Shared<'a> {
     config: &'a Config,
-    fetcher: Fetcher,
-    robots: RobotsGate<'a>,
+    loader: Loader<'a>,
     store: &'a Mutex<Store>,
     now: DateTime<Utc>,
 }
@@ -63,15 +65,22 @@ pub async fn run(
 ) -> Result<RunReport, PassError> {
     let _lock = store::lock(&config.state_path)?;
     let store = Mutex::new(Store::open(&config.state_path)?);
+    let fetcher = Fetcher::new(&config.fetch.client)?;
+    let renderer = Renderer::new(config.browser.clone());
+    let robots = RobotsGate::new(
+        config.fetch.robots_txt,
+        &config.fetch.client.user_agent,
+        Some(&store),
+        now,
+    );
     let shared = Shared {
         config,
-        fetcher: Fetcher::new(&config.fetch.client)?,
-        robots: RobotsGate::new(
-            config.fetch.robots_txt,
-            &config.fetch.client.user_agent,
-            Some(&store),
-            now,
-        ),
+        loader: Loader {
+            config,
+            fetcher: &fetcher,
+            renderer: &renderer,
+            robots: &robots,
+        },
         store: &store,
         now,
     };
@@ -82,6 +91,7 @@ pub async fn run(
         report
     }))
     .await;
+    renderer.close().await;
     let entries: Vec<RunEntry> = reports.iter().map(run_entry).collect();
     let mut store = store.into_inner().expect("store lock");
     store.log_run(now, Utc::now(), &entries)?;
@@ -112,31 +122,46 @@ pub async fn check(
     now: DateTime<Utc>,
 ) -> Result<Vec<CheckReport>, PassError> {
     let fetcher = Fetcher::new(&config.fetch.client)?;
+    let renderer = Renderer::new(config.browser.clone());
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
         None,
         now,
     );
-    let reports = join_all(
-        selected
-            .iter()
-            .map(|s| section::check(s, &fetcher, &robots, now)),
-    )
-    .await;
+    let loader = Loader {
+        config,
+        fetcher: &fetcher,
+        renderer: &renderer,
+        robots: &robots,
+    };
+    let reports = join_all(selected.iter().map(|s| section::check(s, &loader, now))).await;
+    renderer.close().await;
     Ok(reports)
 }
 
-/// Fetches one page (politely, with the default `[fetch]` settings) and runs item detection
-/// on it.
-pub async fn suggest(url: &url::Url) -> Result<Detection, SuggestError> {
+/// Fetches one page (politely, with the default `[fetch]` settings; in the browser when
+/// `browser` is set) and runs item detection on it.
+pub async fn suggest(url: &url::Url, browser: bool) -> Result<Detection, SuggestError> {
     let defaults = Config::parse("", std::path::Path::new("suggest"))
         .expect("the built-in defaults are a valid config");
     let fetcher = Fetcher::new(&defaults.fetch.client)?;
-    let tally = Tally::default();
+    let renderer = Renderer::new(defaults.browser.clone());
     let robots = RobotsGate::new(true, &defaults.fetch.client.user_agent, None, Utc::now());
-    robots.check(url, &fetcher, &tally).await?;
-    let response = fetcher.get(url, &tally).await.map_err(SectionError::from)?;
+    let loader = Loader {
+        config: &defaults,
+        fetcher: &fetcher,
+        renderer: &renderer,
+        robots: &robots,
+    };
+    let render = if browser {
+        Render::Browser
+    } else {
+        Render::Http
+    };
+    let page = loader.page(url, render, None, &Tally::default()).await;
+    renderer.close().await;
+    let response = page?;
     let document = scraper::Html::parse_document(&response.text());
     Ok(crate::extract::detect::detect(&document, &response.url))
 }

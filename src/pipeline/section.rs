@@ -8,25 +8,26 @@ use sha2::{Digest, Sha256};
 use super::enrich;
 use super::error::SectionError;
 use super::gather::{Gathered, gather};
+use super::load::Loader;
 use super::outputs::publish_section;
-use super::robots::RobotsGate;
 use super::{CheckReport, SectionReport, Shared, Status, retention};
 use crate::config::Section;
-use crate::fetch::{Fetched, Fetcher, Tally, Validators};
+use crate::fetch::{Fetched, Tally, Validators};
 use crate::model::Item;
 use crate::store::{PageCache, PageUpdate};
 
 /// `check`: fetch and extract one section, writing nothing.
 pub(super) async fn check(
     section: &Section,
-    fetcher: &Fetcher,
-    robots: &RobotsGate<'_>,
+    loader: &Loader<'_>,
     now: DateTime<Utc>,
 ) -> CheckReport {
     let tally = Tally::default();
     let outcome = async {
-        robots.check(&section.url, fetcher, &tally).await?;
-        let response = fetcher.get(&section.url, &tally).await?;
+        let wait_for = section.wait_for.as_deref();
+        let response = loader
+            .page(&section.url, section.render, wait_for, &tally)
+            .await?;
         let gathered = gather(section, &response)?;
         if gathered.found == 0 {
             return Err(SectionError::NoItems {
@@ -98,10 +99,6 @@ async fn update(
 ) -> Result<(), SectionError> {
     let key = section.key();
     let url = section.url.as_str();
-    shared
-        .robots
-        .check(&section.url, &shared.fetcher, tally)
-        .await?;
     let rules = section.fingerprint();
     let cached = shared
         .store
@@ -114,8 +111,8 @@ async fn update(
         last_modified: c.last_modified.clone(),
     });
     let fetched = shared
-        .fetcher
-        .get_if_changed(&section.url, validators.as_ref(), tally)
+        .loader
+        .section_page(section, validators.as_ref(), tally)
         .await?;
     let response = match fetched {
         Fetched::NotModified => {

@@ -17,11 +17,13 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use super::error::PassError;
+use super::load::Loader;
 use super::outputs::write_listing;
 use super::robots::RobotsGate;
 use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
 use crate::config::{Config, Section};
 use crate::fetch::Fetcher;
+use crate::fetch::browser::Renderer;
 use crate::store::{self, Store};
 
 /// What the operator asks of a running `watch`.
@@ -63,6 +65,7 @@ async fn run_one(
     config: Arc<Config>,
     key: String,
     fetcher: Fetcher,
+    renderer: Arc<Renderer>,
     store: Arc<Mutex<Store>>,
 ) -> (Arc<Config>, SectionReport) {
     let now = Utc::now().trunc_subsecs(0);
@@ -78,8 +81,12 @@ async fn run_one(
     );
     let shared = Shared {
         config: &config,
-        fetcher,
-        robots,
+        loader: Loader {
+            config: &config,
+            fetcher: &fetcher,
+            renderer: &renderer,
+            robots: &robots,
+        },
         store: &store,
         now,
     };
@@ -103,6 +110,7 @@ pub async fn watch(
     let store = Arc::new(Mutex::new(opened));
     let mut config = Arc::new(initial);
     let mut fetcher = Fetcher::new(&config.fetch.client)?;
+    let mut renderer = Arc::new(Renderer::new(config.browser.clone()));
     let (stop_serving, serving) = match serve {
         Some(addr) => {
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -134,7 +142,13 @@ pub async fn watch(
                 });
                 if slot.due <= now && running.insert(key.clone()) {
                     observer.started(&key);
-                    in_flight.push(run_one(config.clone(), key, fetcher.clone(), store.clone()));
+                    in_flight.push(run_one(
+                        config.clone(),
+                        key,
+                        fetcher.clone(),
+                        renderer.clone(),
+                        store.clone(),
+                    ));
                 }
             }
         }
@@ -175,7 +189,7 @@ pub async fn watch(
             request = requests.recv(), if !stopping => match request {
                 Some(Request::Reload) => {
                     seen_mtime = modified(&path);
-                    reload(&path, &mut config, &mut fetcher, observer);
+                    reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
                 }
                 Some(Request::Stop) | None => stopping = true,
             },
@@ -183,11 +197,12 @@ pub async fn watch(
                 let mtime = modified(&path);
                 if mtime != seen_mtime {
                     seen_mtime = mtime;
-                    reload(&path, &mut config, &mut fetcher, observer);
+                    reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
                 }
             }
         }
     }
+    renderer.close().await;
     if let (Some(stop), Some(server)) = (stop_serving, serving) {
         let _ = stop.send(());
         let _ = server.await;
@@ -195,8 +210,15 @@ pub async fn watch(
     Ok(())
 }
 
-/// Re-reads the config; a bad one is reported and the old one kept.
-fn reload(path: &Path, config: &mut Arc<Config>, fetcher: &mut Fetcher, observer: &dyn Observer) {
+/// Re-reads the config; a bad one is reported and the old one kept. New `[browser]` settings
+/// close the browser; the next page starts one with them.
+async fn reload(
+    path: &Path,
+    config: &mut Arc<Config>,
+    fetcher: &mut Fetcher,
+    renderer: &mut Arc<Renderer>,
+    observer: &dyn Observer,
+) {
     let new = match Config::load(path) {
         Ok(new) => new,
         Err(e) => return observer.event(&WatchEvent::ReloadFailed(&e)),
@@ -209,6 +231,10 @@ fn reload(path: &Path, config: &mut Arc<Config>, fetcher: &mut Fetcher, observer
             Ok(rebuilt) => *fetcher = rebuilt,
             Err(e) => observer.event(&WatchEvent::ClientKept(&e)),
         }
+    }
+    if new.browser != config.browser {
+        renderer.close().await;
+        *renderer = Arc::new(Renderer::new(new.browser.clone()));
     }
     observer.event(&WatchEvent::Reloaded {
         sections: new.sections().count(),

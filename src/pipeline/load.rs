@@ -1,0 +1,73 @@
+//! Loading a page for a section: robots.txt first, then plain HTTP (conditional for the
+//! section's own page) or the browser, as the section says.
+
+use url::Url;
+
+use super::error::SectionError;
+use super::robots::RobotsGate;
+use crate::config::{Config, Render, Section};
+use crate::fetch::browser::{RenderRequest, Renderer};
+use crate::fetch::{Fetched, Fetcher, Response, Tally, Validators};
+
+/// What loading pages needs: the client, the browser and the robots.txt rules of a pass.
+pub(super) struct Loader<'a> {
+    pub(super) config: &'a Config,
+    pub(super) fetcher: &'a Fetcher,
+    pub(super) renderer: &'a Renderer,
+    pub(super) robots: &'a RobotsGate<'a>,
+}
+
+impl Loader<'_> {
+    /// A section's own page: conditional over HTTP (`validators`), rendered in the browser
+    /// (which has no validators to send) when the section asks for it.
+    pub(super) async fn section_page(
+        &self,
+        section: &Section,
+        validators: Option<&Validators>,
+        tally: &Tally,
+    ) -> Result<Fetched, SectionError> {
+        self.robots.check(&section.url, self.fetcher, tally).await?;
+        match section.render {
+            Render::Http => Ok(self
+                .fetcher
+                .get_if_changed(&section.url, validators, tally)
+                .await?),
+            Render::Browser => Ok(Fetched::Page(
+                self.render(&section.url, section.wait_for.as_deref(), tally)
+                    .await?,
+            )),
+        }
+    }
+
+    /// Any page, as robots.txt allows, over HTTP or in the browser.
+    pub(super) async fn page(
+        &self,
+        url: &Url,
+        render: Render,
+        wait_for: Option<&str>,
+        tally: &Tally,
+    ) -> Result<Response, SectionError> {
+        self.robots.check(url, self.fetcher, tally).await?;
+        match render {
+            Render::Http => Ok(self.fetcher.get(url, tally).await?),
+            Render::Browser => self.render(url, wait_for, tally).await,
+        }
+    }
+
+    async fn render(
+        &self,
+        url: &Url,
+        wait_for: Option<&str>,
+        tally: &Tally,
+    ) -> Result<Response, SectionError> {
+        let request = RenderRequest {
+            wait_for,
+            user_agent: &self.config.fetch.client.user_agent,
+            timeout: self.config.fetch.client.timeout,
+        };
+        Ok(self
+            .renderer
+            .render(url, &request, self.fetcher, tally)
+            .await?)
+    }
+}
