@@ -153,7 +153,9 @@ fn flags(profile: &Path) -> Vec<String> {
         "--disable-breakpad",
         "--hide-scrollbars",
         "--blink-settings=imagesEnabled=false",
-        "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication",
+        "--disable-features=Translate,MediaRouter,OptimizationHints,AutofillServerCommunication,IsolateOrigins,site-per-process,BackForwardCache",
+        "--disable-site-isolation-trials",
+        "--renderer-process-limit=4",
         "--remote-debugging-address=127.0.0.1",
         "--remote-debugging-port=0",
     ]
@@ -191,8 +193,17 @@ fn reap_leftovers() {
             };
             if owner_is_gone(&String::from_utf8_lossy(&cmdline)) {
                 tracing::info!("killing Chromium process {pid} left by an earlier run");
-                // SAFETY: signalling a process; no memory is involved.
+                // Its process group holds the processes it started, which need not name the
+                // profile (a wrapper script's child, renderers).
+                let group = std::fs::read_to_string(entry.path().join("stat"))
+                    .ok()
+                    .and_then(|stat| stat.rsplit(')').next()?.split_whitespace().nth(2)?.parse::<i32>().ok())
+                    .filter(|group| *group > 1);
+                // SAFETY: signalling processes; no memory is involved.
                 unsafe {
+                    if let Some(group) = group {
+                        libc::kill(-group, libc::SIGKILL);
+                    }
                     libc::kill(pid, libc::SIGKILL);
                 }
             }
