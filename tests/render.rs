@@ -385,7 +385,48 @@ fn without_chromium_browser_sections_say_so_and_http_sections_work() {
 }
 
 #[test]
-fn suggest_renders_with_browser() {
+fn page_loads_wait_their_host_turn_and_carry_our_user_agent() {
+    if !chromium_installed() {
+        return;
+    }
+    let server = server();
+    let tmp = tempfile::tempdir().unwrap();
+    let note = "  items = { item = \"li.note\" }\n";
+    let sections: String = (0..3)
+        .map(|i| {
+            let path = format!("/page-{i}.html");
+            server.route(&path, Route::fixture("browser/inline-json.html"));
+            section(&format!("p{i}"), &server.url(&path), note)
+        })
+        .collect();
+    let project = Project::with_fetch(
+        "host_delay_ms = 700\nuser_agent = \"feedwright-test/1.0 (+https://feeds.example.org/)\"",
+        &format!("[browser]\ntabs = 3\n\n[[site]]\nid = \"p\"\nrender = \"browser\"\n{sections}"),
+    );
+    feedwright(&project, tmp.path(), &["run"]).success();
+    let pages: Vec<_> = server
+        .hits()
+        .into_iter()
+        .filter(|h| h.path.starts_with("/page-"))
+        .collect();
+    assert_eq!(pages.len(), 3);
+    for pair in pages.windows(2) {
+        let gap = pair[1].at.duration_since(pair[0].at);
+        assert!(
+            gap >= Duration::from_millis(650),
+            "page loads {gap:?} apart"
+        );
+    }
+    for hit in &pages {
+        assert_eq!(
+            hit.headers["user-agent"],
+            "feedwright-test/1.0 (+https://feeds.example.org/)"
+        );
+    }
+}
+
+#[test]
+fn suggest_and_check_show_the_rendered_list() {
     if !chromium_installed() {
         return;
     }
@@ -413,6 +454,25 @@ fn suggest_renders_with_browser() {
     assert!(
         rendered.contains("Second stage ignites over the Atlantic"),
         "{rendered}"
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"c\"\nrender = \"browser\"\n{}",
+        section(
+            "inline",
+            &server.url("/inline-json.html"),
+            "  items = { item = \"li.note\" }\n"
+        )
+    ));
+    let output = feedwright(&project, tmp.path(), &["check"])
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("== c/inline (3 items)"), "{table}");
+    assert!(table.contains("Fairing halves recovered at sea"), "{table}");
+    assert!(
+        !project.feed("c/inline.xml").exists(),
+        "check writes nothing"
     );
     gone_within(tmp.path(), Duration::from_secs(10)).unwrap();
 }

@@ -197,7 +197,14 @@ fn reap_leftovers() {
                 // profile (a wrapper script's child, renderers).
                 let group = std::fs::read_to_string(entry.path().join("stat"))
                     .ok()
-                    .and_then(|stat| stat.rsplit(')').next()?.split_whitespace().nth(2)?.parse::<i32>().ok())
+                    .and_then(|stat| {
+                        stat.rsplit(')')
+                            .next()?
+                            .split_whitespace()
+                            .nth(2)?
+                            .parse::<i32>()
+                            .ok()
+                    })
                     .filter(|group| *group > 1);
                 // SAFETY: signalling processes; no memory is involved.
                 unsafe {
