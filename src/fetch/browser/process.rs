@@ -18,7 +18,8 @@ const PROFILE_PREFIX: &str = "feedwright-chromium-";
 /// How long Chromium may take to open its DevTools endpoint.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The Chromium to run: `configured`, else the first of [`CANDIDATES`] on the PATH.
+/// The Chromium to run: `configured`, else the first of chromium, chromium-browser and
+/// google-chrome on the PATH.
 pub fn locate(configured: Option<&Path>) -> Result<PathBuf, BrowserError> {
     match configured {
         Some(path) => which::which(path).map_err(|_| BrowserError::NotExecutable(path.into())),
