@@ -385,7 +385,7 @@ fn without_chromium_browser_sections_say_so_and_http_sections_work() {
 }
 
 #[test]
-fn page_loads_wait_their_host_turn_and_carry_our_user_agent() {
+fn page_loads_wait_their_host_turn_and_carry_the_site_s_agent_headers_and_cookies() {
     if !chromium_installed() {
         return;
     }
@@ -401,7 +401,9 @@ fn page_loads_wait_their_host_turn_and_carry_our_user_agent() {
         .collect();
     let project = Project::with_fetch(
         "host_delay_ms = 700\nuser_agent = \"feedwright-test/1.0 (+https://feeds.example.org/)\"",
-        &format!("[browser]\ntabs = 3\n\n[[site]]\nid = \"p\"\nrender = \"browser\"\n{sections}"),
+        &format!(
+            "[browser]\ntabs = 3\n\n[[site]]\nid = \"p\"\nrender = \"browser\"\ncookies = \"consent=yes\"\nheaders = {{ \"Accept-Language\" = \"de-DE\" }}\n{sections}"
+        ),
     );
     feedwright(&project, tmp.path(), &["run"]).success();
     let pages: Vec<_> = server
@@ -422,6 +424,8 @@ fn page_loads_wait_their_host_turn_and_carry_our_user_agent() {
             hit.headers["user-agent"],
             "feedwright-test/1.0 (+https://feeds.example.org/)"
         );
+        assert_eq!(hit.headers["cookie"], "consent=yes");
+        assert_eq!(hit.headers["accept-language"], "de-DE");
     }
 }
 

@@ -11,15 +11,17 @@ use feedwright::pipeline::{self, Observer, PassError};
 use feedwright::store::StoreError;
 
 use super::progress::{Bar, Lines};
-use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, report, signals};
+use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report, signals};
 
 /// Loads the config at `path` (or the default place); a bad one is reported.
 fn load(path: Option<PathBuf>) -> Result<Config, i32> {
     let path = config::default_path(path);
-    Config::load(&path).map_err(|e| {
+    let config = Config::load(&path).map_err(|e| {
         eprintln!("error: {e}");
         EXIT_USAGE
-    })
+    })?;
+    logging::hide(&config.secrets);
+    Ok(config)
 }
 
 /// The current time in whole seconds, as feeds and the store record it.
@@ -36,7 +38,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Reports a pass that could not run, and the exit code for it.
 fn pass_failed(error: &PassError) -> i32 {
-    eprintln!("error: {error}");
+    eprintln!("error: {}", logging::redact(&error.to_string()));
     match error {
         PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
         _ => EXIT_FAILED,
@@ -72,9 +74,9 @@ pub(super) fn run(config: Option<PathBuf>, only: &[String], quiet: bool, json: b
         Err(e) => return pass_failed(&e),
     };
     if json {
-        println!("{}", report::summary_json(&report));
+        println!("{}", logging::redact(&report::summary_json(&report)));
     } else if !quiet {
-        print!("{}", report::summary_table(&report));
+        print!("{}", logging::redact(&report::summary_table(&report)));
     }
     if report.all_ok() {
         EXIT_OK
@@ -116,8 +118,8 @@ pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
         Err(e) => return pass_failed(&e),
     };
     let (table, warnings) = report::check_output(&reports);
-    print!("{table}");
-    eprint!("{warnings}");
+    print!("{}", logging::redact(&table));
+    eprint!("{}", logging::redact(&warnings));
     let all_ok = reports
         .iter()
         .all(|r| r.status.is_ok() && !r.items.is_empty());

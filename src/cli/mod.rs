@@ -3,6 +3,7 @@
 //! ([`signals`]).
 
 mod commands;
+mod logging;
 mod progress;
 mod report;
 mod signals;
@@ -96,18 +97,7 @@ pub(crate) fn main() -> i32 {
         }
     };
     // The DevTools client warns of every protocol message newer than it knows: not ours to fix.
-    let level = match cli.verbose {
-        0 => "warn,chromiumoxide=error",
-        1 => "feedwright=info",
-        _ => "feedwright=debug",
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
-        )
-        .with_writer(std::io::stderr)
-        .without_time()
-        .init();
+    logging::init(cli.verbose);
     match cli.command {
         Command::Run {
             config,

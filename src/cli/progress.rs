@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use feedwright::pipeline::{Observer, SectionReport, WatchEvent};
 
+use super::logging::{self, redact};
 use super::report::section_line;
 
 /// One line per finished section on stderr (only failures when `quiet`).
@@ -18,21 +19,27 @@ pub(super) struct Lines {
 impl Observer for Lines {
     fn finished(&self, report: &SectionReport) {
         if !self.quiet || !report.status.is_ok() {
-            eprintln!("{}", section_line(report));
+            eprintln!("{}", redact(&section_line(report)));
         }
     }
 
     fn event(&self, event: &WatchEvent) {
         match event {
-            WatchEvent::Reloaded { sections } => {
+            WatchEvent::Reloaded { sections, secrets } => {
+                logging::hide(secrets);
                 eprintln!("config reloaded: {sections} sections");
             }
-            WatchEvent::ReloadFailed(e) => eprintln!("error: {e} (keeping the previous config)"),
+            WatchEvent::ReloadFailed(e) => {
+                eprintln!(
+                    "error: {} (keeping the previous config)",
+                    redact(&e.to_string())
+                );
+            }
             WatchEvent::StatePathChanged => {
                 eprintln!("config reloaded; a new state.path takes effect at the next start");
             }
-            WatchEvent::ClientKept(e) => eprintln!("error: {e}"),
-            WatchEvent::ListingFailed(e) => eprintln!("error: {e}"),
+            WatchEvent::ClientKept(e) => eprintln!("error: {}", redact(&e.to_string())),
+            WatchEvent::ListingFailed(e) => eprintln!("error: {}", redact(&e.to_string())),
         }
     }
 }
@@ -91,7 +98,7 @@ impl Observer for Bar {
             .retain(|s| *s != report.section);
         self.requests.fetch_add(report.requests, Ordering::Relaxed);
         if !report.status.is_ok() {
-            self.bar.println(section_line(report));
+            self.bar.println(redact(&section_line(report)));
         }
         self.bar.inc(1);
         self.redraw();

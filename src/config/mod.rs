@@ -2,7 +2,9 @@
 //! how sections are selected. The schema as written is in `raw`, its validation in
 //! `validate`.
 
+mod env;
 mod raw;
+mod requests;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +14,8 @@ use chrono_tz::Tz;
 use regex::Regex;
 use serde::Deserialize;
 use url::Url;
+
+pub use env::Secrets;
 
 use crate::extract::{Field, Rules};
 use crate::fetch;
@@ -67,6 +71,8 @@ pub struct Config {
     pub fetch: Fetch,
     /// `[browser]`.
     pub browser: fetch::browser::Settings,
+    /// Values read from the environment (`${NAME}`): never shown or stored.
+    pub secrets: Secrets,
     /// Every `[[site]]`, in file order.
     pub sites: Vec<Site>,
 }
@@ -148,6 +154,8 @@ pub struct Section {
     pub title: String,
     /// Index page or feed URL.
     pub url: Url,
+    /// User agent, headers and cookies, and the site's own hosts that receive them.
+    pub profile: fetch::Profile,
     /// HTML page or feed.
     pub source: Source,
     /// Item selectors (site rules with section overrides).
@@ -218,12 +226,15 @@ impl Config {
 
     /// Validates config text read from `path` (used for messages and relative paths).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Secrets::start();
+        let parsed: Result<raw::RawConfig, _> = toml::from_str(text);
         let checker = validate::Checker {
             text,
             path,
             compiled: std::cell::RefCell::default(),
+            secrets: Secrets::taken(),
         };
-        let raw: raw::RawConfig = toml::from_str(text).map_err(|e| {
+        let raw = parsed.map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             checker.error_at(offset, e.message().trim().to_string())
         })?;

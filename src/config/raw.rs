@@ -1,9 +1,12 @@
 //! The schema as written in `config.toml`: every table and key, with defaults, and with
 //! spans so that validation can point at the line and column of a bad value.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::env::Text;
 use super::{Render, Source};
 use crate::normalize::dates::DateOrder;
 use crate::render::Format;
@@ -26,7 +29,7 @@ pub(super) struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawBrowser {
-    pub(super) path: Option<String>,
+    pub(super) path: Option<Text>,
     pub(super) tabs: Spanned<usize>,
 }
 
@@ -42,8 +45,8 @@ impl Default for RawBrowser {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawOutput {
-    pub(super) dir: String,
-    pub(super) base_url: Option<Spanned<String>>,
+    pub(super) dir: Text,
+    pub(super) base_url: Option<Spanned<Text>>,
     pub(super) formats: Spanned<Vec<Format>>,
     pub(super) max_items: Spanned<usize>,
     pub(super) max_age_days: Option<u32>,
@@ -64,7 +67,7 @@ impl Default for RawOutput {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawState {
-    pub(super) path: String,
+    pub(super) path: Text,
 }
 
 impl Default for RawState {
@@ -78,7 +81,7 @@ impl Default for RawState {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawFetch {
-    pub(super) user_agent: String,
+    pub(super) user_agent: Text,
     pub(super) timeout_secs: Spanned<u64>,
     pub(super) concurrency: Spanned<usize>,
     pub(super) host_delay_ms: u64,
@@ -104,16 +107,19 @@ impl Default for RawFetch {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSite {
-    pub(super) id: Spanned<String>,
-    pub(super) title: Option<String>,
-    pub(super) home: Option<Spanned<String>>,
-    pub(super) timezone: Option<Spanned<String>>,
+    pub(super) id: Spanned<Text>,
+    pub(super) title: Option<Text>,
+    pub(super) home: Option<Spanned<Text>>,
+    pub(super) timezone: Option<Spanned<Text>>,
     pub(super) date_order: Option<DateOrder>,
     #[serde(default)]
-    pub(super) hosts: Vec<String>,
-    pub(super) every: Option<Spanned<String>>,
+    pub(super) hosts: Vec<Text>,
+    pub(super) every: Option<Spanned<Text>>,
     pub(super) render: Option<Render>,
-    pub(super) wait_for: Option<Spanned<String>>,
+    pub(super) wait_for: Option<Spanned<Text>>,
+    pub(super) user_agent: Option<Spanned<Text>>,
+    pub(super) headers: Option<BTreeMap<String, Spanned<Text>>>,
+    pub(super) cookies: Option<Spanned<Text>>,
     #[serde(default)]
     pub(super) items: RawRules,
     pub(super) article: Option<RawArticle>,
@@ -124,14 +130,14 @@ pub(super) struct RawSite {
 #[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRules {
-    pub(super) item: Option<Spanned<String>>,
-    pub(super) title: Option<Spanned<String>>,
-    pub(super) link: Option<Spanned<String>>,
-    pub(super) date: Option<Spanned<String>>,
-    pub(super) date_format: Option<String>,
-    pub(super) summary: Option<Spanned<String>>,
-    pub(super) author: Option<Spanned<String>>,
-    pub(super) image: Option<Spanned<String>>,
+    pub(super) item: Option<Spanned<Text>>,
+    pub(super) title: Option<Spanned<Text>>,
+    pub(super) link: Option<Spanned<Text>>,
+    pub(super) date: Option<Spanned<Text>>,
+    pub(super) date_format: Option<Text>,
+    pub(super) summary: Option<Spanned<Text>>,
+    pub(super) author: Option<Spanned<Text>>,
+    pub(super) image: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -139,14 +145,14 @@ pub(super) struct RawRules {
 pub(super) struct RawArticle {
     #[serde(default = "yes")]
     pub(super) enabled: bool,
-    pub(super) title: Option<Spanned<String>>,
-    pub(super) link: Option<Spanned<String>>,
-    pub(super) date: Option<Spanned<String>>,
-    pub(super) date_format: Option<String>,
-    pub(super) summary: Option<Spanned<String>>,
-    pub(super) author: Option<Spanned<String>>,
-    pub(super) image: Option<Spanned<String>>,
-    pub(super) content: Option<Spanned<String>>,
+    pub(super) title: Option<Spanned<Text>>,
+    pub(super) link: Option<Spanned<Text>>,
+    pub(super) date: Option<Spanned<Text>>,
+    pub(super) date_format: Option<Text>,
+    pub(super) summary: Option<Spanned<Text>>,
+    pub(super) author: Option<Spanned<Text>>,
+    pub(super) image: Option<Spanned<Text>>,
+    pub(super) content: Option<Spanned<Text>>,
 }
 
 fn yes() -> bool {
@@ -156,21 +162,24 @@ fn yes() -> bool {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSection {
-    pub(super) id: Spanned<String>,
-    pub(super) title: Option<String>,
-    pub(super) url: Spanned<String>,
+    pub(super) id: Spanned<Text>,
+    pub(super) title: Option<Text>,
+    pub(super) url: Spanned<Text>,
     pub(super) source: Option<Source>,
     pub(super) items: Option<RawRules>,
     #[serde(default)]
-    pub(super) include: Vec<Spanned<String>>,
+    pub(super) include: Vec<Spanned<Text>>,
     #[serde(default)]
-    pub(super) exclude: Vec<Spanned<String>>,
+    pub(super) exclude: Vec<Spanned<Text>>,
     pub(super) max_items: Option<Spanned<usize>>,
-    pub(super) every: Option<Spanned<String>>,
-    pub(super) timezone: Option<Spanned<String>>,
+    pub(super) every: Option<Spanned<Text>>,
+    pub(super) timezone: Option<Spanned<Text>>,
     pub(super) date_order: Option<DateOrder>,
     pub(super) render: Option<Render>,
-    pub(super) wait_for: Option<Spanned<String>>,
+    pub(super) wait_for: Option<Spanned<Text>>,
+    pub(super) user_agent: Option<Spanned<Text>>,
+    pub(super) headers: Option<BTreeMap<String, Spanned<Text>>>,
+    pub(super) cookies: Option<Spanned<Text>>,
 }
 
 /// Section rules override the site's field by field.
@@ -178,7 +187,7 @@ pub(super) fn merge_rules(site: &RawRules, section: Option<&RawRules>) -> RawRul
     let Some(section) = section else {
         return site.clone();
     };
-    let pick = |s: &Option<Spanned<String>>, d: &Option<Spanned<String>>| s.clone().or(d.clone());
+    let pick = |s: &Option<Spanned<Text>>, d: &Option<Spanned<Text>>| s.clone().or(d.clone());
     RawRules {
         item: pick(&section.item, &site.item),
         title: pick(&section.title, &site.title),

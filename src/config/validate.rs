@@ -10,9 +10,11 @@ use regex::Regex;
 use toml::Spanned;
 use url::Url;
 
+use super::env::{Secrets, Text};
 use super::raw::{
     RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, merge_rules,
 };
+use super::requests::RawRequests;
 use super::{Config, ConfigError, Fetch, Output, Section, Site, Source};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
@@ -22,6 +24,8 @@ pub(super) struct Checker<'a> {
     pub(super) text: &'a str,
     pub(super) path: &'a Path,
     /// Selectors already compiled: sections of one site share most of theirs.
+    /// Values read from the environment, kept out of error messages.
+    pub(super) secrets: Secrets,
     pub(super) compiled: std::cell::RefCell<std::collections::HashMap<String, FieldSelector>>,
 }
 
@@ -34,11 +38,11 @@ impl Checker<'_> {
             path: self.path.to_path_buf(),
             line,
             column,
-            message,
+            message: self.secrets.redact(&message).into_owned(),
         }
     }
 
-    fn error<T>(&self, at: &Spanned<T>, message: String) -> ConfigError {
+    pub(super) fn error<T>(&self, at: &Spanned<T>, message: String) -> ConfigError {
         self.error_at(at.span().start, message)
     }
 
@@ -73,6 +77,7 @@ impl Checker<'_> {
             state_path: self.relative(&raw.state.path),
             fetch,
             browser,
+            secrets: self.secrets.clone(),
             sites,
         })
     }
@@ -81,7 +86,7 @@ impl Checker<'_> {
         let base_url = match raw.base_url {
             None => None,
             Some(spanned) => {
-                let mut text = spanned.get_ref().clone();
+                let mut text = spanned.get_ref().to_string();
                 if !text.ends_with('/') {
                     text.push('/');
                 }
@@ -126,7 +131,7 @@ impl Checker<'_> {
         }
         Ok(Fetch {
             client: fetch::Settings {
-                user_agent: raw.user_agent,
+                user_agent: raw.user_agent.into_string(),
                 timeout: Duration::from_secs(raw.timeout_secs.into_inner()),
                 concurrency: raw.concurrency.into_inner(),
                 max_body_bytes: raw.max_body_kb.into_inner().saturating_mul(1024),
@@ -147,16 +152,16 @@ impl Checker<'_> {
                 if p.contains('/') {
                     self.relative(&p)
                 } else {
-                    PathBuf::from(p)
+                    PathBuf::from(p.into_string())
                 }
             }),
             tabs: raw.tabs.into_inner(),
         })
     }
 
-    fn wait_for(&self, raw: &Spanned<String>) -> Result<String, ConfigError> {
+    fn wait_for(&self, raw: &Spanned<Text>) -> Result<String, ConfigError> {
         scraper::Selector::parse(raw.get_ref())
-            .map(|_| raw.get_ref().clone())
+            .map(|_| raw.get_ref().to_string())
             .map_err(|e| {
                 self.error(
                     raw,
@@ -165,20 +170,20 @@ impl Checker<'_> {
             })
     }
 
-    fn id(&self, id: &Spanned<String>, what: &str) -> Result<String, ConfigError> {
+    fn id(&self, id: &Spanned<Text>, what: &str) -> Result<String, ConfigError> {
         let value = id.get_ref();
         let valid = !value.is_empty()
             && value
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if valid {
-            Ok(value.clone())
+            Ok(value.to_string())
         } else {
             Err(self.error(id, format!("{what} id {value:?} must match [a-z0-9-]+")))
         }
     }
 
-    fn url(&self, raw: &Spanned<String>, what: &str) -> Result<Url, ConfigError> {
+    fn url(&self, raw: &Spanned<Text>, what: &str) -> Result<Url, ConfigError> {
         Url::parse(raw.get_ref().trim())
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -190,7 +195,7 @@ impl Checker<'_> {
             })
     }
 
-    fn timezone(&self, raw: &Spanned<String>) -> Result<Tz, ConfigError> {
+    fn timezone(&self, raw: &Spanned<Text>) -> Result<Tz, ConfigError> {
         raw.get_ref().parse::<Tz>().map_err(|_| {
             self.error(
                 raw,
@@ -202,7 +207,7 @@ impl Checker<'_> {
         })
     }
 
-    fn every(&self, raw: &Spanned<String>) -> Result<Duration, ConfigError> {
+    fn every(&self, raw: &Spanned<Text>) -> Result<Duration, ConfigError> {
         parse_duration(raw.get_ref()).ok_or_else(|| {
             self.error(
                 raw,
@@ -214,22 +219,19 @@ impl Checker<'_> {
         })
     }
 
-    fn selector(
-        &self,
-        raw: &Option<Spanned<String>>,
-    ) -> Result<Option<FieldSelector>, ConfigError> {
+    fn selector(&self, raw: &Option<Spanned<Text>>) -> Result<Option<FieldSelector>, ConfigError> {
         let Some(spec) = raw else { return Ok(None) };
-        if let Some(known) = self.compiled.borrow().get(spec.get_ref()) {
+        if let Some(known) = self.compiled.borrow().get(spec.get_ref().as_str()) {
             return Ok(Some(known.clone()));
         }
         let parsed = FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e))?;
         self.compiled
             .borrow_mut()
-            .insert(spec.get_ref().clone(), parsed.clone());
+            .insert(spec.get_ref().to_string(), parsed.clone());
         Ok(Some(parsed))
     }
 
-    fn regexes(&self, raw: &[Spanned<String>]) -> Result<Vec<Regex>, ConfigError> {
+    fn regexes(&self, raw: &[Spanned<Text>]) -> Result<Vec<Regex>, ConfigError> {
         raw.iter()
             .map(|r| {
                 Regex::new(r.get_ref()).map_err(|e| {
@@ -247,7 +249,7 @@ impl Checker<'_> {
     }
 
     /// Compiles the selectors written for each field.
-    fn compile(&self, specs: [(Field, &Option<Spanned<String>>); 7]) -> Result<Rules, ConfigError> {
+    fn compile(&self, specs: [(Field, &Option<Spanned<Text>>); 7]) -> Result<Rules, ConfigError> {
         let mut rules = Rules::default();
         for (field, spec) in specs {
             rules.set(field, self.selector(spec)?);
@@ -281,7 +283,7 @@ impl Checker<'_> {
 
     fn site(&self, raw: RawSite, output: &Output) -> Result<Site, ConfigError> {
         let id = self.id(&raw.id, "site")?;
-        let title = raw.title.clone().unwrap_or_else(|| id.clone());
+        let title = raw.title.as_deref().cloned().unwrap_or_else(|| id.clone());
         let home = raw.home.as_ref().map(|h| self.url(h, "home")).transpose()?;
         let timezone = match &raw.timezone {
             Some(tz) => self.timezone(tz)?,
@@ -301,6 +303,11 @@ impl Checker<'_> {
             }
             None => None,
         };
+        let hosts: Vec<String> = raw
+            .hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
         let mut section_ids = HashSet::new();
         let mut sections = Vec::new();
         for section in &raw.section {
@@ -312,12 +319,29 @@ impl Checker<'_> {
                 ));
             }
             let merged = merge_rules(&raw.items, section.items.as_ref());
+            let url = self.url(&section.url, "section url")?;
+            let profile = self.profile(
+                &RawRequests {
+                    user_agent: raw.user_agent.as_ref(),
+                    headers: raw.headers.as_ref(),
+                    cookies: raw.cookies.as_ref(),
+                },
+                &RawRequests {
+                    user_agent: section.user_agent.as_ref(),
+                    headers: section.headers.as_ref(),
+                    cookies: section.cookies.as_ref(),
+                },
+                &url,
+                home.as_ref(),
+                &hosts,
+            )?;
             sections.push(Section {
                 site_id: id.clone(),
                 site_title: title.clone(),
                 id: section_id.clone(),
-                title: section.title.clone().unwrap_or(section_id),
-                url: self.url(&section.url, "section url")?,
+                title: section.title.as_deref().cloned().unwrap_or(section_id),
+                url,
+                profile,
                 source: section.source.unwrap_or(Source::Html),
                 rules: self.rules(&merged)?,
                 include: self.regexes(&section.include)?,
@@ -338,7 +362,7 @@ impl Checker<'_> {
                     .as_ref()
                     .map_or(Ok(timezone), |t| self.timezone(t))?,
                 date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
-                date_format: merged.date_format.clone(),
+                date_format: merged.date_format.as_deref().cloned(),
                 render: section.render.or(raw.render).unwrap_or_default(),
                 wait_for: section
                     .wait_for
@@ -352,12 +376,11 @@ impl Checker<'_> {
             id,
             title,
             home,
-            hosts: raw
-                .hosts
-                .iter()
-                .map(|h| h.trim().to_ascii_lowercase())
-                .collect(),
-            article_date_format: raw.article.and_then(|a| a.date_format),
+            hosts,
+            article_date_format: raw
+                .article
+                .and_then(|a| a.date_format)
+                .map(Text::into_string),
             article,
             sections,
         })

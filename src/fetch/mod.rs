@@ -7,6 +7,7 @@ pub mod browser;
 pub mod charset;
 mod error;
 mod politeness;
+mod profile;
 mod redirect;
 mod request;
 mod response;
@@ -21,6 +22,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 pub use error::{ClientError, FetchError, FetchErrorKind, RedirectRefusal};
+pub use profile::{Profile, bare_host};
 pub use response::{Fetched, Response, Validators};
 
 /// Fetch settings from `[fetch]`.
@@ -83,19 +85,34 @@ impl Fetcher {
         })
     }
 
-    /// GETs `url`, counting every request in `tally`. Answers that are not a success are errors.
-    pub async fn get(&self, url: &Url, tally: &Tally) -> Result<Response, FetchError> {
-        self.get_within(url, &|_| true, tally).await
-    }
-
-    /// GETs `url`, which `allowed` must accept, following redirects only to URLs it accepts.
-    pub async fn get_within(
+    /// GETs `url` as `profile` says, counting every request in `tally`. Answers that are not
+    /// a success are errors.
+    pub async fn get(
         &self,
         url: &Url,
-        allowed: &(dyn Fn(&Url) -> bool + Sync),
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Response, FetchError> {
-        match self.follow(url, None, allowed, tally).await? {
+        Self::page(
+            url,
+            self.follow(url, None, &|_| true, profile, tally).await?,
+        )
+    }
+
+    /// GETs `url`, which must be on one of the profile's own hosts, following redirects only
+    /// to those hosts (article pages).
+    pub async fn get_own(
+        &self,
+        url: &Url,
+        profile: &Profile,
+        tally: &Tally,
+    ) -> Result<Response, FetchError> {
+        let own = |u: &Url| profile.owns(u);
+        Self::page(url, self.follow(url, None, &own, profile, tally).await?)
+    }
+
+    fn page(url: &Url, fetched: Fetched) -> Result<Response, FetchError> {
+        match fetched {
             Fetched::Page(response) => Ok(response),
             Fetched::NotModified => Err(FetchError::new(url, FetchErrorKind::Status(304))),
         }
@@ -106,9 +123,11 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: Option<&Validators>,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Fetched, FetchError> {
-        self.follow(url, validators, &|_| true, tally).await
+        self.follow(url, validators, &|_| true, profile, tally)
+            .await
     }
 }
 
@@ -133,7 +152,7 @@ mod tests {
         let url = Url::parse("http://127.0.0.1:9/article").unwrap();
         let tally = Tally::default();
         let error = fetcher()
-            .get_within(&url, &|_| false, &tally)
+            .get_own(&url, &Profile::default(), &tally)
             .await
             .unwrap_err();
         assert!(
@@ -146,7 +165,10 @@ mod tests {
     #[tokio::test]
     async fn only_http_and_https_are_fetched() {
         let url = Url::parse("ftp://127.0.0.1/x").unwrap();
-        let error = fetcher().get(&url, &Tally::default()).await.unwrap_err();
+        let error = fetcher()
+            .get(&url, &Profile::default(), &Tally::default())
+            .await
+            .unwrap_err();
         assert!(matches!(error.kind, FetchErrorKind::Scheme), "{error:?}");
     }
 

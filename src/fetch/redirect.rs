@@ -5,19 +5,21 @@ use url::Url;
 
 use super::error::{FetchError, FetchErrorKind, RedirectRefusal};
 use super::request::Step;
-use super::{Fetched, Fetcher, Tally, Validators};
+use super::{Fetched, Fetcher, Profile, Tally, Validators};
 
 /// Most redirects followed for one request.
 const MAX_REDIRECTS: usize = 10;
 
 impl Fetcher {
     /// Fetches `url` and follows its redirects, each hop to an http(s) URL that `allowed`
-    /// accepts. `url` itself must be one too.
+    /// accepts. `url` itself must be one too. Each hop carries the headers `profile` gives
+    /// its host.
     pub(super) async fn follow(
         &self,
         url: &Url,
         validators: Option<&Validators>,
         allowed: &(dyn Fn(&Url) -> bool + Sync),
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Fetched, FetchError> {
         if !is_http(url) {
@@ -28,7 +30,10 @@ impl Fetcher {
         }
         let mut current = url.clone();
         for _ in 0..=MAX_REDIRECTS {
-            let next = match self.with_retries(&current, validators, tally).await? {
+            let next = match self
+                .with_retries(&current, validators, profile, tally)
+                .await?
+            {
                 Step::Done(fetched) => return Ok(fetched),
                 Step::Redirect(next) => next,
             };

@@ -10,7 +10,7 @@ use url::Url;
 use super::error::{FetchError, FetchErrorKind, RedirectRefusal, classify};
 use super::response::{self, BodyError};
 use super::retry::retry_after;
-use super::{Fetched, Fetcher, Tally, Validators};
+use super::{Fetched, Fetcher, Profile, Tally, Validators};
 
 /// Where one hop led.
 pub(super) enum Step {
@@ -45,6 +45,7 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: Option<&Validators>,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Step, Attempt> {
         let _slot = self
@@ -54,7 +55,10 @@ impl Fetcher {
             .expect("semaphore is never closed");
         self.hosts.wait(url).await;
         tally.add();
-        let mut request = self.client.get(url.clone());
+        let mut request = self
+            .client
+            .get(url.clone())
+            .headers(profile.headers_for(url));
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header(IF_NONE_MATCH, etag);

@@ -7,7 +7,7 @@ use url::Url;
 
 use super::error::{FetchError, FetchErrorKind};
 use super::request::{Attempt, Step};
-use super::{Fetcher, Tally, Validators};
+use super::{Fetcher, Profile, Tally, Validators};
 
 /// Longest `Retry-After` honoured; a longer one fails the request instead.
 pub(super) const MAX_RETRY_AFTER_SECS: u64 = 300;
@@ -19,11 +19,12 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: Option<&Validators>,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Step, FetchError> {
         let mut attempt = 0;
         loop {
-            let wait = match self.attempt(url, validators, tally).await {
+            let wait = match self.attempt(url, validators, profile, tally).await {
                 Err(Attempt::Retry { error, retry_after }) if attempt < self.retries => {
                     match retry_after {
                         Some(wait) if wait > Duration::from_secs(MAX_RETRY_AFTER_SECS) => {

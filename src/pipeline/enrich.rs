@@ -9,27 +9,12 @@ use url::Url;
 
 use super::Shared;
 use super::error::SectionError;
-use crate::config::{Section, Site};
+use crate::config::Section;
 use crate::extract::article::extract_article;
 use crate::fetch::Tally;
 use crate::model::RawArticle;
 use crate::normalize::{self, Context, Draft};
 use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
-
-/// The hosts whose article pages belong to a section: its own, the site's home, the site's
-/// `hosts` (a leading `www.` ignored on both sides).
-fn allowed_hosts(section: &Section, site: &Site) -> HashSet<String> {
-    let mut hosts: HashSet<String> = site.hosts.iter().map(|h| bare_host(h)).collect();
-    hosts.extend(section.url.host_str().map(bare_host));
-    hosts.extend(site.home.as_ref().and_then(|h| h.host_str()).map(bare_host));
-    hosts
-}
-
-fn bare_host(host: &str) -> String {
-    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-    host.strip_prefix("www.")
-        .map_or(host.clone(), str::to_string)
-}
 
 /// Enriches the drafts that are new to the section (or whose page failed before and may be
 /// tried again). Returns the ids of stored items enriched for the first time: their date may
@@ -44,11 +29,6 @@ pub(super) async fn enrich(
     let site = shared.config.site_of(section);
     let Some(rules) = &site.article else {
         return HashSet::new();
-    };
-    let hosts = allowed_hosts(section, site);
-    let allowed = |url: &Url| {
-        url.host_str()
-            .is_some_and(|h| hosts.contains(&bare_host(h)))
     };
 
     // What the store already knows decides which pages to fetch: never one read before, nor
@@ -71,17 +51,22 @@ pub(super) async fn enrich(
             }
         }
     }
-    to_fetch.retain(|&i| Url::parse(&drafts[i].id).is_ok_and(|u| allowed(&u)));
+    // Only from the site's own hosts (the section's, `home`, `hosts`).
+    to_fetch.retain(|&i| Url::parse(&drafts[i].id).is_ok_and(|u| section.profile.owns(&u)));
 
     let fetches = to_fetch.iter().map(|&index| {
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
-        let allowed = &allowed;
         async move {
             let loader = &shared.loader;
-            let result = match loader.robots.check(&url, loader.fetcher, tally).await {
+            let profile = &section.profile;
+            let result = match loader
+                .robots
+                .check(&url, loader.fetcher, profile, tally)
+                .await
+            {
                 Ok(()) => loader
                     .fetcher
-                    .get_within(&url, allowed, tally)
+                    .get_own(&url, profile, tally)
                     .await
                     .map_err(SectionError::from),
                 Err(refused) => Err(refused),

@@ -7,7 +7,7 @@ use super::error::SectionError;
 use super::robots::RobotsGate;
 use crate::config::{Config, Render, Section};
 use crate::fetch::browser::{RenderRequest, Renderer};
-use crate::fetch::{Fetched, Fetcher, Response, Tally, Validators};
+use crate::fetch::{Fetched, Fetcher, Profile, Response, Tally, Validators};
 
 /// What loading pages needs: the client, the browser and the robots.txt rules of a pass.
 pub(super) struct Loader<'a> {
@@ -26,14 +26,17 @@ impl Loader<'_> {
         validators: Option<&Validators>,
         tally: &Tally,
     ) -> Result<Fetched, SectionError> {
-        self.robots.check(&section.url, self.fetcher, tally).await?;
+        let profile = &section.profile;
+        self.robots
+            .check(&section.url, self.fetcher, profile, tally)
+            .await?;
         match section.render {
             Render::Http => Ok(self
                 .fetcher
-                .get_if_changed(&section.url, validators, tally)
+                .get_if_changed(&section.url, validators, profile, tally)
                 .await?),
             Render::Browser => Ok(Fetched::Page(
-                self.render(&section.url, section.wait_for.as_deref(), tally)
+                self.render(&section.url, section.wait_for.as_deref(), profile, tally)
                     .await?,
             )),
         }
@@ -45,12 +48,13 @@ impl Loader<'_> {
         url: &Url,
         render: Render,
         wait_for: Option<&str>,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Response, SectionError> {
-        self.robots.check(url, self.fetcher, tally).await?;
+        self.robots.check(url, self.fetcher, profile, tally).await?;
         match render {
-            Render::Http => Ok(self.fetcher.get(url, tally).await?),
-            Render::Browser => self.render(url, wait_for, tally).await,
+            Render::Http => Ok(self.fetcher.get(url, profile, tally).await?),
+            Render::Browser => self.render(url, wait_for, profile, tally).await,
         }
     }
 
@@ -58,11 +62,18 @@ impl Loader<'_> {
         &self,
         url: &Url,
         wait_for: Option<&str>,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<Response, SectionError> {
+        let user_agent = profile
+            .user_agent
+            .as_ref()
+            .and_then(|agent| agent.to_str().ok())
+            .unwrap_or(&self.config.fetch.client.user_agent);
         let request = RenderRequest {
             wait_for,
-            user_agent: &self.config.fetch.client.user_agent,
+            user_agent,
+            profile,
             timeout: self.config.fetch.client.timeout,
         };
         Ok(self

@@ -21,7 +21,7 @@ use futures_util::future::join_all;
 use crate::config::{Config, Render, Section};
 use crate::extract::detect::Detection;
 use crate::fetch::browser::Renderer;
-use crate::fetch::{Fetcher, Tally};
+use crate::fetch::{Fetcher, Profile, Tally};
 use crate::render::FeedMeta;
 use crate::store::{self, Retention, RunEntry, Store};
 pub use error::{PassError, SectionError, SuggestError};
@@ -49,9 +49,18 @@ fn meta(config: &Config, section: &Section) -> FeedMeta {
     FeedMeta {
         site_title: section.site_title.clone(),
         section_title: section.title.clone(),
-        page_url: section.url.clone(),
+        page_url: public_url(config, &section.url),
         stem: format!("{}/{}", section.site_id, section.id),
         base_url: config.output.base_url.clone(),
+    }
+}
+
+/// `url` as feeds and the state may show it: values from the environment replaced by their
+/// `${NAME}`.
+fn public_url(config: &Config, url: &url::Url) -> url::Url {
+    match config.secrets.redact(url.as_str()) {
+        std::borrow::Cow::Borrowed(_) => url.clone(),
+        std::borrow::Cow::Owned(shown) => url::Url::parse(&shown).unwrap_or_else(|_| url.clone()),
     }
 }
 
@@ -92,20 +101,23 @@ pub async fn run(
     }))
     .await;
     renderer.close().await;
-    let entries: Vec<RunEntry> = reports.iter().map(run_entry).collect();
+    let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
     let mut store = store.into_inner().expect("store lock");
     store.log_run(now, Utc::now(), &entries)?;
     outputs::write_listing(config, &store, now)?;
     Ok(RunReport { sections: reports })
 }
 
-/// A section's report as the run log keeps it.
-fn run_entry(r: &SectionReport) -> RunEntry {
+/// A section's report as the run log keeps it (no secret in the reason).
+fn run_entry(config: &Config, r: &SectionReport) -> RunEntry {
     RunEntry {
         section: r.section.clone(),
         failure: match &r.status {
             Status::Ok => None,
-            Status::Failed(error) => Some((error.kind(), error.to_string())),
+            Status::Failed(error) => Some((
+                error.kind(),
+                config.secrets.redact(&error.to_string()).into_owned(),
+            )),
         },
         found: r.found,
         new: r.new,
@@ -159,7 +171,9 @@ pub async fn suggest(url: &url::Url, browser: bool) -> Result<Detection, Suggest
     } else {
         Render::Http
     };
-    let page = loader.page(url, render, None, &Tally::default()).await;
+    let page = loader
+        .page(url, render, None, &Profile::default(), &Tally::default())
+        .await;
     renderer.close().await;
     let response = page?;
     let document = scraper::Html::parse_document(&response.text());

@@ -3,7 +3,7 @@
 use serde::ser::{SerializeMap, Serializer};
 
 use super::error::{PassError, SectionError};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, Secrets};
 use crate::extract::Field;
 use crate::fetch::ClientError;
 use crate::model::Item;
@@ -112,6 +112,8 @@ pub enum WatchEvent<'a> {
     Reloaded {
         /// Sections it has now.
         sections: usize,
+        /// The values it read from the environment, to keep out of what is shown.
+        secrets: &'a Secrets,
     },
     /// The changed config is not valid: the previous one stays.
     ReloadFailed(&'a ConfigError),

@@ -11,7 +11,7 @@ use url::Url;
 
 use super::error::SectionError;
 use crate::fetch::robots::{Access, Robots};
-use crate::fetch::{FetchError, Fetcher, Tally};
+use crate::fetch::{FetchError, Fetcher, Profile, Tally};
 use crate::store::{Store, StoredRobots};
 
 /// How long a stored robots.txt is trusted.
@@ -31,7 +31,8 @@ pub(super) struct RobotsGate<'a> {
     agent: String,
     store: Option<&'a Mutex<Store>>,
     now: DateTime<Utc>,
-    origins: Mutex<HashMap<String, Arc<OnceCell<Verdict>>>>,
+    /// By origin and user-agent token.
+    origins: Mutex<HashMap<(String, String), Arc<OnceCell<Verdict>>>>,
 }
 
 impl<'a> RobotsGate<'a> {
@@ -42,11 +43,7 @@ impl<'a> RobotsGate<'a> {
         store: Option<&'a Mutex<Store>>,
         now: DateTime<Utc>,
     ) -> Self {
-        let agent = user_agent
-            .split(['/', ' '])
-            .next()
-            .unwrap_or("feedwright")
-            .to_string();
+        let agent = product_token(user_agent);
         RobotsGate {
             enabled,
             agent,
@@ -58,25 +55,35 @@ impl<'a> RobotsGate<'a> {
 
     /// `Ok` when `url` may be fetched; else why not, naming the rule or the failure.
     /// A robots.txt request, when one is made, is counted in `tally`.
+    /// The profile's own user agent, when it has one, decides which group applies.
     pub(super) async fn check(
         &self,
         url: &Url,
         fetcher: &Fetcher,
+        profile: &Profile,
         tally: &Tally,
     ) -> Result<(), SectionError> {
         if !self.enabled {
             return Ok(());
         }
         let origin = url.origin().ascii_serialization();
+        let agent = profile
+            .user_agent
+            .as_ref()
+            .and_then(|agent| agent.to_str().ok())
+            .map_or_else(|| self.agent.clone(), product_token);
         let cell = {
             let mut origins = self.origins.lock().expect("robots table is never poisoned");
-            origins.entry(origin.clone()).or_default().clone()
+            origins
+                .entry((origin.clone(), agent.clone()))
+                .or_default()
+                .clone()
         };
         let robots_url = Url::parse(&origin)
             .and_then(|o| o.join("/robots.txt"))
             .expect("an origin with a path is a URL");
         let verdict = cell
-            .get_or_init(|| self.load(&origin, &robots_url, fetcher, tally))
+            .get_or_init(|| self.load(&origin, &robots_url, &agent, fetcher, profile, tally))
             .await;
         match verdict {
             Verdict::Rules(robots) => match robots.check(url) {
@@ -99,7 +106,9 @@ impl<'a> RobotsGate<'a> {
         &self,
         origin: &str,
         robots_url: &Url,
+        agent: &str,
         fetcher: &Fetcher,
+        profile: &Profile,
         tally: &Tally,
     ) -> Verdict {
         let lifetime = chrono::Duration::hours(ROBOTS_LIFETIME_HOURS);
@@ -109,10 +118,10 @@ impl<'a> RobotsGate<'a> {
                 .expect("store lock")
                 .robots(origin, lifetime, self.now);
             if let Ok(Some(stored)) = cached {
-                return Verdict::Rules(self.rules(&stored));
+                return Verdict::Rules(rules(&stored, agent));
             }
         }
-        let stored = match fetcher.get(robots_url, tally).await {
+        let stored = match fetcher.get(robots_url, profile, tally).await {
             Ok(response) => StoredRobots::Text(response.text()),
             Err(e)
                 if e.status()
@@ -131,13 +140,23 @@ impl<'a> RobotsGate<'a> {
                 tracing::warn!("cannot cache {robots_url}: {e}");
             }
         }
-        Verdict::Rules(self.rules(&stored))
+        Verdict::Rules(rules(&stored, agent))
     }
+}
 
-    fn rules(&self, stored: &StoredRobots) -> Robots {
-        match stored {
-            StoredRobots::Text(text) => Robots::parse(text, &self.agent),
-            StoredRobots::AllowAll => Robots::allow_all(),
-        }
+fn rules(stored: &StoredRobots, agent: &str) -> Robots {
+    match stored {
+        StoredRobots::Text(text) => Robots::parse(text, agent),
+        StoredRobots::AllowAll => Robots::allow_all(),
     }
+}
+
+/// The product token of a user agent: `feedwright` of `feedwright/0.1 (+https://…)`.
+fn product_token(user_agent: &str) -> String {
+    user_agent
+        .split(['/', ' '])
+        .next()
+        .filter(|token| !token.is_empty())
+        .unwrap_or("feedwright")
+        .to_string()
 }

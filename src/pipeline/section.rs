@@ -26,7 +26,13 @@ pub(super) async fn check(
     let outcome = async {
         let wait_for = section.wait_for.as_deref();
         let response = loader
-            .page(&section.url, section.render, wait_for, &tally)
+            .page(
+                &section.url,
+                section.render,
+                wait_for,
+                &section.profile,
+                &tally,
+            )
             .await?;
         let gathered = gather(section, &response)?;
         if gathered.found == 0 {
@@ -98,7 +104,9 @@ async fn update(
     report: &mut SectionReport,
 ) -> Result<(), SectionError> {
     let key = section.key();
-    let url = section.url.as_str();
+    // The state keeps the address as it may be shown: no value from the environment.
+    let shown = super::public_url(shared.config, &section.url);
+    let url = shown.as_str();
     let rules = section.fingerprint();
     let cached = shared
         .store

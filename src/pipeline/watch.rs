@@ -174,7 +174,7 @@ pub async fn watch(
                 }
                 let mut store = store.lock().expect("store lock");
                 let stamp = Utc::now().trunc_subsecs(0);
-                if let Err(e) = store.log_run(stamp, stamp, &[run_entry(&report)]) {
+                if let Err(e) = store.log_run(stamp, stamp, &[run_entry(&ran_with, &report)]) {
                     tracing::warn!("run log: {e}");
                 }
                 // The listing covers every section: write it once a burst of runs is over,
@@ -238,6 +238,7 @@ async fn reload(
     }
     observer.event(&WatchEvent::Reloaded {
         sections: new.sections().count(),
+        secrets: &new.secrets,
     });
     *config = Arc::new(new);
 }

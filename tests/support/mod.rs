@@ -24,6 +24,8 @@ pub struct Route {
     pub delay_ms: u64,
     /// Answer 304 when the request's If-None-Match equals this ETag (sent as `ETag`).
     pub etag: Option<String>,
+    /// Without this header (name, a text its value must contain), answer the other route.
+    pub gate: Option<(String, String, Box<Route>)>,
 }
 
 impl Route {
@@ -35,6 +37,7 @@ impl Route {
             body: body.into(),
             delay_ms: 0,
             etag: None,
+            gate: None,
         }
     }
 
@@ -51,6 +54,7 @@ impl Route {
             body: Vec::new(),
             delay_ms: 0,
             etag: None,
+            gate: None,
         }
     }
 
@@ -58,6 +62,12 @@ impl Route {
     pub fn with_etag(mut self, etag: &str) -> Route {
         self.etag = Some(etag.into());
         self.headers.push(("etag".into(), etag.into()));
+        self
+    }
+
+    /// Answers `otherwise` to a request whose `name` header does not contain `value`.
+    pub fn unless(mut self, name: &str, value: &str, otherwise: Route) -> Route {
+        self.gate = Some((name.into(), value.into(), Box::new(otherwise)));
         self
     }
 
@@ -157,12 +167,22 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
         headers: request.headers().clone(),
     });
     let route = shared.routes.lock().unwrap().get(&path).cloned();
-    let Some(route) = route else {
+    let Some(mut route) = route else {
         return Response::builder()
             .status(StatusCode::NOT_FOUND)
             .body(Body::from("not found"))
             .unwrap();
     };
+    if let Some((name, value, otherwise)) = route.gate.clone() {
+        let present = request
+            .headers()
+            .get(name.as_str())
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains(value.as_str()));
+        if !present {
+            route = *otherwise;
+        }
+    }
     if route.delay_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(route.delay_ms)).await;
     }

@@ -25,7 +25,7 @@ use tokio::sync::{Mutex, Semaphore};
 use tokio::task::JoinHandle;
 use url::Url;
 
-use super::{FetchError, Fetcher, Response, Tally};
+use super::{FetchError, Fetcher, Profile, Response, Tally};
 pub use process::locate;
 
 /// `[browser]` settings.
@@ -45,6 +45,8 @@ pub struct RenderRequest<'a> {
     pub wait_for: Option<&'a str>,
     /// `User-Agent` of the page and its requests.
     pub user_agent: &'a str,
+    /// The site's headers and cookies, sent to its own hosts only.
+    pub profile: &'a Profile,
     /// The longest the whole render may take.
     pub timeout: Duration,
 }

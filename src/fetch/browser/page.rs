@@ -8,8 +8,8 @@ use std::time::Duration;
 use chromiumoxide::Browser;
 use chromiumoxide::Page;
 use chromiumoxide::cdp::browser_protocol::fetch::{
-    ContinueRequestParams, EnableParams, EventRequestPaused, FailRequestParams, RequestPattern,
-    RequestStage,
+    ContinueRequestParams, EnableParams, EventRequestPaused, FailRequestParams, HeaderEntry,
+    RequestPattern, RequestStage,
 };
 use chromiumoxide::cdp::browser_protocol::network::{
     ErrorReason, EventLoadingFailed, EventLoadingFinished, ResourceType,
@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::{BrowserError, RenderRequest};
-use crate::fetch::{FetchError, FetchErrorKind, Fetcher, Response, Tally, Validators};
+use crate::fetch::{FetchError, FetchErrorKind, Fetcher, Profile, Response, Tally, Validators};
 
 /// How long opening or closing a tab may take before the browser counts as hung.
 const TAB_TIMEOUT: Duration = Duration::from_secs(10);
@@ -70,7 +70,7 @@ pub(super) async fn render(
     let result = match prepare(&page, request).await {
         Ok(streams) => {
             let work = load(&page, url, request, &traffic);
-            let watch = intercept(&page, url, fetcher, &traffic, streams);
+            let watch = intercept(&page, url, fetcher, request.profile, &traffic, streams);
             tokio::select! {
                 result = work => result,
                 () = watch => Err(BrowserError::Page {
@@ -153,6 +153,7 @@ async fn intercept(
     page: &Page,
     url: &Url,
     fetcher: &Fetcher,
+    profile: &Profile,
     traffic: &Mutex<Traffic>,
     (mut paused, mut finished, mut failed): Streams,
 ) {
@@ -206,13 +207,48 @@ async fn intercept(
                         t.under_way.insert(id.inner().clone());
                     }
                 }
-                let _ = page.execute(ContinueRequestParams::new(event.request_id.clone())).await;
+                let proceed = match target.as_ref().filter(|t| profile.owns(t)) {
+                    Some(target) => with_profile(&event, target, profile),
+                    None => ContinueRequestParams::new(event.request_id.clone()),
+                };
+                let _ = page.execute(proceed).await;
             }
             Some(event) = finished.next() => ended(event.request_id.inner()),
             Some(event) = failed.next() => ended(event.request_id.inner()),
             else => return,
         }
     }
+}
+
+/// Lets a request to one of the site's own hosts go on with the site's headers and cookies
+/// added to (or replacing) the browser's own.
+fn with_profile(
+    event: &EventRequestPaused,
+    target: &Url,
+    profile: &Profile,
+) -> ContinueRequestParams {
+    let ours: Vec<(String, String)> = profile
+        .header_pairs_for(target)
+        .into_iter()
+        .filter(|(name, _)| name != "user-agent")
+        .collect();
+    let mut headers: Vec<HeaderEntry> = event
+        .request
+        .headers
+        .inner()
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| !ours.iter().any(|(own, _)| own.eq_ignore_ascii_case(name)))
+        .filter_map(|(name, value)| Some(HeaderEntry::new(name.clone(), value.as_str()?)))
+        .collect();
+    headers.extend(
+        ours.into_iter()
+            .map(|(name, value)| HeaderEntry::new(name, value)),
+    );
+    let mut proceed = ContinueRequestParams::new(event.request_id.clone());
+    proceed.headers = Some(headers);
+    proceed
 }
 
 /// Whether the tab may make a request: http(s) only; never images, media, fonts or icons, nor
