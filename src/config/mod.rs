@@ -236,7 +236,7 @@ impl Config {
         };
         let raw = parsed.map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            checker.error_at(offset, e.message().trim().to_string())
+            checker.error_at(offset, e.message().trim())
         })?;
         checker.build(raw)
     }

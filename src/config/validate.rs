@@ -30,7 +30,7 @@ pub(super) struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    pub(super) fn error_at(&self, offset: usize, message: String) -> ConfigError {
+    pub(super) fn error_at(&self, offset: usize, message: &str) -> ConfigError {
         let before = &self.text[..offset.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -38,12 +38,12 @@ impl Checker<'_> {
             path: self.path.to_path_buf(),
             line,
             column,
-            message: self.secrets.redact(&message).into_owned(),
+            message: self.secrets.redact(message).into_owned(),
         }
     }
 
-    pub(super) fn error<T>(&self, at: &Spanned<T>, message: String) -> ConfigError {
-        self.error_at(at.span().start, message)
+    pub(super) fn error<T>(&self, at: &Spanned<T>, message: impl AsRef<str>) -> ConfigError {
+        self.error_at(at.span().start, message.as_ref())
     }
 
     fn relative(&self, path: &str) -> PathBuf {

@@ -178,7 +178,10 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
         drop(listener);
-        let error = fetcher().get(&url, &Tally::default()).await.unwrap_err();
+        let error = fetcher()
+            .get(&url, &Profile::default(), &Tally::default())
+            .await
+            .unwrap_err();
         assert!(
             matches!(error.kind, FetchErrorKind::Connect(_)),
             "{error:?}"

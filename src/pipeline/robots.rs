@@ -25,14 +25,16 @@ enum Verdict {
     Unavailable(FetchError),
 }
 
+/// An origin and the user-agent token its rules were read for.
+type OriginAgent = (String, String);
+
 /// Answers "may this URL be fetched?" for a whole run.
 pub(super) struct RobotsGate<'a> {
     enabled: bool,
     agent: String,
     store: Option<&'a Mutex<Store>>,
     now: DateTime<Utc>,
-    /// By origin and user-agent token.
-    origins: Mutex<HashMap<(String, String), Arc<OnceCell<Verdict>>>>,
+    origins: Mutex<HashMap<OriginAgent, Arc<OnceCell<Verdict>>>>,
 }
 
 impl<'a> RobotsGate<'a> {
