@@ -100,10 +100,10 @@ impl Checker<'_> {
             }
         };
         if raw.formats.get_ref().is_empty() {
-            return Err(self.error(&raw.formats, "formats must name at least one format".into()));
+            return Err(self.error(&raw.formats, "formats must name at least one format"));
         }
         if *raw.max_items.get_ref() == 0 {
-            return Err(self.error(&raw.max_items, "max_items must be at least 1".into()));
+            return Err(self.error(&raw.max_items, "max_items must be at least 1"));
         }
         let mut formats = raw.formats.into_inner();
         formats.sort();
@@ -127,7 +127,7 @@ impl Checker<'_> {
             }
         }
         if *raw.concurrency.get_ref() == 0 {
-            return Err(self.error(&raw.concurrency, "concurrency must be at least 1".into()));
+            return Err(self.error(&raw.concurrency, "concurrency must be at least 1"));
         }
         Ok(Fetch {
             client: fetch::Settings {
@@ -144,7 +144,7 @@ impl Checker<'_> {
 
     fn browser(&self, raw: RawBrowser) -> Result<fetch::browser::Settings, ConfigError> {
         if *raw.tabs.get_ref() == 0 {
-            return Err(self.error(&raw.tabs, "tabs must be at least 1".into()));
+            return Err(self.error(&raw.tabs, "tabs must be at least 1"));
         }
         Ok(fetch::browser::Settings {
             // A bare name is looked up on the PATH; a path is relative to the config file.
@@ -348,7 +348,7 @@ impl Checker<'_> {
                 exclude: self.regexes(&section.exclude)?,
                 max_items: match &section.max_items {
                     Some(n) if *n.get_ref() == 0 => {
-                        return Err(self.error(n, "max_items must be at least 1".into()));
+                        return Err(self.error(n, "max_items must be at least 1"));
                     }
                     Some(n) => *n.get_ref(),
                     None => output.max_items,
