@@ -9,7 +9,7 @@ use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use feedwright::extract::{self, FieldSelector, Rules};
 use feedwright::model::Item;
-use feedwright::normalize::{self, Context, dates::DateOrder};
+use feedwright::normalize::{self, Context, dates::DateRules};
 use feedwright::render::{self, FeedMeta, Format};
 use url::Url;
 
@@ -21,8 +21,7 @@ fn extract_normalize(html: &str, rules: &Rules, page: &Url) -> Vec<Item> {
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let ctx = Context {
         base: page,
-        date_order: DateOrder::Auto,
-        date_format: None,
+        dates: DateRules::english(),
     };
     extract::extract_items(html, rules, page)
         .items

@@ -29,7 +29,7 @@ mod compiled;
 pub mod config;
 pub mod extract;
 pub mod fetch;
-mod locale;
+pub mod locale;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

@@ -144,4 +144,7 @@ pub struct RawArticle {
     pub summary_html: Option<String>,
     /// Article body HTML (only when a `content` selector is configured).
     pub content_html: Option<String>,
+    /// The page's `<html lang>`.
+    #[serde(default)]
+    pub language: Option<String>,
 }

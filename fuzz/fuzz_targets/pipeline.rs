@@ -4,7 +4,7 @@
 
 use chrono::{TimeZone, Utc};
 use feedwright::extract::{self, FieldSelector, Rules};
-use feedwright::normalize::{self, Context, dates::DateOrder};
+use feedwright::normalize::{self, Context, dates::DateRules};
 use feedwright::render::{self, FeedMeta, Format};
 use libfuzzer_sys::fuzz_target;
 use url::Url;
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     for rules in [configured, Rules::default()] {
         let extraction = extract::extract_items(&html, &rules, &page);
-        let ctx = Context { base: &page, date_order: DateOrder::Auto, date_format: None };
+        let ctx = Context { base: &page, dates: DateRules::english() };
         let items: Vec<_> = extraction
             .items
             .iter()

@@ -19,6 +19,7 @@ pub use env::Secrets;
 
 use crate::extract::{Field, Rules};
 use crate::fetch;
+use crate::locale::Language;
 use crate::normalize::dates::DateOrder;
 use crate::render::Format;
 
@@ -174,6 +175,8 @@ pub struct Section {
     pub date_order: DateOrder,
     /// Explicit date format.
     pub date_format: Option<String>,
+    /// The language its dates are written in; `None`: the page's `<html lang>`, else English.
+    pub language: Option<Language>,
     /// HTTP or browser.
     pub render: Render,
     /// With the browser: wait until this CSS selector matches.
@@ -207,6 +210,9 @@ impl Section {
             self.date_order,
             self.date_format
         );
+        if let Some(language) = &self.language {
+            text.push_str(&format!("|{}", language.code()));
+        }
         if self.render == Render::Browser {
             text.push_str(&format!("|browser|{:?}", self.wait_for));
         }

@@ -18,6 +18,7 @@ use super::requests::RawRequests;
 use super::{Config, ConfigError, Fetch, Output, Section, Site, Source};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
+use crate::locale::Language;
 
 /// Turns the raw schema into a [`Config`], reporting problems at their place in the file.
 pub(super) struct Checker<'a> {
@@ -156,6 +157,18 @@ impl Checker<'_> {
                 }
             }),
             tabs: raw.tabs.into_inner(),
+        })
+    }
+
+    fn language(&self, raw: &Spanned<Text>) -> Result<Language, ConfigError> {
+        Language::from_tag(raw.get_ref()).ok_or_else(|| {
+            self.error(
+                raw,
+                format!(
+                    "unknown language {:?} (use a BCP 47 tag such as \"de\" or \"pt-BR\")",
+                    raw.get_ref()
+                ),
+            )
         })
     }
 
@@ -363,6 +376,12 @@ impl Checker<'_> {
                     .map_or(Ok(timezone), |t| self.timezone(t))?,
                 date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
                 date_format: merged.date_format.as_deref().cloned(),
+                language: section
+                    .language
+                    .as_ref()
+                    .or(raw.language.as_ref())
+                    .map(|tag| self.language(tag))
+                    .transpose()?,
                 render: section.render.or(raw.render).unwrap_or_default(),
                 wait_for: section
                     .wait_for

@@ -4,7 +4,7 @@
 use scraper::{ElementRef, Html};
 
 use super::dom::element_text;
-use super::items::{html_field, image_field, text_field};
+use super::items::{html_field, image_field, page_language, text_field};
 use super::{FieldSelector, Rules, jsonld};
 use crate::locale;
 use crate::model::{DateSource, RawArticle};
@@ -90,6 +90,7 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
             .content
             .as_ref()
             .and_then(|field| html_field(root, field)),
+        language: page_language(root),
     }
 }
 

@@ -18,6 +18,8 @@ pub struct Extraction {
     pub matches: Vec<(Field, String, usize)>,
     /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
     pub detected: Option<String>,
+    /// The page's `<html lang>`.
+    pub language: Option<String>,
 }
 
 /// The first link of an item, its default title and link.
@@ -30,14 +32,19 @@ fn links() -> &'static Selector {
 pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
     let document = Html::parse_document(html);
     let root = document.root_element();
+    let language = page_language(root);
     let Some(item_selector) = &rules.item else {
         return match detect::best_items(&document, page) {
             Some((how, items)) => Extraction {
                 items,
                 matches: Vec::new(),
                 detected: Some(how),
+                language,
             },
-            None => Extraction::default(),
+            None => Extraction {
+                language,
+                ..Extraction::default()
+            },
         };
     };
     let items: Vec<RawItem> = root
@@ -59,7 +66,16 @@ pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
         items,
         matches,
         detected: None,
+        language,
     }
+}
+
+/// The language a page declares: `<html lang>`.
+pub(crate) fn page_language(root: ElementRef) -> Option<String> {
+    root.attr("lang")
+        .map(str::trim)
+        .filter(|lang| !lang.is_empty())
+        .map(str::to_string)
 }
 
 /// Reads every field of one item element.

@@ -1,6 +1,6 @@
 //! News-wire datelines: `Sydney, Australia (SPX) Oct 23, 2024`, `Paris (AFP) June 15, 2022`.
 
-use super::dates::{DateOrder, ParsedDate, parse_date};
+use super::dates::{DateRules, ParsedDate, parse_date};
 use crate::locale;
 
 /// A dateline at the start of a text: a place, an agency in parentheses, a month-name date.
@@ -23,7 +23,7 @@ pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
         return None;
     }
     let caps = leading().captures(fragment)?;
-    let date = parse_date(&caps["line"], DateOrder::Auto, None)?;
+    let date = parse_date(&caps["line"], &DateRules::english())?;
     let whole = caps.get(0)?;
     let opened_paragraph = whole.as_str().trim_start().starts_with("<p>");
     let rest = &fragment[whole.end()..];

@@ -11,17 +11,16 @@ use chrono_tz::Tz;
 use url::Url;
 
 use crate::model::{Item, RawArticle, RawItem};
-use dates::{DateOrder, ParsedDate};
+use dates::{DateRules, ParsedDate};
 
 /// How to read one page's items.
 #[derive(Debug, Clone)]
 pub struct Context<'a> {
     /// URL the page was fetched from: the base for relative links.
     pub base: &'a Url,
-    /// How ambiguous numeric dates are read.
-    pub date_order: DateOrder,
-    /// Explicit strftime format tried before automatic detection.
-    pub date_format: Option<&'a str>,
+    /// How dates are read: order, format, language, and the instant relative dates count
+    /// back from.
+    pub dates: DateRules<'a>,
 }
 
 /// A normalised item whose date is not yet pinned to an instant.
@@ -94,7 +93,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
         date: raw
             .date
             .as_deref()
-            .and_then(|d| dates::parse_date(d, ctx.date_order, ctx.date_format)),
+            .and_then(|d| dates::parse_date(d, &ctx.dates)),
         dateline: dateline_date,
     })
 }
@@ -159,8 +158,7 @@ pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
         .dates
         .iter()
         .filter_map(|(text, source)| {
-            dates::parse_date(text, ctx.date_order, ctx.date_format)
-                .map(|d| (d.precision(), *source, d))
+            dates::parse_date(text, &ctx.dates).map(|d| (d.precision(), *source, d))
         })
         .max_by_key(|(precision, source, _)| (*precision, *source));
     let current = draft
@@ -199,8 +197,7 @@ mod tests {
     fn ctx(base: &Url) -> Context<'_> {
         Context {
             base,
-            date_order: DateOrder::Auto,
-            date_format: None,
+            dates: DateRules::english(),
         }
     }
 
@@ -249,6 +246,7 @@ mod tests {
             image: Some("https://www.spxdaily.com/images-hg/a-hg.jpg".into()),
             summary_html: Some("<p>Teaser <script>x</script></p>".into()),
             content_html: Some("<p>Body</p><iframe src=ad></iframe>".into()),
+            language: None,
         };
         apply_article(&mut draft, &article, &ctx(&base));
         assert_eq!(draft.author.as_deref(), Some("Dauna Coulter"));

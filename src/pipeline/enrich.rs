@@ -9,10 +9,12 @@ use url::Url;
 
 use super::Shared;
 use super::error::SectionError;
+use super::gather::reading_language;
 use crate::config::Section;
 use crate::extract::article::extract_article;
 use crate::fetch::Tally;
 use crate::model::RawArticle;
+use crate::normalize::dates::DateRules;
 use crate::normalize::{self, Context, Draft};
 use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
 
@@ -99,10 +101,15 @@ pub(super) async fn enrich(
         let Some(article) = article else { continue };
         let draft = &mut drafts[index];
         let base = Url::parse(&draft.id).expect("draft ids are URLs");
+        let language = reading_language(section, article.language.as_deref());
         let ctx = Context {
             base: &base,
-            date_order: section.date_order,
-            date_format: site.article_date_format.as_deref(),
+            dates: DateRules {
+                order: section.date_order,
+                format: site.article_date_format.as_deref(),
+                language: &language,
+                now: Some((shared.now, section.timezone)),
+            },
         };
         normalize::apply_article(draft, &article, &ctx);
     }

@@ -3,10 +3,14 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+
 use super::error::SectionError;
 use crate::config::{Section, Source};
 use crate::extract::{self, Extraction, Field};
 use crate::fetch::Response;
+use crate::locale::Language;
+use crate::normalize::dates::DateRules;
 use crate::normalize::{self, Context, Draft, dates, html};
 
 /// Items read from one page, not yet dated.
@@ -31,10 +35,15 @@ const NOT_A_PAGE: [&str; 6] = [
 ];
 
 /// Reads a fetched page's items with the section's rules.
-pub(super) fn gather(section: &Section, response: &Response) -> Result<Gathered, SectionError> {
+pub(super) fn gather(
+    section: &Section,
+    response: &Response,
+    now: DateTime<Utc>,
+) -> Result<Gathered, SectionError> {
     sniff(response)?;
     let mut warnings = Vec::new();
     let mut matches = Vec::new();
+    let mut declared = None;
     let (raw, channel_date) = match section.source {
         Source::Feed => {
             let page = extract::feed::parse(&response.body).map_err(|e| SectionError::Parse {
@@ -48,13 +57,19 @@ pub(super) fn gather(section: &Section, response: &Response) -> Result<Gathered,
                 extract::extract_items(&response.text(), &section.rules, &response.url);
             warnings.extend(selector_warnings(&extraction));
             matches = extraction.matches;
+            declared = extraction.language;
             (extraction.items, None)
         }
     };
+    let language = reading_language(section, declared.as_deref());
     let ctx = Context {
         base: &response.url,
-        date_order: section.date_order,
-        date_format: section.date_format.as_deref(),
+        dates: DateRules {
+            order: section.date_order,
+            format: section.date_format.as_deref(),
+            language: &language,
+            now: Some((now, section.timezone)),
+        },
     };
     let mut seen = HashSet::new();
     let mut drafts = Vec::new();
@@ -69,7 +84,7 @@ pub(super) fn gather(section: &Section, response: &Response) -> Result<Gathered,
         }
     }
     if section.source == Source::Feed {
-        let channel = channel_date.and_then(|d| dates::parse_date(&d, section.date_order, None));
+        let channel = channel_date.and_then(|d| dates::parse_date(&d, &ctx.dates));
         let dropped = normalize::drop_untrusted_feed_dates(&mut drafts, channel);
         for draft in &mut drafts {
             draft.summary_html = draft.summary_html.as_deref().map(html::mark_cut_off);
@@ -96,6 +111,16 @@ pub(super) fn gather(section: &Section, response: &Response) -> Result<Gathered,
         warnings,
         matches,
     })
+}
+
+/// The language a section's dates are read in: its own `language`, else the one the page
+/// declares (when known), else English.
+pub(super) fn reading_language(section: &Section, declared: Option<&str>) -> Language {
+    section
+        .language
+        .clone()
+        .or_else(|| declared.and_then(Language::from_tag))
+        .unwrap_or_else(Language::english)
 }
 
 /// Selectors that matched nothing, and what automatic detection used.

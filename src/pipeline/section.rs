@@ -34,7 +34,7 @@ pub(super) async fn check(
                 &tally,
             )
             .await?;
-        let gathered = gather(section, &response)?;
+        let gathered = gather(section, &response, now)?;
         if gathered.found == 0 {
             return Err(SectionError::NoItems {
                 url: response.url,
@@ -137,7 +137,7 @@ async fn update(
         // Same bytes as last time, though the server did not say so: nothing to read.
         return publish_section(shared, section, report, true);
     }
-    let gathered = gather(section, &response)?;
+    let gathered = gather(section, &response, shared.now)?;
     report.found = gathered.found;
     report.warnings = gathered.warnings;
     let cache = PageCache {

@@ -7,10 +7,10 @@ use regex::{Captures, Regex};
 
 use super::zones::{zone_offset, zone_pattern};
 use super::{DateOrder, ParsedDate};
-use crate::locale::{MONTH_NAME, month_number};
+use crate::locale::MONTH_NAME;
 
 /// A time of day: `14:05`, `2:05:30 pm`.
-const TIME: &str = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[ap]\.?m\.?)?";
+const TIME: &str = r"(?P<hour>\d{1,2})[:hH](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[ap]\.?m\.?)?";
 
 /// An ISO 8601 date, with an optional time and zone, or the basic form `20180619T055000+0900`.
 fn iso() -> &'static Regex {
@@ -37,9 +37,25 @@ pub(super) fn month_first() -> &'static Regex {
 /// The time (and zone) that may follow a month-name date.
 fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^,?\s+(?:at\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^,?\s+(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
+}
+
+/// A date written with the CJK year, month and day signs: `2024年10月23日`, `2024년 10월 23일`.
+fn cjk() -> &'static Regex {
+    regex!(&format!(
+        r"(?P<year>\d{{4}})\s*[年년]\s*(?P<mon>\d{{1,2}})\s*[月월]\s*(?P<day>\d{{1,2}})\s*[日일]?(?:\s*(?:\([^)]*\)|（[^）]*）)?\s*{TIME}(?:\s*{})?)?",
+        zone_pattern()
+    ))
+}
+
+/// A CJK date in `text`.
+pub(super) fn parse_cjk(text: &str) -> Option<ParsedDate> {
+    cjk().captures_iter(text).find_map(|caps| {
+        let day = ymd(num(&caps, "year")?, num(&caps, "mon")?, num(&caps, "day")?)?;
+        with_time(day, &caps, "zone")
+    })
 }
 
 /// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
@@ -76,8 +92,12 @@ pub(super) fn parse_iso(text: &str) -> Option<ParsedDate> {
 ///
 /// The pattern only finds the date (no capture groups, the costly part of a search); its parts
 /// are then told apart by kind: the day is the first number, the year the last, the month the
-/// word that names one.
-pub(super) fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate> {
+/// word that `month` knows.
+pub(super) fn month_name_date(
+    pattern: &Regex,
+    text: &str,
+    month: &dyn Fn(&str) -> Option<u32>,
+) -> Option<ParsedDate> {
     pattern.find_iter(text).find_map(|found| {
         let span = found.as_str();
         let mut numbers = span
@@ -85,9 +105,12 @@ pub(super) fn month_name_date(pattern: &Regex, text: &str) -> Option<ParsedDate>
             .filter(|n| !n.is_empty());
         let day = numbers.next()?.parse().ok()?;
         let year = year(numbers.next_back()?)?;
+        // Words end at spaces, digits and punctuation (not at every non-letter: a Bengali
+        // virama is a mark inside a word).
         let month = span
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .find_map(month_number)?;
+            .split(|c: char| c.is_whitespace() || c.is_numeric() || c.is_ascii_punctuation())
+            .filter(|w| !w.is_empty())
+            .find_map(month)?;
         let day = ymd(year, month, day)?;
         match time_after().captures(&text[found.end()..]) {
             Some(caps) => with_time(day, &caps, "zone"),
@@ -180,18 +203,26 @@ fn zoned(naive: NaiveDateTime, zone: Option<&str>) -> Option<ParsedDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::dates::parse_date;
+    use crate::normalize::dates::{DateRules, parse_date};
     use chrono::Utc;
 
+    fn rules(order: DateOrder, format: Option<&str>) -> DateRules<'_> {
+        DateRules {
+            order,
+            format,
+            ..DateRules::english()
+        }
+    }
+
     fn zoned_utc(text: &str) -> String {
-        match parse_date(text, DateOrder::Auto, None) {
+        match parse_date(text, &rules(DateOrder::Auto, None)) {
             Some(ParsedDate::Zoned(dt)) => dt.with_timezone(&Utc).to_rfc3339(),
             other => panic!("{text:?} gave {other:?}"),
         }
     }
 
     fn day(text: &str, order: DateOrder) -> NaiveDate {
-        match parse_date(text, order, None) {
+        match parse_date(text, &rules(order, None)) {
             Some(ParsedDate::Day(d)) => d,
             other => panic!("{text:?} gave {other:?}"),
         }
@@ -280,7 +311,7 @@ mod tests {
         assert_eq!(zoned_utc("20180619T055000Z"), "2018-06-19T05:50:00+00:00");
         assert_eq!(day("2024-08-01", DateOrder::Auto), d(2024, 8, 1));
         assert_eq!(
-            parse_date("2024-08-01 10:30", DateOrder::Auto, None),
+            parse_date("2024-08-01 10:30", &rules(DateOrder::Auto, None)),
             Some(ParsedDate::Local(
                 d(2024, 8, 1).and_hms_opt(10, 30, 0).unwrap()
             ))
@@ -300,25 +331,25 @@ mod tests {
             "only readable day first"
         );
         assert_eq!(
-            parse_date("23/10/2024", DateOrder::Mdy, None),
+            parse_date("23/10/2024", &rules(DateOrder::Mdy, None)),
             None,
             "an explicit order is kept"
         );
         assert_eq!(day("2024/05/03", DateOrder::Dmy), d(2024, 5, 3));
         assert_eq!(day("am 1.2.24", DateOrder::Dmy), d(2024, 2, 1));
-        assert_eq!(parse_date("13/13/2024", DateOrder::Mdy, None), None);
+        assert_eq!(parse_date("13/13/2024", &rules(DateOrder::Mdy, None)), None);
     }
 
     #[test]
     fn times_with_am_pm_and_explicit_formats() {
         assert_eq!(
-            parse_date("Oct 23, 2024 at 3:05 pm", DateOrder::Auto, None),
+            parse_date("Oct 23, 2024 at 3:05 pm", &rules(DateOrder::Auto, None)),
             Some(ParsedDate::Local(
                 d(2024, 10, 23).and_hms_opt(15, 5, 0).unwrap()
             ))
         );
         assert_eq!(
-            parse_date("2024|10|23", DateOrder::Auto, Some("%Y|%m|%d")),
+            parse_date("2024|10|23", &rules(DateOrder::Auto, Some("%Y|%m|%d"))),
             Some(ParsedDate::Day(d(2024, 10, 23)))
         );
     }
@@ -332,7 +363,11 @@ mod tests {
             "Call 555-1234",
             "9999-99-99",
         ] {
-            assert_eq!(parse_date(text, DateOrder::Auto, None), None, "{text}");
+            assert_eq!(
+                parse_date(text, &rules(DateOrder::Auto, None)),
+                None,
+                "{text}"
+            );
         }
     }
 }

@@ -7,6 +7,8 @@
 //! The forms live in `forms`, zones in `zones`; month names come from `crate::locale`.
 
 mod forms;
+mod language;
+mod relative;
 mod zones;
 
 use chrono::{
@@ -15,7 +17,8 @@ use chrono::{
 };
 use chrono_tz::Tz;
 
-use forms::{day_first, month_first, month_name_date, parse_iso, parse_numeric};
+use crate::locale::Language;
+use forms::{day_first, month_first, month_name_date, parse_cjk, parse_iso, parse_numeric};
 
 /// How ambiguous all-numeric dates such as `03/05/2024` are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -87,13 +90,42 @@ fn local_to_utc(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
-/// Finds a date in `text`, trying `format` (strftime) first when given.
-pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<ParsedDate> {
+/// How the dates of one page are read.
+#[derive(Debug, Clone)]
+pub struct DateRules<'a> {
+    /// How ambiguous all-numeric dates are read.
+    pub order: DateOrder,
+    /// An explicit strftime format, tried first.
+    pub format: Option<&'a str>,
+    /// The page's language (English is always tried too).
+    pub language: &'a Language,
+    /// The fetch instant and the site's time zone, which relative dates ("3 hours ago") count
+    /// back from; without them relative dates are not read.
+    pub now: Option<(DateTime<Utc>, Tz)>,
+}
+
+impl DateRules<'static> {
+    /// English, automatic numeric order, no format, no relative dates.
+    pub fn english() -> DateRules<'static> {
+        static ENGLISH: std::sync::LazyLock<Language> = std::sync::LazyLock::new(Language::english);
+        DateRules {
+            order: DateOrder::Auto,
+            format: None,
+            language: &ENGLISH,
+            now: None,
+        }
+    }
+}
+
+/// Finds a date in `text`, trying the explicit format first when given, then the written
+/// forms (ISO 8601, month names in the page's language and in English, CJK, numeric), then
+/// relative dates.
+pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
     let text = text.trim();
     if text.is_empty() {
         return None;
     }
-    if let Some(parsed) = format.and_then(|f| parse_with_format(text, f)) {
+    if let Some(parsed) = rules.format.and_then(|f| parse_with_format(text, f)) {
         return Some(parsed);
     }
     // The common machine-readable form (`<time datetime>`, feeds) needs no pattern search.
@@ -104,6 +136,8 @@ pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<
     {
         return Some(ParsedDate::Zoned(dt));
     }
+    let text = ascii_digits(text);
+    let text = text.as_ref();
     // Cheap byte tests spare the pattern searches that cannot match.
     let bytes = text.as_bytes();
     let iso_like = text.contains('-')
@@ -111,20 +145,53 @@ pub fn parse_date(text: &str, order: DateOrder, format: Option<&str>) -> Option<
             .windows(2)
             .any(|w| w[0].is_ascii_digit() && w[1].eq_ignore_ascii_case(&b't'));
     let has_letters = bytes.iter().any(u8::is_ascii_alphabetic);
+    let english = |word: &str| crate::locale::month_number(word);
+    let foreign =
+        (!rules.language.is_english() || !text.is_ascii()).then(|| language::forms(rules.language));
     iso_like
         .then(|| parse_iso(text))
         .flatten()
         .or_else(|| {
             has_letters
-                .then(|| month_name_date(day_first(), text))
+                .then(|| month_name_date(day_first(), text, &english))
                 .flatten()
         })
         .or_else(|| {
             has_letters
-                .then(|| month_name_date(month_first(), text))
+                .then(|| month_name_date(month_first(), text, &english))
                 .flatten()
         })
-        .or_else(|| parse_numeric(text, order))
+        .or_else(|| foreign.as_ref()?.month_name_date(text))
+        .or_else(|| (!text.is_ascii()).then(|| parse_cjk(text)).flatten())
+        .or_else(|| parse_numeric(text, rules.order))
+        .or_else(|| {
+            let (now, tz) = rules.now?;
+            let english = language::forms(&Language::english());
+            foreign
+                .as_ref()
+                .and_then(|f| f.relative.as_ref()?.parse(text, now, tz))
+                .or_else(|| english.relative.as_ref()?.parse(text, now, tz))
+        })
+}
+
+/// `text` with decimal digits of other scripts (Bengali, Devanagari, Arabic-Indic, full
+/// width…) turned into ASCII digits.
+fn ascii_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    /// The zero of each block of ten digits that pages use.
+    const ZEROS: [u32; 8] = [
+        0x0660, 0x06F0, 0x0966, 0x09E6, 0x0A66, 0x0E50, 0x0BE6, 0xFF10,
+    ];
+    let digit = |c: char| {
+        let code = u32::from(c);
+        ZEROS
+            .iter()
+            .find(|&&zero| (zero..zero + 10).contains(&code))
+            .and_then(|zero| char::from_digit(code - zero, 10))
+    };
+    if text.is_ascii() || !text.chars().any(|c| digit(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| digit(c).unwrap_or(c)).collect())
 }
 
 fn parse_with_format(text: &str, format: &str) -> Option<ParsedDate> {
@@ -167,9 +234,9 @@ mod tests {
 
     #[test]
     fn precision_ranks_zoned_over_local_over_day() {
-        let zoned = parse_date("2024-01-01T00:00:00Z", DateOrder::Auto, None).unwrap();
-        let local = parse_date("2024-01-01 00:00", DateOrder::Auto, None).unwrap();
-        let day = parse_date("2024-01-01", DateOrder::Auto, None).unwrap();
+        let zoned = parse_date("2024-01-01T00:00:00Z", &DateRules::english()).unwrap();
+        let local = parse_date("2024-01-01 00:00", &DateRules::english()).unwrap();
+        let day = parse_date("2024-01-01", &DateRules::english()).unwrap();
         assert!(zoned.precision() > local.precision() && local.precision() > day.precision());
     }
 }

@@ -1,0 +1,161 @@
+//! The words dates are written with, in every language: the one source of month names for
+//! every pattern that looks for a date, whether to read it (`normalize::dates`) or only to
+//! notice it (item detection, article datelines), and of the words of relative dates.
+//! English is built in and always tried; other languages' month names come from glibc's
+//! tables (`months`), their relative-date words from `relative`.
+
+mod months;
+mod relative;
+
+use std::collections::HashMap;
+
+use pure_rust_locales::Locale;
+pub(crate) use relative::{Unit, Words};
+
+/// A language dates are read in: a BCP 47 tag (`de`, `pt-BR`) matched to glibc's locales.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Language {
+    /// The primary subtag, lower case: `pt` of `pt-BR`.
+    code: String,
+    /// Its glibc locale; `None` for English, which is built in.
+    locale: Option<Locale>,
+}
+
+/// The locale chosen for a language without a region (glibc has several for most).
+const PREFERRED: &[(&str, &str)] = &[
+    ("de", "de_DE"),
+    ("fr", "fr_FR"),
+    ("es", "es_ES"),
+    ("it", "it_IT"),
+    ("pt", "pt_PT"),
+    ("nl", "nl_NL"),
+    ("pl", "pl_PL"),
+    ("sv", "sv_SE"),
+    ("da", "da_DK"),
+    ("nb", "nb_NO"),
+    ("no", "nb_NO"),
+    ("nn", "nn_NO"),
+    ("fi", "fi_FI"),
+    ("tr", "tr_TR"),
+    ("el", "el_GR"),
+    ("ru", "ru_RU"),
+    ("uk", "uk_UA"),
+    ("cs", "cs_CZ"),
+    ("ja", "ja_JP"),
+    ("zh", "zh_CN"),
+    ("ko", "ko_KR"),
+    ("id", "id_ID"),
+    ("bn", "bn_BD"),
+    ("ca", "ca_ES"),
+    ("hu", "hu_HU"),
+    ("ro", "ro_RO"),
+    ("sk", "sk_SK"),
+    ("bg", "bg_BG"),
+    ("hr", "hr_HR"),
+    ("sr", "sr_RS"),
+];
+
+impl Language {
+    /// English, always tried as well.
+    pub fn english() -> Language {
+        Language {
+            code: "en".into(),
+            locale: None,
+        }
+    }
+
+    /// The language of a BCP 47 tag (`de`, `pt-BR`, `zh-Hant-TW`, also `de_DE`), if glibc
+    /// knows it.
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let mut parts = tag.trim().split(['-', '_']);
+        let code = parts.next()?.to_ascii_lowercase();
+        if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        if code == "en" {
+            return Some(Language::english());
+        }
+        let code = if code == "no" { "nb".to_string() } else { code };
+        let region = parts.find(|p| p.len() == 2).map(str::to_ascii_uppercase);
+        let exact = region.and_then(|r| Locale::try_from(format!("{code}_{r}").as_str()).ok());
+        let preferred = || {
+            PREFERRED
+                .iter()
+                .find(|(c, _)| *c == code)
+                .and_then(|(_, name)| Locale::try_from(*name).ok())
+        };
+        // Another language glibc has, in the country of the same name (`hu_HU`, `et_EE`).
+        let same_name =
+            || Locale::try_from(format!("{code}_{}", code.to_ascii_uppercase()).as_str()).ok();
+        let locale = exact.or_else(preferred).or_else(same_name)?;
+        Some(Language {
+            code,
+            locale: Some(locale),
+        })
+    }
+
+    /// The primary subtag: `de`.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// Whether this is English (nothing to add to the built-in forms).
+    pub fn is_english(&self) -> bool {
+        self.locale.is_none()
+    }
+
+    /// Its month names, lower case, with their numbers (empty for English: built in).
+    pub(crate) fn month_names(&self) -> HashMap<String, u32> {
+        self.locale
+            .map(|locale| months::names(&self.code, locale))
+            .unwrap_or_default()
+    }
+
+    /// Its words for relative dates, if written.
+    pub(crate) fn relative_words(&self) -> Option<&'static Words> {
+        relative::words(&self.code)
+    }
+}
+
+/// An English month name or abbreviation (`Oct`, `October`, `Sept`), as a case-insensitive
+/// regex fragment without capture groups. Follow it with `\.?` to take `Oct.`.
+pub(crate) const MONTH_NAME: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+/// A news-wire agency in parentheses before a month-name date: `(SPX) Oct 23, 2024`, as a
+/// case-insensitive regex fragment without capture groups.
+pub(crate) fn agency_date() -> String {
+    format!(r"\([A-Za-z][A-Za-z0-9 .&/-]{{0,24}}\)\s+{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}")
+}
+
+/// The number (1–12) of the month a word names, by its first three letters.
+pub(crate) fn month_number(word: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let prefix = word.get(..3)?;
+    (1..)
+        .zip(NAMES)
+        .find(|(_, name)| name.eq_ignore_ascii_case(prefix))
+        .map(|(number, _)| number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_names_and_numbers() {
+        let pattern = regex::Regex::new(&format!(r"(?i)^{MONTH_NAME}$")).unwrap();
+        for name in ["Oct", "october", "SEPT", "Sep", "June", "may"] {
+            assert!(pattern.is_match(name), "{name}");
+        }
+        assert!(!pattern.is_match("Marching"));
+        assert_eq!(month_number("October"), Some(10));
+        assert_eq!(month_number("SEPT"), Some(9));
+        assert_eq!(month_number("Ma"), None);
+        assert_eq!(month_number("Foo"), None);
+        let agency = regex::Regex::new(&format!("(?i){}", agency_date())).unwrap();
+        assert!(agency.is_match("Sydney (SPX) Oct 23, 2024"));
+        assert!(!agency.is_match("The probe (NASA) launched"));
+    }
+}

@@ -1,0 +1,134 @@
+//! Relative dates: "just now", "5 minutes ago", "yesterday 14:30", "vor 3 Stunden",
+//! "il y a 2 heures", "2 часа назад", "3時間前", counted back from the fetch instant with the
+//! precision they carry (minutes and hours give an instant, days and more a calendar day).
+
+use chrono::{DateTime, Days, Months, NaiveTime, Utc};
+use chrono_tz::Tz;
+use regex::{Captures, Regex};
+
+use super::ParsedDate;
+use crate::locale::{Language, Unit, Words};
+
+/// One language's relative-date patterns.
+pub(super) struct RelativeForms {
+    words: &'static Words,
+    /// `vor 3 Stunden`, `3 hours ago`: a count (group `n`) and a unit (group `unit`).
+    counted: Regex,
+    /// `yesterday`, `today`, each with an optional time.
+    named: Regex,
+    now: Option<Regex>,
+}
+
+/// Alternation of words, longest first, escaped.
+fn any_of<S: AsRef<str>>(words: &[S]) -> String {
+    let mut words: Vec<&str> = words.iter().map(AsRef::as_ref).collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl RelativeForms {
+    pub(super) fn new(language: &Language) -> Option<RelativeForms> {
+        let words = language.relative_words()?;
+        let units = any_of(&words.units.keys().collect::<Vec<_>>());
+        let count = if words.one.is_empty() {
+            r"\d+".to_string()
+        } else {
+            format!(r"\d+|\b(?:{})\b", any_of(&words.one))
+        };
+        let mut alternatives = Vec::new();
+        if !words.before.is_empty() {
+            alternatives.push(format!(
+                r"(?:{})\s+(?P<n>{count})\s*(?P<unit>{units})\w*",
+                any_of(&words.before)
+            ));
+        }
+        if !words.after.is_empty() {
+            alternatives.push(format!(
+                r"(?P<n2>{count})\s*(?P<unit2>{units})\w*?\s*(?:{})",
+                any_of(&words.after)
+            ));
+        }
+        let counted = Regex::new(&format!("(?i){}", alternatives.join("|"))).ok()?;
+        let days = [words.yesterday.as_slice(), words.today.as_slice()].concat();
+        let named = Regex::new(&format!(
+            r"(?i)(?P<day>{})(?:\D{{0,6}}(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}))?",
+            any_of(&days)
+        ))
+        .ok()?;
+        let now = (!words.now.is_empty())
+            .then(|| Regex::new(&format!("(?i)(?:{})", any_of(&words.now))).ok())
+            .flatten();
+        Some(RelativeForms {
+            words,
+            counted,
+            named,
+            now,
+        })
+    }
+
+    /// A relative date in `text`, counted back from `now` (days in `tz`).
+    pub(super) fn parse(&self, text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
+        if let Some(caps) = self.counted.captures(text) {
+            return self.counted_back(&caps, now, tz);
+        }
+        if let Some(caps) = self.named.captures(text) {
+            let word = caps["day"].to_lowercase();
+            let today = now.with_timezone(&tz).date_naive();
+            let yesterday = self
+                .words
+                .yesterday
+                .iter()
+                .any(|y| y.to_lowercase() == word);
+            let day = if yesterday { today.pred_opt()? } else { today };
+            let time = caps.name("hour").and_then(|hour| {
+                NaiveTime::from_hms_opt(
+                    hour.as_str().parse().ok()?,
+                    caps["minute"].parse().ok()?,
+                    0,
+                )
+            });
+            return Some(match time {
+                Some(time) => ParsedDate::Local(day.and_time(time)),
+                None => ParsedDate::Day(day),
+            });
+        }
+        self.now
+            .as_ref()
+            .filter(|now_words| now_words.is_match(text))
+            .map(|_| ParsedDate::Zoned(now.fixed_offset()))
+    }
+
+    fn counted_back(&self, caps: &Captures, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
+        let count = caps.name("n").or_else(|| caps.name("n2"))?.as_str();
+        let n: u32 = count.parse().unwrap_or(1);
+        let stem = caps
+            .name("unit")
+            .or_else(|| caps.name("unit2"))?
+            .as_str()
+            .to_lowercase();
+        let unit = self
+            .words
+            .units
+            .iter()
+            .filter(|(s, _)| stem.starts_with(&s.to_lowercase()))
+            .max_by_key(|(s, _)| s.chars().count())
+            .map(|(_, unit)| *unit)?;
+        let seconds = |per: i64| {
+            ParsedDate::Zoned((now - chrono::Duration::seconds(per * i64::from(n))).fixed_offset())
+        };
+        let today = now.with_timezone(&tz).date_naive();
+        Some(match unit {
+            Unit::Second => seconds(1),
+            Unit::Minute => seconds(60),
+            Unit::Hour => seconds(3600),
+            Unit::Day => ParsedDate::Day(today.checked_sub_days(Days::new(u64::from(n)))?),
+            Unit::Week => ParsedDate::Day(today.checked_sub_days(Days::new(7 * u64::from(n)))?),
+            Unit::Month => ParsedDate::Day(today.checked_sub_months(Months::new(n))?),
+            Unit::Year => ParsedDate::Day(today.checked_sub_months(Months::new(12 * n))?),
+        })
+    }
+}
