@@ -185,8 +185,12 @@ pub(super) fn suggest(url: &str, browser: bool) -> i32 {
         return EXIT_USAGE;
     };
     match runtime().block_on(pipeline::suggest(&url, browser)) {
-        Ok(detection) => {
-            print!("{}", report::suggestion(&url, &detection));
+        Ok(found) => {
+            let detection = &found.detection;
+            print!(
+                "{}",
+                report::suggestion(&url, detection, found.next.as_ref())
+            );
             if detection.candidates.is_empty() {
                 EXIT_FAILED
             } else {

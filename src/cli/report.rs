@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use feedwright::extract::detect::{Detection, Kind};
+use feedwright::extract::pager::NextLink;
 use feedwright::pipeline::{CheckReport, RunReport, SectionReport, Status};
 
 /// One line for one section, as logged while a run goes on.
@@ -87,6 +88,9 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                         .collect();
                     let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
                 }
+                for page in &report.pages {
+                    let _ = writeln!(table, "   next page followed: {page}");
+                }
                 for item in &report.items {
                     let _ = writeln!(
                         table,
@@ -142,7 +146,7 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// `suggest` output: the page's own feeds, the top three candidate lists with their first
 /// items, and a `[[site.section]]` block for the best one, ready to paste.
-pub(super) fn suggestion(url: &url::Url, detection: &Detection) -> String {
+pub(super) fn suggestion(url: &url::Url, detection: &Detection, next: Option<&NextLink>) -> String {
     let mut out = String::new();
     if !detection.feeds.is_empty() {
         let _ = writeln!(
@@ -193,6 +197,16 @@ pub(super) fn suggestion(url: &url::Url, detection: &Detection) -> String {
             );
         }
         out.push('\n');
+    }
+    match next {
+        Some(next) => {
+            let _ = writeln!(
+                out,
+                "Next page: {} (found by {}); add pages = N to the section to read N pages a run.\n",
+                next.url, next.how
+            );
+        }
+        None => out.push_str("Next page: none found on this page.\n\n"),
     }
     let Some(best) = detection.candidates.first() else {
         out.push_str("No repeated list of links found on this page.\n");

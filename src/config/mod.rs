@@ -17,7 +17,7 @@ use url::Url;
 
 pub use env::Secrets;
 
-use crate::extract::{Field, Rules};
+use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
 use crate::locale::Language;
 use crate::normalize::dates::DateOrder;
@@ -177,6 +177,10 @@ pub struct Section {
     pub date_format: Option<String>,
     /// The language its dates are written in; `None`: the page's `<html lang>`, else English.
     pub language: Option<Language>,
+    /// Pages read per run, following the next-page link (1: only `url`).
+    pub pages: usize,
+    /// The next-page link; `None`: `rel=next`, else found automatically.
+    pub next: Option<FieldSelector>,
     /// HTTP or browser.
     pub render: Render,
     /// With the browser: wait until this CSS selector matches.
@@ -210,6 +214,10 @@ impl Section {
             self.date_order,
             self.date_format
         );
+        if self.pages > 1 {
+            let next = self.next.as_ref().map_or("", FieldSelector::source);
+            text.push_str(&format!("|pages {}|{next}", self.pages));
+        }
         if let Some(language) = &self.language {
             text.push_str(&format!("|{}", language.code()));
         }

@@ -382,6 +382,14 @@ impl Checker<'_> {
                     .or(raw.language.as_ref())
                     .map(|tag| self.language(tag))
                     .transpose()?,
+                pages: match section.pages.as_ref().or(raw.pages.as_ref()) {
+                    Some(n) if !(1..=MAX_PAGES).contains(n.get_ref()) => {
+                        return Err(self.error(n, format!("pages must be from 1 to {MAX_PAGES}")));
+                    }
+                    Some(n) => *n.get_ref(),
+                    None => 1,
+                },
+                next: self.selector(&section.next.clone().or(raw.next.clone()))?,
                 render: section.render.or(raw.render).unwrap_or_default(),
                 wait_for: section
                     .wait_for
@@ -405,6 +413,9 @@ impl Checker<'_> {
         })
     }
 }
+
+/// Most pages one section may read per run.
+const MAX_PAGES: usize = 100;
 
 /// `watch` interval when neither the site nor the section sets `every`.
 const DEFAULT_EVERY: Duration = Duration::from_secs(3600);

@@ -8,6 +8,7 @@ mod dom;
 pub mod feed;
 mod items;
 mod jsonld;
+pub mod pager;
 mod rules;
 
 pub use crate::model::Field;

@@ -8,6 +8,7 @@ mod error;
 mod gather;
 mod load;
 mod outputs;
+mod pages;
 mod report;
 mod robots;
 mod section;
@@ -20,6 +21,7 @@ use futures_util::future::join_all;
 
 use crate::config::{Config, Render, Section};
 use crate::extract::detect::Detection;
+use crate::extract::pager::{NextLink, next_link};
 use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Profile, Tally};
 use crate::render::FeedMeta;
@@ -152,9 +154,18 @@ pub async fn check(
     Ok(reports)
 }
 
+/// What `suggest` found on a page: its item lists and its next-page link.
+#[derive(Debug)]
+pub struct Suggestion {
+    /// Candidate lists, best first, and the page's own feeds.
+    pub detection: Detection,
+    /// The link to the page of older items, if one was found.
+    pub next: Option<NextLink>,
+}
+
 /// Fetches one page (politely, with the default `[fetch]` settings; in the browser when
 /// `browser` is set) and runs item detection on it.
-pub async fn suggest(url: &url::Url, browser: bool) -> Result<Detection, SuggestError> {
+pub async fn suggest(url: &url::Url, browser: bool) -> Result<Suggestion, SuggestError> {
     let defaults = Config::parse("", std::path::Path::new("suggest"))
         .expect("the built-in defaults are a valid config");
     let fetcher = Fetcher::new(&defaults.fetch.client)?;
@@ -177,5 +188,8 @@ pub async fn suggest(url: &url::Url, browser: bool) -> Result<Detection, Suggest
     renderer.close().await;
     let response = page?;
     let document = scraper::Html::parse_document(&response.text());
-    Ok(crate::extract::detect::detect(&document, &response.url))
+    Ok(Suggestion {
+        detection: crate::extract::detect::detect(&document, &response.url),
+        next: next_link(&document, &response.url, None),
+    })
 }

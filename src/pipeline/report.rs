@@ -91,6 +91,8 @@ pub struct CheckReport {
     pub warnings: Vec<String>,
     /// For each configured selector: how many items it gave a value.
     pub matches: Vec<(Field, String, usize)>,
+    /// The next-page links followed (`pages` > 1), each with how it was found.
+    pub pages: Vec<String>,
     /// Ok, or failed with a reason.
     pub status: Status,
 }

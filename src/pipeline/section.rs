@@ -10,6 +10,7 @@ use super::error::SectionError;
 use super::gather::{Gathered, gather};
 use super::load::Loader;
 use super::outputs::publish_section;
+use super::pages;
 use super::{CheckReport, SectionReport, Shared, Status, retention};
 use crate::config::Section;
 use crate::fetch::{Fetched, Tally, Validators};
@@ -34,14 +35,24 @@ pub(super) async fn check(
                 &tally,
             )
             .await?;
-        let gathered = gather(section, &response, now)?;
+        let mut gathered = gather(section, &response, now)?;
         if gathered.found == 0 {
             return Err(SectionError::NoItems {
                 url: response.url,
                 stored: 0,
             });
         }
-        Ok(gathered)
+        let followed = pages::follow(
+            loader,
+            section,
+            &response,
+            &mut gathered,
+            &|_| false,
+            now,
+            &tally,
+        )
+        .await;
+        Ok((gathered, followed))
     }
     .await;
     let mut report = CheckReport {
@@ -49,15 +60,23 @@ pub(super) async fn check(
         items: Vec::new(),
         warnings: Vec::new(),
         matches: Vec::new(),
+        pages: Vec::new(),
         status: Status::Ok,
     };
     match outcome {
-        Ok(Gathered {
-            drafts,
-            warnings,
-            matches,
-            ..
-        }) => {
+        Ok((
+            Gathered {
+                drafts,
+                warnings,
+                matches,
+                ..
+            },
+            followed,
+        )) => {
+            report.pages = followed
+                .into_iter()
+                .map(|link| format!("{} ({})", link.url, link.how))
+                .collect();
             let mut items: Vec<Item> = drafts
                 .into_iter()
                 .map(|d| d.into_item(section.timezone, now, now))
@@ -137,9 +156,7 @@ async fn update(
         // Same bytes as last time, though the server did not say so: nothing to read.
         return publish_section(shared, section, report, true);
     }
-    let gathered = gather(section, &response, shared.now)?;
-    report.found = gathered.found;
-    report.warnings = gathered.warnings;
+    let mut gathered = gather(section, &response, shared.now)?;
     let cache = PageCache {
         rules,
         etag: response.validators.etag.clone(),
@@ -156,6 +173,19 @@ async fn update(
         }
         store.known_dates(&key)?
     };
+    let is_known = |id: &str| known.contains_key(id);
+    pages::follow(
+        &shared.loader,
+        section,
+        &response,
+        &mut gathered,
+        &is_known,
+        shared.now,
+        tally,
+    )
+    .await;
+    report.found = gathered.found;
+    report.warnings = gathered.warnings;
     let mut drafts = gathered.drafts;
     let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
     let items: Vec<Item> = drafts
