@@ -153,7 +153,7 @@ fn lists_built_by_scripts_become_feeds_and_a_page_that_never_settles_fails_alone
     ]
     .concat();
     let project = Project::with_fetch(
-        "timeout_secs = 6",
+        "timeout_secs = 12",
         &format!("[[site]]\nid = \"js\"\nrender = \"browser\"\n{sections}"),
     );
     let output = feedwright(&project, tmp.path(), &["run", "--json"])
@@ -235,7 +235,7 @@ fn lists_built_by_scripts_become_feeds_and_a_page_that_never_settles_fails_alone
     assert_eq!(hang["error_kind"], "browser", "{report}");
     let reason = hang["reason"].as_str().unwrap();
     assert!(
-        reason.contains("did not finish loading within 6s"),
+        reason.contains("did not finish loading within 12s"),
         "{reason}"
     );
     assert!(!reason.contains('\n'));
