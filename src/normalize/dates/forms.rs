@@ -37,7 +37,7 @@ pub(super) fn month_first() -> &'static Regex {
 /// The time (and zone) that may follow a month-name date.
 fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^,?\s+(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^\s*[,\-–—|·@]?\s*(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
 }
