@@ -262,3 +262,42 @@ fn microdata_articles_without_headlines_do_not_hide_the_real_list() {
         "no candidate without items"
     );
 }
+
+#[test]
+fn loose_teasers_beside_headline_and_date_become_summaries() {
+    let (text, _) = charset::decode(
+        &support::fixture("spacemedia/index-space-industry.html"),
+        None,
+    );
+    let detection = detect(
+        &Html::parse_document(&text),
+        &Url::parse("http://www.spacedaily.com/Space_Industry.html").unwrap(),
+    );
+    let best = &detection.candidates[0];
+    assert!(
+        best.selectors
+            .iter()
+            .all(|(field, _)| field.name() != "summary"),
+        "no element holds the teaser"
+    );
+    let first = &best.items[0];
+    let summary = first.summary_html.as_deref().unwrap();
+    assert!(
+        summary.starts_with("Over the years, the spacefaring nations"),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("Collision Course"),
+        "the headline is not repeated: {summary}"
+    );
+    assert!(
+        !summary.contains("(SPX)"),
+        "the dateline is not repeated: {summary}"
+    );
+    let with_summary = best
+        .items
+        .iter()
+        .filter(|i| i.summary_html.is_some())
+        .count();
+    assert_eq!(with_summary, 5, "the five items with a teaser on this page");
+}

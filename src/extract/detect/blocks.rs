@@ -9,8 +9,9 @@ use url::Url;
 
 use super::score::{MIN_HEADLINE_CHARS, date_hint, score};
 use super::selector::{item_selector, relative_selector, signature};
-use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read, rules_of};
+use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read_with_containers, rules_of};
 use crate::extract::items::first_titled_link;
+use crate::model::RawItem;
 
 /// How far above a link its item container may be.
 const MAX_DEPTH: usize = 4;
@@ -174,11 +175,38 @@ fn describe(document: &Html, containers: &[ElementRef], score: f64) -> Option<Ca
         specs.push((Field::Image, "img".to_string()));
     }
     let rules = rules_of(&specs)?;
-    let items = read(document.root_element(), &rules);
+    let mut read = read_with_containers(document.root_element(), &rules);
+    if rules.summary.is_none() {
+        add_loose_teasers(&mut read);
+    }
+    let items: Vec<RawItem> = read.into_iter().map(|(_, item)| item).collect();
     (items.len() >= MIN_ITEMS).then_some(Candidate {
         kind: Kind::Repeated,
         selectors: specs,
         items,
         score,
     })
+}
+
+/// Teasers written as loose text beside the headline and date, in no element of their own (the
+/// Space Media Network's index pages): when at least [`MIN_ITEMS`] items carry such text, each
+/// of those gets it, without the headline and the date, as its summary.
+fn add_loose_teasers(read: &mut [(ElementRef, RawItem)]) {
+    let teaser = |container: &ElementRef, item: &RawItem| {
+        let mut text = element_text(*container);
+        for known in [&item.title, &item.date].into_iter().flatten() {
+            let known = known.split_whitespace().collect::<Vec<_>>().join(" ");
+            if let Some(at) = text.find(&known) {
+                text.replace_range(at..at + known.len(), " ");
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (text.chars().count() >= MIN_TEASER_CHARS).then_some(text)
+    };
+    let teasers: Vec<Option<String>> = read.iter().map(|(c, item)| teaser(c, item)).collect();
+    if teasers.iter().flatten().count() >= MIN_ITEMS {
+        for ((_, item), teaser) in read.iter_mut().zip(teasers) {
+            item.summary_html = teaser.map(|t| html_escape::encode_text(&t).into_owned());
+        }
+    }
 }

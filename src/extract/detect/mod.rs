@@ -101,12 +101,22 @@ fn rules_of(specs: &[(Field, String)]) -> Option<Rules> {
 
 /// Items of `root` read with `rules` (what a candidate yields): those with a title and a link.
 fn read(root: ElementRef, rules: &Rules) -> Vec<RawItem> {
+    read_with_containers(root, rules)
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect()
+}
+
+/// [`read`], with each item's container element.
+fn read_with_containers<'a>(root: ElementRef<'a>, rules: &Rules) -> Vec<(ElementRef<'a>, RawItem)> {
     let Some(item) = &rules.item else {
         return Vec::new();
     };
     root.select(item.selector())
-        .map(|el| extract_one(el, rules))
-        .filter(|i| i.title.as_deref().is_some_and(|t| !t.trim().is_empty()) && i.link.is_some())
+        .map(|el| (el, extract_one(el, rules)))
+        .filter(|(_, i)| {
+            i.title.as_deref().is_some_and(|t| !t.trim().is_empty()) && i.link.is_some()
+        })
         .collect()
 }
 

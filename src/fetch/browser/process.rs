@@ -150,6 +150,11 @@ fn flags(profile: &Path) -> Vec<String> {
         "--disable-default-apps",
         "--disable-dev-shm-usage",
         "--mute-audio",
+        // Every tab runs at full speed: a page in a background tab would have its timers
+        // throttled and miss its wait.
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows",
         "--disable-crash-reporter",
         "--disable-breakpad",
         "--hide-scrollbars",
