@@ -71,12 +71,7 @@ fn three_pages_are_read_merged_and_a_304_reads_no_more() {
         "[[site]]\nid = \"p\"\npages = 3\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n",
         server.url("/list")
     ));
-    let output = project
-        .cmd(&["run", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = project.run_json(0);
     let section = &report["sections"][0];
     assert_eq!(section["found"], 9, "{report}");
     assert_eq!(
@@ -90,12 +85,7 @@ fn three_pages_are_read_merged_and_a_304_reads_no_more() {
 
     // Warm: page 1 answers 304, so no later page is asked for.
     server.clear_hits();
-    let output = project
-        .cmd(&["run", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = project.run_json(0);
     assert_eq!(report["sections"][0]["requests"], 1, "{report}");
     assert_eq!(report["sections"][0]["not_modified"], 1);
     assert_eq!(server.hits().len(), 1);
@@ -103,12 +93,7 @@ fn three_pages_are_read_merged_and_a_304_reads_no_more() {
     // Page 1 changes; page 2 holds only known items: paging stops there, page 3 is not read.
     chain(&server, "A fresh lead story ", "\"v2\"");
     server.clear_hits();
-    let output = project
-        .cmd(&["run", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = project.run_json(0);
     assert_eq!(report["sections"][0]["new"], 1, "{report}");
     assert_eq!(server.hits_of("/list?page=2"), 1);
     assert_eq!(
@@ -171,11 +156,6 @@ fn a_configured_next_selector_decides() {
         "[[site]]\nid = \"p\"\npages = 5\nnext = \"link[rel=next], a.go-further\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n",
         server.url("/list")
     ));
-    let output = project
-        .cmd(&["run", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = project.run_json(0);
     assert_eq!(report["sections"][0]["found"], 9, "{report}");
 }

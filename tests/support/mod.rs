@@ -273,6 +273,12 @@ impl Project {
             .assert()
     }
 
+    /// Runs `feedwright run --json` expecting exit `code`; returns the report.
+    pub fn run_json(&self, code: i32) -> serde_json::Value {
+        let output = self.cmd(&["run", "--json"]).code(code).get_output().clone();
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     /// Reads one output feed with the independent feed-rs parser.
     pub fn parse(&self, name: &str) -> feed_rs::model::Feed {
         let bytes = std::fs::read(self.feed(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
