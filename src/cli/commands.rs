@@ -175,6 +175,26 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
     })
 }
 
+/// `feedwright status`: every section's state, from the store alone; returns the exit code.
+pub(super) fn status(config_path: Option<PathBuf>, json: bool) -> i32 {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    match pipeline::status(&config, now()) {
+        Ok(sections) if json => {
+            let text = serde_json::to_string_pretty(&sections).expect("status serialises");
+            println!("{}", logging::redact(&text));
+            EXIT_OK
+        }
+        Ok(sections) => {
+            print!("{}", logging::redact(&report::status_table(&sections)));
+            EXIT_OK
+        }
+        Err(e) => pass_failed(&e),
+    }
+}
+
 /// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
 pub(super) fn suggest(url: &str, browser: bool) -> i32 {
     let Some(url) = url::Url::parse(url)

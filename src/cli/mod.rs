@@ -76,6 +76,15 @@ enum Command {
         #[arg(long)]
         browser: bool,
     },
+    /// How every section has been doing, from the state alone (no network).
+    Status {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Print as JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the output folder over HTTP for a local preview.
     Serve {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
@@ -108,6 +117,7 @@ pub(crate) fn main() -> i32 {
         Command::Watch { config, serve } => commands::watch(config, serve),
         Command::Check { config, section } => commands::check(config, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Status { config, json } => commands::status(config, json),
         Command::Suggest { url, browser } => commands::suggest(&url, browser),
     }
 }

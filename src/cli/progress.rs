@@ -21,6 +21,9 @@ impl Observer for Lines {
         if !self.quiet || !report.status.is_ok() {
             eprintln!("{}", redact(&section_line(report)));
         }
+        for warning in &report.drift {
+            eprintln!("{}: drift: {}", report.section, redact(warning));
+        }
     }
 
     fn event(&self, event: &WatchEvent) {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use feedwright::extract::detect::{Detection, Kind};
 use feedwright::extract::pager::NextLink;
-use feedwright::pipeline::{CheckReport, RunReport, SectionReport, Status};
+use feedwright::pipeline::{CheckReport, RunReport, SectionReport, SectionStatus, Status, humane};
 
 /// One line for one section, as logged while a run goes on.
 pub(super) fn section_line(r: &SectionReport) -> String {
@@ -21,6 +21,69 @@ pub(super) fn section_line(r: &SectionReport) -> String {
         ),
         Status::Failed(error) => format!("{}: failed: {error}", r.section),
     }
+}
+
+/// `status` as a table, then each section's last failure and drift warnings.
+pub(super) fn status_table(sections: &[SectionStatus]) -> String {
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(
+            || "never".to_string(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    let width = sections
+        .iter()
+        .map(|s| s.section.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let mut out = format!(
+        "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {}\n",
+        "section",
+        "last success",
+        "last failure",
+        "fails",
+        "items",
+        "newest item",
+        "date",
+        "summ",
+        "image",
+        "author",
+        "every"
+    );
+    let share = |part: usize, of: usize| {
+        if of == 0 {
+            "-".to_string()
+        } else {
+            format!("{}%", part * 100 / of)
+        }
+    };
+    for s in sections {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {}",
+            s.section,
+            when(s.last_success),
+            when(s.last_failure),
+            s.consecutive_failures,
+            s.items,
+            when(s.newest_item),
+            share(s.coverage.dated, s.found),
+            share(s.coverage.summary, s.found),
+            share(s.coverage.image, s.found),
+            share(s.coverage.author, s.found),
+            humane(s.interval_secs),
+        );
+    }
+    for s in sections {
+        if let (Some(reason), true) = (&s.last_reason, s.consecutive_failures > 0) {
+            let _ = writeln!(out, "{}: failing: {reason}", s.section);
+        }
+        for warning in &s.drift {
+            let _ = writeln!(out, "{}: drift: {warning}", s.section);
+        }
+    }
+    out
 }
 
 /// The end-of-run table: section, status, found, new, kept, requests, time.
@@ -58,6 +121,11 @@ pub(super) fn summary_table(report: &RunReport) -> String {
         report.sections.len(),
         plural(report.sections.len(), "section")
     );
+    for s in &report.sections {
+        for warning in &s.drift {
+            let _ = writeln!(out, "{}: drift: {warning}", s.section);
+        }
+    }
     out
 }
 

@@ -72,6 +72,8 @@ pub struct Config {
     pub fetch: Fetch,
     /// `[browser]`.
     pub browser: fetch::browser::Settings,
+    /// `[watch]`.
+    pub watch: Watch,
     /// Values read from the environment (`${NAME}`): never shown or stored.
     pub secrets: Secrets,
     /// Every `[[site]]`, in file order.
@@ -91,6 +93,28 @@ pub struct Output {
     pub max_items: usize,
     /// Items older than this many days are left out of feeds.
     pub max_age_days: Option<u32>,
+    /// The WebSub hub told of every changed feed.
+    pub websub_hub: Option<Url>,
+}
+
+/// `[watch]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Watch {
+    /// `/healthz` fails once a section failed more than this many times in a row.
+    pub unhealthy_after: u32,
+    /// Shortest interval `every = "auto"` goes to.
+    pub min_every: Duration,
+    /// Longest interval `every = "auto"` goes to.
+    pub max_every: Duration,
+}
+
+/// How often `watch` runs a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Every {
+    /// Always this interval.
+    Fixed(Duration),
+    /// Between `[watch] min_every` and `max_every`, from what its runs bring.
+    Auto,
 }
 
 /// `[fetch]`.
@@ -168,7 +192,7 @@ pub struct Section {
     /// Items per feed.
     pub max_items: usize,
     /// `watch` interval.
-    pub every: Duration,
+    pub every: Every,
     /// How date-only and zone-less dates are read.
     pub timezone: Tz,
     /// How ambiguous numeric dates are read.
@@ -347,7 +371,7 @@ every = "30m"
         assert_eq!(section.title, "military-space");
         assert_eq!(section.rules.item.as_ref().unwrap().source(), "div.x");
         assert_eq!(section.rules.date.as_ref().unwrap().source(), "span.BHS");
-        assert_eq!(section.every, Duration::from_secs(7200));
+        assert_eq!(section.every, Every::Fixed(Duration::from_secs(7200)));
         assert_eq!(section.timezone, chrono_tz::Australia::Sydney);
         assert_eq!(section.max_items, 50);
     }
@@ -392,8 +416,12 @@ every = "30m"
     #[test]
     fn durations() {
         let every = |value: &str| {
-            parse(&GOOD.replace("every = \"2h\"", &format!("every = {value:?}")))
-                .map(|c| c.sites[0].sections[0].every)
+            parse(&GOOD.replace("every = \"2h\"", &format!("every = {value:?}"))).map(|c| {
+                match c.sites[0].sections[0].every {
+                    Every::Fixed(every) => every,
+                    Every::Auto => Duration::ZERO,
+                }
+            })
         };
         assert_eq!(every("45s").unwrap(), Duration::from_secs(45));
         assert_eq!(every("1h30m").unwrap(), Duration::from_secs(5400));

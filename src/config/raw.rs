@@ -23,7 +23,27 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) browser: RawBrowser,
     #[serde(default)]
+    pub(super) watch: RawWatch,
+    #[serde(default)]
     pub(super) site: Vec<RawSite>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawWatch {
+    pub(super) unhealthy_after: Spanned<u32>,
+    pub(super) min_every: Spanned<Text>,
+    pub(super) max_every: Spanned<Text>,
+}
+
+impl Default for RawWatch {
+    fn default() -> Self {
+        RawWatch {
+            unhealthy_after: Spanned::new(0..0, 3),
+            min_every: Spanned::new(0..0, "5m".into()),
+            max_every: Spanned::new(0..0, "6h".into()),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -50,6 +70,7 @@ pub(super) struct RawOutput {
     pub(super) formats: Spanned<Vec<Format>>,
     pub(super) max_items: Spanned<usize>,
     pub(super) max_age_days: Option<u32>,
+    pub(super) websub_hub: Option<Spanned<Text>>,
 }
 
 impl Default for RawOutput {
@@ -60,6 +81,7 @@ impl Default for RawOutput {
             formats: Spanned::new(0..0, vec![Format::Rss, Format::Atom, Format::Json]),
             max_items: Spanned::new(0..0, 50),
             max_age_days: None,
+            websub_hub: None,
         }
     }
 }

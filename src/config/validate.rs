@@ -12,10 +12,11 @@ use url::Url;
 
 use super::env::{Secrets, Text};
 use super::raw::{
-    RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, merge_rules,
+    RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, RawWatch,
+    merge_rules,
 };
 use super::requests::RawRequests;
-use super::{Config, ConfigError, Fetch, Output, Section, Site, Source};
+use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Watch};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
 use crate::locale::Language;
@@ -61,6 +62,7 @@ impl Checker<'_> {
         let output = self.output(raw.output)?;
         let fetch = self.fetch(raw.fetch)?;
         let browser = self.browser(raw.browser)?;
+        let watch = self.watch(&raw.watch)?;
         let mut site_ids = HashSet::new();
         let mut sites = Vec::new();
         for site in raw.site {
@@ -78,6 +80,7 @@ impl Checker<'_> {
             state_path: self.relative(&raw.state.path),
             fetch,
             browser,
+            watch,
             secrets: self.secrets.clone(),
             sites,
         })
@@ -109,12 +112,25 @@ impl Checker<'_> {
         let mut formats = raw.formats.into_inner();
         formats.sort();
         formats.dedup();
+        let websub_hub = raw
+            .websub_hub
+            .as_ref()
+            .map(|hub| self.url(hub, "websub_hub"))
+            .transpose()?;
+        if websub_hub.is_some() && base_url.is_none() {
+            let hub = raw.websub_hub.as_ref().expect("checked above");
+            return Err(self.error(
+                hub,
+                "websub_hub needs base_url: the hub is told each feed's public URL",
+            ));
+        }
         Ok(Output {
             dir: self.relative(&raw.dir),
             base_url,
             formats,
             max_items: raw.max_items.into_inner(),
             max_age_days: raw.max_age_days,
+            websub_hub,
         })
     }
 
@@ -157,6 +173,25 @@ impl Checker<'_> {
                 }
             }),
             tabs: raw.tabs.into_inner(),
+        })
+    }
+
+    fn watch(&self, raw: &RawWatch) -> Result<Watch, ConfigError> {
+        let min_every = self.duration(&raw.min_every)?;
+        let max_every = self.duration(&raw.max_every)?;
+        if max_every < min_every {
+            return Err(self.error(
+                &raw.max_every,
+                "max_every must not be shorter than min_every",
+            ));
+        }
+        if *raw.unhealthy_after.get_ref() == 0 {
+            return Err(self.error(&raw.unhealthy_after, "unhealthy_after must be at least 1"));
+        }
+        Ok(Watch {
+            unhealthy_after: *raw.unhealthy_after.get_ref(),
+            min_every,
+            max_every,
         })
     }
 
@@ -220,7 +255,14 @@ impl Checker<'_> {
         })
     }
 
-    fn every(&self, raw: &Spanned<Text>) -> Result<Duration, ConfigError> {
+    fn every(&self, raw: &Spanned<Text>) -> Result<Every, ConfigError> {
+        if raw.get_ref().trim() == "auto" {
+            return Ok(Every::Auto);
+        }
+        self.duration(raw).map(Every::Fixed)
+    }
+
+    fn duration(&self, raw: &Spanned<Text>) -> Result<Duration, ConfigError> {
         parse_duration(raw.get_ref()).ok_or_else(|| {
             self.error(
                 raw,
@@ -304,7 +346,7 @@ impl Checker<'_> {
         };
         let every = match &raw.every {
             Some(every) => self.every(every)?,
-            None => DEFAULT_EVERY,
+            None => Every::Fixed(DEFAULT_EVERY),
         };
         // Validate the site's own rules even when every section overrides them.
         self.rules(&raw.items)?;

@@ -15,7 +15,7 @@ mod retry;
 pub mod robots;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Semaphore;
@@ -42,18 +42,31 @@ pub struct Settings {
     pub retries: u32,
 }
 
-/// Counts the requests one section makes.
+/// Counts the requests one section makes and the bytes they brought.
 #[derive(Debug, Default)]
-pub struct Tally(AtomicU32);
+pub struct Tally {
+    requests: AtomicU32,
+    bytes: AtomicU64,
+}
 
 impl Tally {
     /// Requests counted so far.
     pub fn get(&self) -> u32 {
-        self.0.load(Ordering::Relaxed)
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Body bytes received so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
     }
 
     fn add(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn add_bytes(&self, bytes: usize) {
+        self.bytes
+            .fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 }
 

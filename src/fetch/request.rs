@@ -109,7 +109,10 @@ impl Fetcher {
             );
         }
         match response::read(response, self.max_body_bytes).await {
-            Ok(page) => Ok(Step::Done(Fetched::Page(page))),
+            Ok(page) => {
+                tally.add_bytes(page.body.len());
+                Ok(Step::Done(Fetched::Page(page)))
+            }
             Err(BodyError::TooLarge) => Err(Attempt::Final(FetchError::new(
                 url,
                 FetchErrorKind::TooLarge(self.max_body_bytes),

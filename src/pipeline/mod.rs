@@ -3,6 +3,7 @@
 //! page's items). One section's journey is in `section`; what a pass returns is data
 //! ([`SectionReport`], [`CheckReport`]), for the binary to show.
 
+mod drift;
 mod enrich;
 mod error;
 mod gather;
@@ -11,7 +12,9 @@ mod outputs;
 mod pages;
 mod report;
 mod robots;
+mod schedule;
 mod section;
+mod status;
 mod watch;
 
 use std::sync::Mutex;
@@ -30,6 +33,7 @@ pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 use robots::RobotsGate;
+pub use status::{SectionStatus, humane, status};
 pub use watch::{Request, watch};
 
 /// What every section of a run shares.
@@ -122,10 +126,13 @@ fn run_entry(config: &Config, r: &SectionReport) -> RunEntry {
             )),
         },
         found: r.found,
+        coverage: r.coverage,
         new: r.new,
         kept: r.kept,
         requests: r.requests,
         not_modified: r.not_modified,
+        bytes: r.bytes,
+        millis: u64::try_from(r.millis).unwrap_or(u64::MAX),
     }
 }
 

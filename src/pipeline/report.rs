@@ -7,6 +7,7 @@ use crate::config::{ConfigError, Secrets};
 use crate::extract::Field;
 use crate::fetch::ClientError;
 use crate::model::Item;
+use crate::store::Coverage;
 
 /// How one section ended.
 #[derive(Debug)]
@@ -47,6 +48,8 @@ pub struct SectionReport {
     pub section: String,
     /// Items found on the page (0 when it was not modified).
     pub found: usize,
+    /// How many of them carried a date, summary, image, author.
+    pub coverage: Coverage,
     /// Items new to the section's history.
     pub new: usize,
     /// Items in the feed now.
@@ -55,10 +58,14 @@ pub struct SectionReport {
     pub requests: u32,
     /// Answers that were 304 Not Modified.
     pub not_modified: u32,
+    /// Body bytes received.
+    pub bytes: u64,
     /// Feed files rewritten.
     pub written: usize,
     /// Skipped items, empty selectors, undated items.
     pub warnings: Vec<String>,
+    /// Signs that the page's layout changed, from its recent runs (the section still worked).
+    pub drift: Vec<String>,
     /// Wall time in milliseconds.
     pub millis: u128,
     /// Ok or failed with a reason.
@@ -136,12 +143,15 @@ mod tests {
         SectionReport {
             section: "s/a".into(),
             found: 1,
+            coverage: Coverage::default(),
             new: 1,
             kept: 1,
             requests: 1,
             not_modified: 0,
+            bytes: 0,
             written: 3,
             warnings: Vec::new(),
+            drift: Vec::new(),
             millis: 5,
             status,
         }

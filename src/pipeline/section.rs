@@ -10,12 +10,13 @@ use super::error::SectionError;
 use super::gather::{Gathered, gather};
 use super::load::Loader;
 use super::outputs::publish_section;
-use super::pages;
 use super::{CheckReport, SectionReport, Shared, Status, retention};
+use super::{drift, pages};
 use crate::config::Section;
 use crate::fetch::{Fetched, Tally, Validators};
 use crate::model::Item;
-use crate::store::{PageCache, PageUpdate};
+use crate::normalize::Draft;
+use crate::store::{Coverage, PageCache, PageUpdate};
 
 /// `check`: fetch and extract one section, writing nothing.
 pub(super) async fn check(
@@ -99,21 +100,47 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
     let mut report = SectionReport {
         section: section.key(),
         found: 0,
+        coverage: Coverage::default(),
         new: 0,
         kept: 0,
         requests: 0,
         not_modified: 0,
+        bytes: 0,
         written: 0,
         warnings: Vec::new(),
+        drift: Vec::new(),
         millis: 0,
         status: Status::Ok,
     };
     if let Err(error) = update(shared, section, &tally, &mut report).await {
         report.status = Status::Failed(error);
     }
+    if report.found > 0 && report.status.is_ok() {
+        let history = shared
+            .store
+            .lock()
+            .expect("store lock")
+            .recent_runs(&report.section, drift::LOOK_BACK * 2);
+        match history {
+            Ok(history) => report.drift = drift::warnings(report.found, report.coverage, &history),
+            Err(e) => tracing::warn!("{}: run log: {e}", report.section),
+        }
+    }
     report.requests = tally.get();
+    report.bytes = tally.bytes();
     report.millis = started.elapsed().as_millis();
     report
+}
+
+/// How many items carried each field, as the page gave them.
+fn coverage(drafts: &[Draft]) -> Coverage {
+    let count = |has: fn(&Draft) -> bool| drafts.iter().filter(|d| has(d)).count();
+    Coverage {
+        dated: count(|d| d.date.is_some() || d.dateline.is_some()),
+        summary: count(|d| d.summary_html.is_some()),
+        image: count(|d| d.image.is_some()),
+        author: count(|d| d.author.is_some()),
+    }
 }
 
 async fn update(
@@ -185,6 +212,7 @@ async fn update(
     )
     .await;
     report.found = gathered.found;
+    report.coverage = coverage(&gathered.drafts);
     report.warnings = gathered.warnings;
     let mut drafts = gathered.drafts;
     let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;

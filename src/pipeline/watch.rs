@@ -4,7 +4,7 @@
 //! flight finish, then returns. Signals are the binary's business: it turns them into
 //! [`Request`]s.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,11 +20,12 @@ use super::error::PassError;
 use super::load::Loader;
 use super::outputs::write_listing;
 use super::robots::RobotsGate;
+use super::schedule::Schedule;
 use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
 use crate::config::{Config, Section};
 use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
-use crate::store::{self, Store};
+use crate::store::{self, Access, Store};
 
 /// What the operator asks of a running `watch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,26 +36,8 @@ pub enum Request {
     Stop,
 }
 
-/// Longest interval a failing section backs off to.
-const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 /// How often the config file's modification time is looked at.
 const CONFIG_POLL: Duration = Duration::from_secs(2);
-
-/// When a section runs next, and how often it failed in a row.
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    due: Instant,
-    failures: u32,
-}
-
-/// The wait before a section's next run: its interval, doubled per failure in a row up to
-/// six hours, with ±10 % jitter.
-fn next_wait(every: Duration, failures: u32) -> Duration {
-    let backed_off = every
-        .saturating_mul(1 << failures.min(16))
-        .min(MAX_BACKOFF.max(every));
-    backed_off.mul_f64(0.9 + fastrand::f64() * 0.2)
-}
 
 fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
@@ -104,7 +87,7 @@ pub async fn watch(
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
     let _lock = store::lock(&initial.state_path)?;
-    let opened = Store::open(&initial.state_path)?;
+    let opened = Store::open_as(&initial.state_path, Access::Shared)?;
     // Failures in a row before this start, so that a failing section keeps backing off.
     let streaks = opened.failure_streaks()?;
     let store = Arc::new(Mutex::new(opened));
@@ -123,7 +106,7 @@ pub async fn watch(
         None => (None, None),
     };
 
-    let mut slots: HashMap<String, Slot> = HashMap::new();
+    let mut schedule = Schedule::default();
     let mut running: HashSet<String> = HashSet::new();
     let mut in_flight = FuturesUnordered::new();
     let mut poll = tokio::time::interval(CONFIG_POLL);
@@ -133,14 +116,18 @@ pub async fn watch(
     loop {
         let now = Instant::now();
         let keys: Vec<String> = config.sections().map(Section::key).collect();
-        slots.retain(|key, _| keys.contains(key));
+        schedule.retain(&keys);
         if !stopping {
             for key in keys {
-                let slot = slots.entry(key.clone()).or_insert_with(|| Slot {
-                    due: now,
-                    failures: streaks.get(&key).copied().unwrap_or(0),
-                });
-                if slot.due <= now && running.insert(key.clone()) {
+                let failures = streaks.get(&key).copied().unwrap_or(0);
+                let auto = store
+                    .lock()
+                    .expect("store lock")
+                    .schedule(&key)
+                    .ok()
+                    .flatten();
+                schedule.admit(&key, now, failures, auto);
+                if schedule.is_due(&key, now) && running.insert(key.clone()) {
                     observer.started(&key);
                     in_flight.push(run_one(
                         config.clone(),
@@ -155,24 +142,23 @@ pub async fn watch(
         if stopping && in_flight.is_empty() {
             break;
         }
-        let next_due = slots
-            .iter()
-            .filter(|(key, _)| !running.contains(*key))
-            .map(|(_, slot)| slot.due)
-            .min()
+        let next_due = schedule
+            .next_due(|key| !running.contains(key))
             .unwrap_or(now + Duration::from_secs(3600));
 
         tokio::select! {
             Some((ran_with, report)) = in_flight.next() => {
                 running.remove(&report.section);
                 observer.finished(&report);
-                if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
-                    let failed = !report.status.is_ok();
-                    let slot = slots.entry(report.section.clone()).or_insert(Slot { due: now, failures: 0 });
-                    slot.failures = if failed { slot.failures + 1 } else { 0 };
-                    slot.due = Instant::now() + next_wait(section.every, slot.failures);
-                }
                 let mut store = store.lock().expect("store lock");
+                if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
+                    let auto = schedule.finished(&report, section.every, &ran_with.watch, Instant::now());
+                    if let Some(every) = auto
+                        && let Err(e) = store.save_schedule(&report.section, every)
+                    {
+                        tracing::warn!("{}: schedule: {e}", report.section);
+                    }
+                }
                 let stamp = Utc::now().trunc_subsecs(0);
                 if let Err(e) = store.log_run(stamp, stamp, &[run_entry(&ran_with, &report)]) {
                     tracing::warn!("run log: {e}");
@@ -241,22 +227,4 @@ async fn reload(
         secrets: &new.secrets,
     });
     *config = Arc::new(new);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_jitter_and_back_off_to_six_hours() {
-        let every = Duration::from_secs(1800);
-        for _ in 0..100 {
-            let wait = next_wait(every, 0).as_secs_f64();
-            assert!((1620.0..=1980.0).contains(&wait), "{wait}");
-        }
-        let twice = next_wait(every, 1).as_secs_f64();
-        assert!((3240.0..=3960.0).contains(&twice), "{twice}");
-        assert!(next_wait(every, 30) <= MAX_BACKOFF.mul_f64(1.1));
-        assert!(next_wait(every, 30) >= MAX_BACKOFF.mul_f64(0.9));
-    }
 }

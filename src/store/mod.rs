@@ -19,7 +19,8 @@ use rusqlite::Connection;
 pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
 pub use history::{PageCache, PageUpdate, Retention};
 pub use lock::{Lock, lock};
-pub use runs::RunEntry;
+pub use runs::{Coverage, LoggedRun, RunEntry};
+pub use schema::Access;
 
 /// Why the state could not be used; each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +61,24 @@ pub enum StoreError {
         /// Holder's process id, as it wrote it.
         pid: String,
     },
+    /// There is no state yet (nothing has run).
+    #[error("{path}: no state yet (nothing has run with this config)")]
+    Missing {
+        /// State file.
+        path: PathBuf,
+    },
+    /// A `run` holds the state alone for now.
+    #[error("{path}: in use by a running `feedwright run`; try again when it ends")]
+    Busy {
+        /// State file.
+        path: PathBuf,
+    },
+    /// Written by an older feedwright; the next `run` or `watch` upgrades it.
+    #[error("{path}: written by an older feedwright; the next run upgrades it")]
+    Older {
+        /// State file.
+        path: PathBuf,
+    },
     /// A query failed.
     #[error("state database: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -85,10 +104,16 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the state at `path`, migrating its schema forward.
+    /// Opens (or creates) the state at `path` for the holder of its lock, alone, migrating its
+    /// schema forward.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_as(path, Access::Exclusive)
+    }
+
+    /// Opens the state at `path` as `access` says.
+    pub fn open_as(path: &Path, access: Access) -> Result<Store, StoreError> {
         Ok(Store {
-            conn: schema::open(path)?,
+            conn: schema::open(path, access)?,
         })
     }
 }

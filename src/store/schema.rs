@@ -82,32 +82,77 @@ CREATE TABLE outputs (
 CREATE INDEX run_sections_by_section ON run_sections (section, run_id);
 ALTER TABLE run_sections ADD COLUMN error_kind TEXT;
 ",
+    r"
+ALTER TABLE run_sections ADD COLUMN dated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN summaries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN images INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN authors INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN millis INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE run_sections ADD COLUMN ended INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE schedule (
+    section  TEXT PRIMARY KEY,
+    every_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+",
 ];
 
-/// Opens (or creates) the state at `path` and brings its schema up to date.
-pub(super) fn open(path: &Path) -> Result<Connection, StoreError> {
-    create_parent(path)?;
+/// How a process uses the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The holder of the state lock, alone (`run`): SQLite need not lock the file again for
+    /// every statement, and keeps its WAL index in memory.
+    Exclusive,
+    /// The holder of the state lock, while others may read (`watch`, for `status` and
+    /// `/metrics`).
+    Shared,
+    /// Reading only, beside a holder (`status`, `serve`): nothing is created or migrated.
+    ReadOnly,
+}
+
+/// Opens the state at `path` (creating it unless read-only) and brings its schema up to date.
+pub(super) fn open(path: &Path, access: Access) -> Result<Connection, StoreError> {
     let corrupt = |e: rusqlite::Error| StoreError::Corrupt {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let conn = Connection::open(path).map_err(corrupt)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))
+    let conn = if access == Access::ReadOnly {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(corrupt)?
+    } else {
+        create_parent(path)?;
+        Connection::open(path).map_err(corrupt)?
+    };
+    let wait = if access == Access::ReadOnly { 3 } else { 10 };
+    conn.busy_timeout(std::time::Duration::from_secs(wait))
         .map_err(corrupt)?;
-    // Only the holder of the state lock opens the store, so SQLite need not lock the file
-    // again for every statement. Set before the first read, it also keeps the WAL index in
-    // memory instead of a shared `-shm` file.
-    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-        .map_err(corrupt)?;
+    if access == Access::Exclusive {
+        // Set before the first read.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(corrupt)?;
+    }
+    let busy = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+            StoreError::Busy {
+                path: path.to_path_buf(),
+            }
+        }
+        _ => corrupt(e),
+    };
     let app_id: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(corrupt)?;
+        .map_err(busy)?;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(corrupt)?;
+        .map_err(busy)?;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(corrupt)?;
+        .map_err(busy)?;
     if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
         return Err(StoreError::Foreign {
             path: path.to_path_buf(),
@@ -122,6 +167,14 @@ pub(super) fn open(path: &Path) -> Result<Connection, StoreError> {
             found: version,
             known,
         })?;
+    if access == Access::ReadOnly {
+        if from < known {
+            return Err(StoreError::Older {
+                path: path.to_path_buf(),
+            });
+        }
+        return Ok(conn);
+    }
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(corrupt)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

@@ -88,6 +88,9 @@ pub(super) async fn render(
     for _ in 0..made {
         tally.add();
     }
+    if let Ok(page) = &result {
+        tally.add_bytes(page.body.len());
+    }
     let close = browser.execute(CloseTargetParams::new(page.target_id().clone()));
     let broken = match tokio::time::timeout(TAB_TIMEOUT, close).await {
         Ok(Ok(_)) => None,

@@ -1,0 +1,87 @@
+//! `status`: how every section has been doing, from the state alone (no network): last
+//! success, last failure and its reason, failures in a row, items kept, newest item, field
+//! coverage of the last read, drift, and the `watch` interval.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::error::PassError;
+use super::{drift, retention};
+use crate::config::{Config, Every};
+use crate::store::{Access, Coverage, Store};
+
+/// One section's state.
+#[derive(Debug, serde::Serialize)]
+pub struct SectionStatus {
+    /// `site/section`.
+    pub section: String,
+    /// When it last succeeded.
+    pub last_success: Option<DateTime<Utc>>,
+    /// When it last failed.
+    pub last_failure: Option<DateTime<Utc>>,
+    /// Why it last failed.
+    pub last_reason: Option<String>,
+    /// The stable word for that failure.
+    pub last_error_kind: Option<String>,
+    /// Failures since its last success.
+    pub consecutive_failures: usize,
+    /// Items in its feed.
+    pub items: usize,
+    /// Its newest item's date.
+    pub newest_item: Option<DateTime<Utc>>,
+    /// Items its last read found, and how many carried each field.
+    pub found: usize,
+    /// How many of them carried a date, summary, image, author.
+    pub coverage: Coverage,
+    /// Drift warnings of its last read.
+    pub drift: Vec<String>,
+    /// Its `watch` interval now, in seconds (`every = "auto"` moves it).
+    pub interval_secs: u64,
+}
+
+/// The state of every section of `config`, read beside a running `run` or `watch`.
+pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>, PassError> {
+    let store = Store::open_as(&config.state_path, Access::ReadOnly)?;
+    let mut sections = Vec::new();
+    for section in config.sections() {
+        let key = section.key();
+        let history = store.recent_runs(&key, drift::LOOK_BACK * 3)?;
+        let last = |failed: bool| history.iter().find(|r| r.failure.is_some() == failed);
+        let failure = last(true);
+        let read = history
+            .iter()
+            .position(|r| r.failure.is_none() && r.found > 0);
+        let (items, newest_item) = store.feed_summary(&key, retention(config, section), now)?;
+        let interval = match section.every {
+            Every::Fixed(every) => every,
+            Every::Auto => store.schedule(&key)?.unwrap_or(config.watch.min_every),
+        };
+        sections.push(SectionStatus {
+            section: key,
+            last_success: last(false).map(|r| r.ended),
+            last_failure: failure.map(|r| r.ended),
+            last_reason: failure
+                .and_then(|r| r.failure.as_ref())
+                .map(|(_, why)| why.clone()),
+            last_error_kind: failure
+                .and_then(|r| r.failure.as_ref())
+                .map(|(k, _)| k.clone()),
+            consecutive_failures: history.iter().take_while(|r| r.failure.is_some()).count(),
+            items,
+            newest_item,
+            found: read.map_or(0, |i| history[i].found),
+            coverage: read.map_or_else(Coverage::default, |i| history[i].coverage),
+            drift: read.map_or_else(Vec::new, |i| {
+                drift::warnings(history[i].found, history[i].coverage, &history[i + 1..])
+            }),
+            interval_secs: interval.as_secs(),
+        });
+    }
+    Ok(sections)
+}
+
+/// Seconds as a humane duration: `30m`, `2h 30m`.
+pub fn humane(seconds: u64) -> String {
+    humantime::format_duration(Duration::from_secs(seconds)).to_string()
+}

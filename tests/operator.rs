@@ -1,0 +1,123 @@
+//! Operator features: drift warnings from the run log, `status` from the state alone, and
+//! (below) WebSub pings, `/metrics` and `/healthz`.
+
+mod support;
+
+use support::{Project, Route, Server};
+
+fn page(run: usize, items: usize, dated: bool) -> String {
+    let list: String = (0..items)
+        .map(|n| {
+            let date = if dated {
+                format!(
+                    r#"<time datetime="2024-03-{:02}T10:00:00Z">March</time>"#,
+                    1 + n % 28
+                )
+            } else {
+                String::new()
+            };
+            format!(r#"<li><a href="/s/{n}">Story number {n} of the list</a> {date}</li>"#)
+        })
+        .collect();
+    format!("<html><body><!-- run {run} --><ul>{list}</ul></body></html>")
+}
+
+fn section_of(report: &serde_json::Value, id: &str) -> serde_json::Value {
+    report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"] == format!("o/{id}"))
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn drift_is_warned_and_status_tells_each_section_s_state() {
+    let server = Server::start();
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"o\"\n  [site.items]\n  item = \"li\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  [[site.section]]\n  id = \"broken\"\n  url = \"{}\"\n",
+        server.url("/list"),
+        server.url("/broken")
+    ));
+    server.route("/broken", Route::status(500));
+    for run in 0..10 {
+        server.route("/list", Route::ok("text/html", page(run, 20, true)));
+        let report = project.run_json(1);
+        assert_eq!(
+            section_of(&report, "list")["drift"],
+            serde_json::json!([]),
+            "{report}"
+        );
+    }
+    // The dates vanish from the page: the section works, and says its layout drifted.
+    server.route("/list", Route::ok("text/html", page(10, 20, false)));
+    let report = project.run_json(1);
+    let list = section_of(&report, "list");
+    assert_eq!(list["status"], "ok");
+    let drift = list["drift"].as_array().unwrap();
+    assert!(
+        drift
+            .iter()
+            .any(|d| d.as_str().unwrap().starts_with("date filled 0 %")),
+        "{list}"
+    );
+    // Then the item count halves.
+    server.route("/list", Route::ok("text/html", page(11, 8, true)));
+    let report = project.run_json(1);
+    let list = section_of(&report, "list");
+    assert!(
+        list["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d.as_str().unwrap().contains("item count fell to 8")),
+        "{list}"
+    );
+
+    let output = project
+        .cmd(&["status", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let of = |id: &str| {
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["section"] == format!("o/{id}"))
+            .unwrap()
+            .clone()
+    };
+    let list = of("list");
+    assert!(list["last_success"].is_string(), "{list}");
+    assert_eq!(list["consecutive_failures"], 0);
+    assert_eq!(list["items"], 20);
+    assert_eq!(list["found"], 8);
+    assert_eq!(list["coverage"]["dated"], 8);
+    assert_eq!(list["interval_secs"], 3600);
+    let broken = of("broken");
+    assert_eq!(broken["consecutive_failures"], 12);
+    assert!(broken["last_success"].is_null());
+    assert_eq!(broken["last_error_kind"], "http_status");
+    assert!(broken["last_reason"].as_str().unwrap().contains("HTTP 500"));
+    let table = project
+        .cmd(&["status"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let table = String::from_utf8_lossy(&table);
+    assert!(table.contains("o/broken: failing:"), "{table}");
+    assert!(table.contains("o/list: drift: item count fell"), "{table}");
+}
+
+#[test]
+fn status_without_a_state_says_so() {
+    let project = Project::new(
+        "[[site]]\nid = \"o\"\n  [[site.section]]\n  id = \"x\"\n  url = \"http://127.0.0.1:9/\"\n",
+    );
+    let output = project.cmd(&["status"]).code(1).get_output().clone();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no state yet"));
+}
