@@ -52,11 +52,9 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         "every"
     );
     let share = |part: usize, of: usize| {
-        if of == 0 {
-            "-".to_string()
-        } else {
-            format!("{}%", part * 100 / of)
-        }
+        (part * 100)
+            .checked_div(of)
+            .map_or_else(|| "-".to_string(), |percent| format!("{percent}%"))
     };
     for s in sections {
         let _ = writeln!(

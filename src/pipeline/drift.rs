@@ -5,6 +5,9 @@
 
 use crate::store::{Coverage, LoggedRun};
 
+/// How many items of a read had one field.
+type Filled = fn(&Coverage) -> usize;
+
 /// Successful runs that read the page, looked back over.
 pub(super) const LOOK_BACK: usize = 10;
 /// Fewer earlier reads than this say nothing yet.
@@ -33,7 +36,7 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
     }
     let total: usize = reads.iter().map(|r| r.found).sum();
     let share = |part: usize, of: usize| part as f64 / of.max(1) as f64;
-    let fields: [(&str, fn(&Coverage) -> usize); 4] = [
+    let fields: [(&str, Filled); 4] = [
         ("date", |c| c.dated),
         ("summary", |c| c.summary),
         ("image", |c| c.image),
