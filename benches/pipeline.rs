@@ -85,6 +85,7 @@ fn benches(c: &mut Criterion) {
             page_url: url.clone(),
             stem: "bench/section".into(),
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
+            timezone: chrono_tz::UTC,
         };
         group.bench_function("render rss+atom+json", |b| {
             b.iter(|| Format::ALL.map(|f| render::render(f, &meta, black_box(&items)).len()))

@@ -172,7 +172,37 @@ title = "SpaceDaily"
     );
     assert!(!atom.contains("track()"), "sanitised summaries");
 
-    for (name, url) in [("index.png", &index_url), ("feed.png", &feed_url)] {
+    // The readable page of a feed: no script, no XSLT, human dates, linked from the index.
+    assert!(
+        index.contains("/spacedaily/industry.html"),
+        "the index links the page"
+    );
+    let page_url = format!("http://{addr}/spacedaily/industry.html");
+    let page = browse(&binary, &["--dump-dom"], &page_url);
+    assert!(
+        page.contains("<h1>SpaceDaily – Space Industry</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Collision Course? A Comet Heads for Mars</a></h3>"),
+        "{page}"
+    );
+    assert!(page.contains("4 Apr 2013"), "a human date:\n{page}");
+    assert!(
+        !page.contains("00:00:00") && !page.contains("+0000"),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "no script");
+    assert!(
+        page.contains("/spacedaily/industry.atom"),
+        "subscribe links"
+    );
+
+    for (name, url) in [
+        ("index.png", &index_url),
+        ("feed.png", &feed_url),
+        ("page.png", &page_url),
+    ] {
         let path = shots.join(name);
         browse(
             &binary,

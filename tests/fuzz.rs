@@ -96,6 +96,7 @@ fn check_page(html: &str, rules: &Rules) -> usize {
         page_url: page.clone(),
         stem: "s/x".into(),
         base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
+        timezone: chrono_tz::UTC,
     };
     for format in Format::ALL {
         let bytes = render::render(format, &meta, &items);

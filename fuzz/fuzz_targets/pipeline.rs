@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
             page_url: page.clone(),
             stem: "s/x".into(),
             base_url: None,
+            timezone: chrono_tz::UTC,
         };
         for format in Format::ALL {
             let bytes = render::render(format, &meta, &items);

@@ -58,6 +58,7 @@ fn meta(config: &Config, section: &Section) -> FeedMeta {
         page_url: public_url(config, &section.url),
         stem: format!("{}/{}", section.site_id, section.id),
         base_url: config.output.base_url.clone(),
+        timezone: section.timezone,
     }
 }
 

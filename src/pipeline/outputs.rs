@@ -27,12 +27,13 @@ pub(super) fn publish_section(
     let meta = meta(shared.config, section);
     let retention = retention(shared.config, section);
     let fingerprint = output_fingerprint(&meta, retention);
-    let paths: Vec<(Format, PathBuf)> = shared
-        .config
-        .output
-        .formats
+    let formats = &shared.config.output.formats;
+    let dir = &shared.config.output.dir;
+    // Each feed file, then the readable page (`None`).
+    let paths: Vec<(Option<Format>, PathBuf)> = formats
         .iter()
-        .map(|&f| (f, shared.config.output.dir.join(meta.file(f))))
+        .map(|&f| (Some(f), dir.join(meta.file(f))))
+        .chain([(None, dir.join(meta.page_file()))])
         .collect();
     let store = shared.store.lock().expect("store lock");
     // With max_age_days, items age out of the feed as time passes: always render then.
@@ -51,9 +52,13 @@ pub(super) fn publish_section(
     let items = store.feed_items(&section.key(), retention, shared.now)?;
     report.kept = items.len();
     for (format, path) in paths {
-        let bytes = render::render(format, &meta, &items);
+        let bytes = match format {
+            Some(format) => render::render(format, &meta, &items),
+            None => render::feed_page(&meta, formats, &items),
+        };
         match publish::write_if_changed(&path, &bytes) {
-            Ok(Written::Changed) => report.written += 1,
+            Ok(Written::Changed) if format.is_some() => report.written += 1,
+            Ok(Written::Changed) => {}
             Ok(Written::Unchanged) => {}
             Err(source) => return Err(SectionError::Write { path, source }),
         }

@@ -6,7 +6,8 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use super::{Format, Listed, xml_safe};
 
-const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}\
+/// The look shared by the index and the feed pages.
+pub(super) const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;color:#222}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}\
 ul{list-style:none;padding:0}li{padding:.6rem 0;border-bottom:1px solid #eee}\
 .t{font-weight:600}.m{color:#666;font-size:.9rem}a{color:#0b57d0}\
@@ -36,10 +37,11 @@ pub fn index_html(title: &str, formats: &[Format], feeds: &[Listed]) -> Vec<u8> 
             let _ = writeln!(page, "<h2>{}</h2>\n<ul>", text(site));
             current_site = Some(site);
         }
-        let links: Vec<String> = formats
+        let mut links: Vec<String> = formats
             .iter()
             .map(|f| format!("<a href=\"{}\">{}</a>", attr(&feed.href(*f)), f.label()))
             .collect();
+        links.push(format!("<a href=\"{}\">Read</a>", attr(&feed.page_href())));
         let updated = feed.updated.map_or_else(
             || "never".to_string(),
             |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),

@@ -6,6 +6,7 @@ mod atom;
 mod index;
 mod json;
 mod opml;
+mod page;
 mod rss;
 
 use std::path::Path;
@@ -17,6 +18,7 @@ use url::Url;
 use crate::model::Item;
 pub use index::index_html;
 pub use opml::opml;
+pub use page::feed_page;
 
 /// A feed format written for each section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -77,6 +79,8 @@ pub struct FeedMeta {
     pub stem: String,
     /// Where the output folder is published, if known.
     pub base_url: Option<Url>,
+    /// The site's timezone, for dates shown to people.
+    pub timezone: chrono_tz::Tz,
 }
 
 impl FeedMeta {
@@ -102,6 +106,11 @@ impl FeedMeta {
     /// File name of one format, relative to the output folder.
     pub fn file(&self, format: Format) -> String {
         format!("{}.{}", self.stem, format.extension())
+    }
+
+    /// File name of the readable page, relative to the output folder.
+    pub fn page_file(&self) -> String {
+        format!("{}.html", self.stem)
     }
 
     /// Published URL of one format, when `base_url` is set.
@@ -209,6 +218,7 @@ pub(crate) mod tests {
             page_url: Url::parse("https://www.spacedaily.com/Industry.html").unwrap(),
             stem: "spacedaily/industry".into(),
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
+            timezone: chrono_tz::UTC,
         };
         let items = vec![
             Item {
@@ -314,5 +324,15 @@ impl Listed {
         self.meta
             .url(format)
             .map_or_else(|| self.meta.file(format), String::from)
+    }
+
+    /// Link to the readable page, the same way.
+    fn page_href(&self) -> String {
+        let file = self.meta.page_file();
+        self.meta
+            .base_url
+            .as_ref()
+            .and_then(|base| base.join(&file).ok())
+            .map_or(file, String::from)
     }
 }
