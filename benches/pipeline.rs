@@ -86,6 +86,7 @@ fn benches(c: &mut Criterion) {
             stem: "bench/section".into(),
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
             timezone: chrono_tz::UTC,
+            hub: None,
         };
         group.bench_function("render rss+atom+json", |b| {
             b.iter(|| Format::ALL.map(|f| render::render(f, &meta, black_box(&items)).len()))

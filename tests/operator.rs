@@ -121,3 +121,47 @@ fn status_without_a_state_says_so() {
     let output = project.cmd(&["status"]).code(1).get_output().clone();
     assert!(String::from_utf8_lossy(&output.stderr).contains("no state yet"));
 }
+
+#[test]
+fn websub_hub_is_told_of_each_changed_feed_once_and_a_failing_hub_only_warns() {
+    let server = Server::start();
+    server.route("/hub", Route::status(204));
+    server.route("/list", Route::ok("text/html", page(0, 3, true)));
+    let config = |hub: &str| {
+        format!(
+            "[output]\nbase_url = \"https://feeds.example.org/\"\nwebsub_hub = \"{hub}\"\n[fetch]\nhost_delay_ms = 0\nrobots_txt = false\nretries = 0\n[[site]]\nid = \"o\"\n  [site.items]\n  item = \"li\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n",
+            server.url("/list")
+        )
+    };
+    let project = Project::raw(&config(&server.url("/hub")));
+    project.cmd(&["run"]).success();
+    let pings: Vec<String> = server
+        .hits()
+        .into_iter()
+        .filter(|h| h.path == "/hub")
+        .map(|h| {
+            assert_eq!(h.method, "POST");
+            assert_eq!(h.headers["content-type"], "application/x-www-form-urlencoded");
+            String::from_utf8(h.body).unwrap()
+        })
+        .collect();
+    assert_eq!(pings.len(), 3, "one per changed feed file: {pings:?}");
+    assert!(pings.contains(
+        &"hub.mode=publish&hub.url=https%3A%2F%2Ffeeds.example.org%2Fo%2Flist.atom".to_string()
+    ));
+    let rss = project.text("o/list.xml");
+    assert!(rss.contains(&format!("href=\"{}\" rel=\"hub\"", server.url("/hub"))) || rss.contains("rel=\"hub\""), "{rss}");
+    assert!(project.text("o/list.json").contains("\"type\": \"WebSub\""));
+
+    // Nothing changed: no ping.
+    server.clear_hits();
+    project.cmd(&["run"]).success();
+    assert_eq!(server.hits_of("/hub"), 0);
+
+    // A hub that fails: the run still exits 0, with a warning.
+    server.route("/hub", Route::status(500));
+    server.route("/list", Route::ok("text/html", page(1, 4, true)));
+    let report = project.run_json(0);
+    let warnings = report["sections"][0]["warnings"].to_string();
+    assert!(warnings.contains("WebSub hub not told"), "{warnings}");
+}

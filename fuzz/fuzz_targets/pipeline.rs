@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
             stem: "s/x".into(),
             base_url: None,
             timezone: chrono_tz::UTC,
+            hub: None,
         };
         for format in Format::ALL {
             let bytes = render::render(format, &meta, &items);

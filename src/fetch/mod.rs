@@ -13,6 +13,7 @@ mod request;
 mod response;
 mod retry;
 pub mod robots;
+mod websub;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};

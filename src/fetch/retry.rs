@@ -69,7 +69,7 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 }
 
 /// Wait before retry number `attempt` (0-based): 0.5 s doubling, capped at 30 s, ±25 % jitter.
-fn backoff(attempt: u32) -> Duration {
+pub(super) fn backoff(attempt: u32) -> Duration {
     let base = Duration::from_millis(500).saturating_mul(1 << attempt.min(6));
     let base = base.min(Duration::from_secs(30));
     base.mul_f64(0.75 + fastrand::f64() * 0.5)

@@ -59,6 +59,7 @@ fn meta(config: &Config, section: &Section) -> FeedMeta {
         stem: format!("{}/{}", section.site_id, section.id),
         base_url: config.output.base_url.clone(),
         timezone: section.timezone,
+        hub: config.output.websub_hub.clone(),
     }
 }
 

@@ -57,7 +57,10 @@ pub(super) fn publish_section(
             None => render::feed_page(&meta, formats, &items),
         };
         match publish::write_if_changed(&path, &bytes) {
-            Ok(Written::Changed) if format.is_some() => report.written += 1,
+            Ok(Written::Changed) if format.is_some() => {
+                report.written += 1;
+                report.published.extend(format.and_then(|f| meta.url(f)));
+            }
             Ok(Written::Changed) => {}
             Ok(Written::Unchanged) => {}
             Err(source) => return Err(SectionError::Write { path, source }),

@@ -66,6 +66,9 @@ pub struct SectionReport {
     pub warnings: Vec<String>,
     /// Signs that the page's layout changed, from its recent runs (the section still worked).
     pub drift: Vec<String>,
+    /// Public addresses of the feed files whose bytes changed (for WebSub).
+    #[serde(skip)]
+    pub published: Vec<url::Url>,
     /// Wall time in milliseconds.
     pub millis: u128,
     /// Ok or failed with a reason.
@@ -152,6 +155,7 @@ mod tests {
             written: 3,
             warnings: Vec::new(),
             drift: Vec::new(),
+            published: Vec::new(),
             millis: 5,
             status,
         }

@@ -143,6 +143,7 @@ mod tests {
             written: 0,
             warnings: Vec::new(),
             drift: Vec::new(),
+            published: Vec::new(),
             millis: 1,
             status: Status::Ok,
         }

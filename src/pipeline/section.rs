@@ -109,6 +109,7 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
         written: 0,
         warnings: Vec::new(),
         drift: Vec::new(),
+        published: Vec::new(),
         millis: 0,
         status: Status::Ok,
     };
@@ -124,6 +125,15 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
         match history {
             Ok(history) => report.drift = drift::warnings(report.found, report.coverage, &history),
             Err(e) => tracing::warn!("{}: run log: {e}", report.section),
+        }
+    }
+    if let Some(hub) = &shared.config.output.websub_hub {
+        for feed in &report.published {
+            if let Err(e) = shared.loader.fetcher.ping_hub(hub, feed).await {
+                report
+                    .warnings
+                    .push(format!("WebSub hub not told that {feed} changed: {e}"));
+            }
         }
     }
     report.requests = tally.get();

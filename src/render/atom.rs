@@ -14,6 +14,9 @@ pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     if let Some(url) = &self_url {
         links.push(link(url.as_str(), "self", Some(Format::Atom.media_type())));
     }
+    if let Some(hub) = &meta.hub {
+        links.push(link(hub.as_str(), "hub", None));
+    }
     let feed = Feed {
         id: self_url.as_ref().unwrap_or(&meta.page_url).to_string(),
         title: Text::plain(meta.title()),

@@ -13,8 +13,17 @@ struct JsonFeed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     feed_url: Option<String>,
     description: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub<'a>>,
     authors: [Author<'a>; 1],
     items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -46,6 +55,14 @@ pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
         home_page_url: meta.page_url.as_str(),
         feed_url: meta.url(Format::Json).map(String::from),
         description: format!("{} from {}", meta.section_title, meta.site_title),
+        hubs: meta
+            .hub
+            .iter()
+            .map(|hub| Hub {
+                kind: "WebSub",
+                url: hub.as_str(),
+            })
+            .collect(),
         authors: [Author {
             name: &meta.site_title,
         }],

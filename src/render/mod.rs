@@ -81,6 +81,8 @@ pub struct FeedMeta {
     pub base_url: Option<Url>,
     /// The site's timezone, for dates shown to people.
     pub timezone: chrono_tz::Tz,
+    /// The WebSub hub readers may subscribe to for pushes.
+    pub hub: Option<Url>,
 }
 
 impl FeedMeta {
@@ -219,6 +221,7 @@ pub(crate) mod tests {
             stem: "spacedaily/industry".into(),
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
             timezone: chrono_tz::UTC,
+            hub: None,
         };
         let items = vec![
             Item {

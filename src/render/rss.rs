@@ -27,14 +27,18 @@ pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
         ..Channel::default()
     };
     if let Some(url) = meta.url(Format::Rss) {
-        channel.atom_ext = Some(AtomExtension {
-            links: vec![Link {
-                href: url.to_string(),
-                rel: "self".into(),
-                mime_type: Some(Format::Rss.media_type().into()),
-                ..Link::default()
-            }],
-        });
+        let mut links = vec![Link {
+            href: url.to_string(),
+            rel: "self".into(),
+            mime_type: Some(Format::Rss.media_type().into()),
+            ..Link::default()
+        }];
+        links.extend(meta.hub.as_ref().map(|hub| Link {
+            href: hub.to_string(),
+            rel: "hub".into(),
+            ..Link::default()
+        }));
+        channel.atom_ext = Some(AtomExtension { links });
     }
     if channel.items.iter().any(|i| !i.extensions.is_empty()) {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());

@@ -90,6 +90,8 @@ pub struct Hit {
     pub path: String,
     pub at: Instant,
     pub headers: HeaderMap,
+    pub method: String,
+    pub body: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -161,10 +163,20 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Re
         .uri()
         .path_and_query()
         .map_or_else(|| "/".to_string(), |p| p.as_str().to_string());
+    let at = Instant::now();
+    let method = request.method().to_string();
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let request = Request::from_parts(parts, Body::empty());
     shared.hits.lock().unwrap().push(Hit {
         path: path.clone(),
-        at: Instant::now(),
+        at,
         headers: request.headers().clone(),
+        method,
+        body,
     });
     let route = shared.routes.lock().unwrap().get(&path).cloned();
     let Some(mut route) = route else {
