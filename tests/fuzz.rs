@@ -97,7 +97,7 @@ fn check_page(html: &str, rules: &Rules) -> usize {
         stem: "s/x".into(),
         base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
         timezone: chrono_tz::UTC,
-            hub: None,
+        hub: None,
     };
     for format in Format::ALL {
         let bytes = render::render(format, &meta, &items);

@@ -141,7 +141,10 @@ fn websub_hub_is_told_of_each_changed_feed_once_and_a_failing_hub_only_warns() {
         .filter(|h| h.path == "/hub")
         .map(|h| {
             assert_eq!(h.method, "POST");
-            assert_eq!(h.headers["content-type"], "application/x-www-form-urlencoded");
+            assert_eq!(
+                h.headers["content-type"],
+                "application/x-www-form-urlencoded"
+            );
             String::from_utf8(h.body).unwrap()
         })
         .collect();
@@ -150,7 +153,11 @@ fn websub_hub_is_told_of_each_changed_feed_once_and_a_failing_hub_only_warns() {
         &"hub.mode=publish&hub.url=https%3A%2F%2Ffeeds.example.org%2Fo%2Flist.atom".to_string()
     ));
     let rss = project.text("o/list.xml");
-    assert!(rss.contains(&format!("href=\"{}\" rel=\"hub\"", server.url("/hub"))) || rss.contains("rel=\"hub\""), "{rss}");
+    assert!(
+        rss.contains(&format!("href=\"{}\" rel=\"hub\"", server.url("/hub")))
+            || rss.contains("rel=\"hub\""),
+        "{rss}"
+    );
     assert!(project.text("o/list.json").contains("\"type\": \"WebSub\""));
 
     // Nothing changed: no ping.
@@ -164,4 +171,86 @@ fn websub_hub_is_told_of_each_changed_feed_once_and_a_failing_hub_only_warns() {
     let report = project.run_json(0);
     let warnings = report["sections"][0]["warnings"].to_string();
     assert!(warnings.contains("WebSub hub not told"), "{warnings}");
+}
+
+/// A raw HTTP/1.0 GET: status and body.
+fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: feeds\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn healthz_turns_503_past_the_threshold_and_back_and_metrics_carry_each_section() {
+    let server = Server::start();
+    server.route("/list", Route::ok("text/html", page(0, 3, true)));
+    server.route("/flaky", Route::status(503));
+    let project = Project::new(&format!(
+        "[watch]\nunhealthy_after = 2\n[[site]]\nid = \"o\"\n  [site.items]\n  item = \"li\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  [[site.section]]\n  id = \"flaky\"\n  url = \"{}\"\n",
+        server.url("/list"),
+        server.url("/flaky")
+    ));
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let serve = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("feedwright"))
+            .args(["serve", "--addr", &addr.to_string(), "--config"])
+            .arg(project.config())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    for _ in 0..2 {
+        project.run_json(1);
+    }
+    let mut serving = serve();
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let (code, body) = get(addr, "/healthz");
+    assert_eq!(code, 200, "two failures are not more than two: {body}");
+    // While `serve` reads the state, a third run still works beside it.
+    project.run_json(1);
+    let (code, body) = get(addr, "/healthz");
+    assert_eq!(code, 503);
+    assert!(body.contains("o/flaky failed 3 times in a row"), "{body}");
+    let (code, metrics) = get(addr, "/metrics");
+    assert_eq!(code, 200);
+    for line in metrics.lines() {
+        let valid = line.starts_with("# HELP ")
+            || line.starts_with("# TYPE ")
+            || line.starts_with("# UNIT ")
+            || line == "# EOF"
+            || line.rsplit_once(' ').is_some_and(|(name, value)| {
+                !name.contains(' ') || name.contains('{') && value.parse::<f64>().is_ok()
+            });
+        assert!(valid, "not Prometheus text: {line:?}");
+    }
+    assert!(
+        metrics.contains("feedwright_section_consecutive_failures{site=\"o\",section=\"flaky\"} 3"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("feedwright_section_items_kept{site=\"o\",section=\"list\"} 3"),
+        "{metrics}"
+    );
+    // The flaky page recovers: healthy again after one success.
+    server.route("/flaky", Route::ok("text/html", page(1, 2, true)));
+    project.run_json(0);
+    let (code, _) = get(addr, "/healthz");
+    assert_eq!(code, 200);
+    let _ = serving.kill();
+    let _ = serving.wait();
 }

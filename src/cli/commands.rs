@@ -3,11 +3,13 @@
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use feedwright::config::{self, Config, Render};
 use feedwright::fetch::browser;
-use feedwright::pipeline::{self, Observer, PassError};
+use feedwright::pipeline::{self, Monitor, Observer, PassError};
+use feedwright::serve::Probe;
 use feedwright::store::StoreError;
 
 use super::progress::{Bar, Lines};
@@ -160,12 +162,13 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
     };
     let root = config.output.dir.clone();
     eprintln!("serving {} on http://{addr}/", root.display());
+    let probe: Arc<dyn Probe> = Arc::new(Monitor::new(Arc::new(config)));
     runtime().block_on(async {
         let stop = match signals::stop() {
             Ok(stop) => stop,
             Err(code) => return code,
         };
-        match feedwright::serve::serve(root, addr, stop).await {
+        match feedwright::serve::serve(root, Some(probe), addr, stop).await {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("error: cannot serve on {addr}: {e}");

@@ -29,7 +29,9 @@ impl Fetcher {
                 .await;
             let error = match sent {
                 Ok(answer) if answer.status().is_success() => return Ok(()),
-                Ok(answer) => FetchError::new(hub, FetchErrorKind::Status(answer.status().as_u16())),
+                Ok(answer) => {
+                    FetchError::new(hub, FetchErrorKind::Status(answer.status().as_u16()))
+                }
                 Err(e) => classify(hub, &e),
             };
             attempt += 1;

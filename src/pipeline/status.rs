@@ -30,8 +30,10 @@ pub struct SectionStatus {
     pub items: usize,
     /// Its newest item's date.
     pub newest_item: Option<DateTime<Utc>>,
-    /// Items its last read found, and how many carried each field.
+    /// Items its last read found.
     pub found: usize,
+    /// Items new to its history in its last run.
+    pub new: usize,
     /// How many of them carried a date, summary, image, author.
     pub coverage: Coverage,
     /// Drift warnings of its last read.
@@ -71,6 +73,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             items,
             newest_item,
             found: read.map_or(0, |i| history[i].found),
+            new: history.first().map_or(0, |r| r.new),
             coverage: read.map_or_else(Coverage::default, |i| history[i].coverage),
             drift: read.map_or_else(Vec::new, |i| {
                 drift::warnings(history[i].found, history[i].coverage, &history[i + 1..])

@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 use super::error::PassError;
 use super::load::Loader;
+use super::monitor::Monitor;
 use super::outputs::write_listing;
 use super::robots::RobotsGate;
 use super::schedule::Schedule;
@@ -25,6 +26,7 @@ use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
 use crate::config::{Config, Section};
 use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
+use crate::serve::Probe;
 use crate::store::{self, Access, Store};
 
 /// What the operator asks of a running `watch`.
@@ -94,11 +96,13 @@ pub async fn watch(
     let mut config = Arc::new(initial);
     let mut fetcher = Fetcher::new(&config.fetch.client)?;
     let mut renderer = Arc::new(Renderer::new(config.browser.clone()));
+    let monitor = Arc::new(Monitor::new(config.clone()));
     let (stop_serving, serving) = match serve {
         Some(addr) => {
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
             let root = config.output.dir.clone();
-            let server = tokio::spawn(crate::serve::serve(root, addr, async {
+            let probe: Arc<dyn Probe> = monitor.clone();
+            let server = tokio::spawn(crate::serve::serve(root, Some(probe), addr, async {
                 let _ = rx.await;
             }));
             (Some(tx), Some(server))
@@ -150,6 +154,7 @@ pub async fn watch(
             Some((ran_with, report)) = in_flight.next() => {
                 running.remove(&report.section);
                 observer.finished(&report);
+                monitor.record(&report);
                 let mut store = store.lock().expect("store lock");
                 if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
                     let auto = schedule.finished(&report, section.every, &ran_with.watch, Instant::now());
@@ -176,6 +181,7 @@ pub async fn watch(
                 Some(Request::Reload) => {
                     seen_mtime = modified(&path);
                     reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
+                    monitor.set_config(config.clone());
                 }
                 Some(Request::Stop) | None => stopping = true,
             },
@@ -184,6 +190,7 @@ pub async fn watch(
                 if mtime != seen_mtime {
                     seen_mtime = mtime;
                     reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
+                    monitor.set_config(config.clone());
                 }
             }
         }
