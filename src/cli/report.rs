@@ -175,6 +175,9 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
         for warning in &report.warnings {
             let _ = writeln!(warnings, "{}: warning: {warning}", report.section);
         }
+        for warning in &report.drift {
+            let _ = writeln!(warnings, "{}: drift: {warning}", report.section);
+        }
     }
     let broken: Vec<&str> = reports
         .iter()

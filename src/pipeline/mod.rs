@@ -29,7 +29,7 @@ use crate::extract::pager::{NextLink, next_link};
 use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Profile, Tally};
 use crate::render::FeedMeta;
-use crate::store::{self, Retention, RunEntry, Store};
+use crate::store::{self, Access, Retention, RunEntry, Store};
 pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use monitor::Monitor;
@@ -160,8 +160,20 @@ pub async fn check(
         renderer: &renderer,
         robots: &robots,
     };
-    let reports = join_all(selected.iter().map(|s| section::check(s, &loader, now))).await;
+    let mut reports = join_all(selected.iter().map(|s| section::check(s, &loader, now))).await;
     renderer.close().await;
+    // Drift against the runs so far, when the state can be read (it is not written).
+    if let Ok(store) = Store::open_as(&config.state_path, Access::ReadOnly) {
+        for report in &mut reports {
+            let found = report.found;
+            if let (true, Ok(history)) = (
+                report.status.is_ok(),
+                store.recent_runs(&report.section, drift::LOOK_BACK * 2),
+            ) {
+                report.drift = drift::warnings(found, report.coverage, &history);
+            }
+        }
+    }
     Ok(reports)
 }
 

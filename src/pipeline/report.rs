@@ -103,6 +103,12 @@ pub struct CheckReport {
     pub matches: Vec<(Field, String, usize)>,
     /// The next-page links followed (`pages` > 1), each with how it was found.
     pub pages: Vec<String>,
+    /// Items the pages gave (before `max_items`).
+    pub found: usize,
+    /// How many of them carried a date, summary, image, author.
+    pub coverage: Coverage,
+    /// Drift warnings against the section's recent runs.
+    pub drift: Vec<String>,
     /// Ok, or failed with a reason.
     pub status: Status,
 }

@@ -62,6 +62,9 @@ pub(super) async fn check(
         warnings: Vec::new(),
         matches: Vec::new(),
         pages: Vec::new(),
+        found: 0,
+        coverage: Coverage::default(),
+        drift: Vec::new(),
         status: Status::Ok,
     };
     match outcome {
@@ -78,6 +81,8 @@ pub(super) async fn check(
                 .into_iter()
                 .map(|link| format!("{} ({})", link.url, link.how))
                 .collect();
+            report.found = drafts.len();
+            report.coverage = coverage(&drafts);
             let mut items: Vec<Item> = drafts
                 .into_iter()
                 .map(|d| d.into_item(section.timezone, now, now))
