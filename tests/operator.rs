@@ -210,14 +210,16 @@ fn healthz_turns_503_past_the_threshold_and_back_and_metrics_carry_each_section(
             .spawn()
             .unwrap()
     };
-    for _ in 0..2 {
-        project.run_json(1);
-    }
     let mut serving = serve();
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(addr).is_err() {
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
         std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(get(addr, "/healthz").0, 200, "healthy before anything ran");
+    assert_eq!(get(addr, "/metrics").0, 200);
+    for _ in 0..2 {
+        project.run_json(1);
     }
     let (code, body) = get(addr, "/healthz");
     assert_eq!(code, 200, "two failures are not more than two: {body}");

@@ -14,10 +14,12 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use super::PassError;
 use super::SectionReport;
-use super::status::status;
+use super::status::{SectionStatus, status};
 use crate::config::Config;
 use crate::serve::Probe;
+use crate::store::StoreError;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct SectionLabels {
@@ -123,9 +125,18 @@ impl Monitor {
         }
     }
 
-    fn registry(&self) -> Result<Registry, String> {
+    /// Every section's state; none yet before the first run.
+    fn sections(&self) -> Result<(Arc<Config>, Vec<SectionStatus>), String> {
         let config = self.config.read().expect("never poisoned").clone();
-        let sections = status(&config, Utc::now()).map_err(|e| e.to_string())?;
+        match status(&config, Utc::now()) {
+            Ok(sections) => Ok((config, sections)),
+            Err(PassError::Store(StoreError::Missing { .. })) => Ok((config, Vec::new())),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn registry(&self) -> Result<Registry, String> {
+        let (_, sections) = self.sections()?;
         let mut registry = Registry::with_prefix("feedwright");
         let gauge = |registry: &mut Registry, name: &str, help: &str| {
             let family = Family::<SectionLabels, Gauge>::default();
@@ -237,9 +248,8 @@ impl Probe for Monitor {
     }
 
     fn health(&self) -> Result<String, String> {
-        let config = self.config.read().expect("never poisoned").clone();
+        let (config, sections) = self.sections()?;
         let limit = usize::try_from(config.watch.unhealthy_after).unwrap_or(usize::MAX);
-        let sections = status(&config, Utc::now()).map_err(|e| e.to_string())?;
         let failing: Vec<String> = sections
             .iter()
             .filter(|s| s.consecutive_failures > limit)
