@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use feedwright::config::{self, Config, Render};
+use feedwright::config::{self, Config, Render, Shard};
 use feedwright::fetch::browser;
 use feedwright::pipeline::{self, Monitor, Observer, PassError};
 use feedwright::serve::Probe;
@@ -14,6 +14,11 @@ use feedwright::store::StoreError;
 
 use super::progress::{Bar, Lines};
 use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report, signals};
+
+/// Loads the config at `path` (or the default place) for `shard`; a bad one is reported.
+fn load_shard(path: Option<PathBuf>, shard: Option<Shard>) -> Result<Config, i32> {
+    load(path).map(|config| config.with_shard(shard))
+}
 
 /// Loads the config at `path` (or the default place); a bad one is reported.
 fn load(path: Option<PathBuf>) -> Result<Config, i32> {
@@ -48,8 +53,14 @@ fn pass_failed(error: &PassError) -> i32 {
 }
 
 /// `feedwright run`: one pass over the selected sections; returns the exit code.
-pub(super) fn run(config: Option<PathBuf>, only: &[String], quiet: bool, json: bool) -> i32 {
-    let config = match load(config) {
+pub(super) fn run(
+    config: Option<PathBuf>,
+    shard: Option<Shard>,
+    only: &[String],
+    quiet: bool,
+    json: bool,
+) -> i32 {
+    let config = match load_shard(config, shard) {
         Ok(config) => config,
         Err(code) => return code,
     };
@@ -88,8 +99,12 @@ pub(super) fn run(config: Option<PathBuf>, only: &[String], quiet: bool, json: b
 }
 
 /// `feedwright check`: fetch and extract without writing; returns the exit code.
-pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
-    let config = match load(config_path) {
+pub(super) fn check(
+    config_path: Option<PathBuf>,
+    shard: Option<Shard>,
+    only: Option<String>,
+) -> i32 {
+    let config = match load_shard(config_path, shard) {
         Ok(config) => config,
         Err(code) => return code,
     };
@@ -106,6 +121,14 @@ pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
         config.path.display(),
         config.sections().count()
     );
+    if let Some(shard) = config.shard {
+        eprintln!(
+            "shard {} of {}: {} sections",
+            shard.index,
+            shard.count,
+            selected.len()
+        );
+    }
     let rendered = selected
         .iter()
         .filter(|s| s.render == Render::Browser)
@@ -129,15 +152,19 @@ pub(super) fn check(config_path: Option<PathBuf>, only: Option<String>) -> i32 {
 }
 
 /// `feedwright watch`: the scheduler, until SIGINT or SIGTERM; returns the exit code.
-pub(super) fn watch(config_path: Option<PathBuf>, serve: Option<SocketAddr>) -> i32 {
+pub(super) fn watch(
+    config_path: Option<PathBuf>,
+    shard: Option<Shard>,
+    serve: Option<SocketAddr>,
+) -> i32 {
     let path = config::default_path(config_path);
-    let config = match load(Some(path.clone())) {
+    let config = match load_shard(Some(path.clone()), shard) {
         Ok(config) => config,
         Err(code) => return code,
     };
     eprintln!(
         "watching {} sections of {}",
-        config.sections().count(),
+        config.select(&[]).map_or(0, |s| s.len()),
         path.display()
     );
     runtime().block_on(async {

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Parser, Subcommand};
+use feedwright::config::Shard;
 
 /// Exit code: every selected section succeeded.
 const EXIT_OK: i32 = 0;
@@ -49,12 +50,19 @@ enum Command {
         /// Print the summary as JSON on stdout.
         #[arg(long)]
         json: bool,
+        /// Only the sections of shard K of N (their host groups).
+        #[arg(long, value_name = "K/N", env = "FEEDWRIGHT_SHARD", value_parser = parse_shard)]
+        shard: Option<Shard>,
     },
     /// Run every section on its own schedule until interrupted.
     Watch {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Only the sections of shard K of N (their host groups).
+        #[arg(long, value_name = "K/N", env = "FEEDWRIGHT_SHARD", value_parser = parse_shard)]
+        shard: Option<Shard>,
+
         /// Also serve the output folder on this address.
         #[arg(long, value_name = "ADDR")]
         serve: Option<SocketAddr>,
@@ -67,6 +75,9 @@ enum Command {
         /// Only this site or site/section.
         #[arg(value_name = "SITE[/SECTION]")]
         section: Option<String>,
+        /// Only the sections of shard K of N (their host groups).
+        #[arg(long, value_name = "K/N", env = "FEEDWRIGHT_SHARD", value_parser = parse_shard)]
+        shard: Option<Shard>,
     },
     /// Propose selectors for a page's main list of links, ready to paste into config.toml.
     Suggest {
@@ -96,6 +107,11 @@ enum Command {
     },
 }
 
+/// `K/N`, as `--shard` takes it.
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse()
+}
+
 /// Parses the arguments, sets up logging, runs the subcommand; returns the exit code.
 pub(crate) fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -113,9 +129,18 @@ pub(crate) fn main() -> i32 {
             only,
             quiet,
             json,
-        } => commands::run(config, &only, quiet, json),
-        Command::Watch { config, serve } => commands::watch(config, serve),
-        Command::Check { config, section } => commands::check(config, section),
+            shard,
+        } => commands::run(config, shard, &only, quiet, json),
+        Command::Watch {
+            config,
+            serve,
+            shard,
+        } => commands::watch(config, shard, serve),
+        Command::Check {
+            config,
+            section,
+            shard,
+        } => commands::check(config, shard, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
         Command::Status { config, json } => commands::status(config, json),
         Command::Suggest { url, browser } => commands::suggest(&url, browser),

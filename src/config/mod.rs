@@ -5,6 +5,7 @@
 mod env;
 mod raw;
 mod requests;
+mod shard;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use serde::Deserialize;
 use url::Url;
 
 pub use env::Secrets;
+pub use shard::{Shard, shard_of};
 
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
@@ -76,6 +78,8 @@ pub struct Config {
     pub watch: Watch,
     /// Values read from the environment (`${NAME}`): never shown or stored.
     pub secrets: Secrets,
+    /// The shard this process works on (`--shard K/N`), if any.
+    pub shard: Option<Shard>,
     /// Every `[[site]]`, in file order.
     pub sites: Vec<Site>,
 }
@@ -279,6 +283,16 @@ impl Config {
         checker.build(raw)
     }
 
+    /// The same config for shard `shard`: `{shard}` in `state.path` becomes K (0 without
+    /// sharding), and selection keeps to the shard's sections.
+    pub fn with_shard(mut self, shard: Option<Shard>) -> Config {
+        let index = shard.map_or(0, |s| s.index).to_string();
+        let path = self.state_path.to_string_lossy().replace("{shard}", &index);
+        self.state_path = PathBuf::from(path);
+        self.shard = shard;
+        self
+    }
+
     /// Every section, in file order.
     pub fn sections(&self) -> impl Iterator<Item = &Section> {
         self.sites.iter().flat_map(|s| s.sections.iter())
@@ -306,9 +320,11 @@ impl Config {
                 });
             }
         }
+        let groups = self.host_groups();
         Ok(self
             .sections()
             .filter(|s| only.is_empty() || only.iter().any(|n| s.site_id == *n || s.key() == *n))
+            .filter(|s| self.in_shard(&groups, s, self.shard))
             .collect())
     }
 }

@@ -82,6 +82,7 @@ impl Checker<'_> {
             browser,
             watch,
             secrets: self.secrets.clone(),
+            shard: None,
             sites,
         })
     }

@@ -8,6 +8,7 @@ mod enrich;
 mod error;
 mod gather;
 mod load;
+mod manifest;
 mod monitor;
 mod outputs;
 mod pages;

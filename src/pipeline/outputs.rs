@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{PassError, SectionError};
-use super::{SectionReport, Shared, meta, retention};
+use super::{SectionReport, Shared, manifest, meta, retention};
 use crate::config::{Config, Section};
 use crate::publish::{self, Written};
 use crate::render::{self, FeedMeta, Format, Listed};
@@ -86,7 +86,11 @@ pub(super) fn write_listing(
 ) -> Result<(), PassError> {
     let primary = config.output.formats[0];
     let mut listed = Vec::new();
-    for section in config.sections() {
+    let own: Vec<&Section> = match config.shard {
+        Some(_) => config.select(&[]).unwrap_or_default(),
+        None => config.sections().collect(),
+    };
+    for section in own {
         let meta = meta(config, section);
         if !config.output.dir.join(meta.file(primary)).exists() {
             continue;
@@ -98,6 +102,9 @@ pub(super) fn write_listing(
             items,
             updated,
         });
+    }
+    if let Some(shard) = config.shard {
+        listed = manifest::merge(config, shard, listed)?;
     }
     let title = "Feeds";
     let opml_format = if config.output.formats.contains(&Format::Rss) {

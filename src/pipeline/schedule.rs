@@ -40,6 +40,11 @@ impl Schedule {
         });
     }
 
+    /// Whether `key` has a slot already.
+    pub(super) fn knows(&self, key: &str) -> bool {
+        self.slots.contains_key(key)
+    }
+
     /// Forgets sections that are no longer configured.
     pub(super) fn retain(&mut self, keys: &[String]) {
         self.slots.retain(|key, _| keys.contains(key));

@@ -117,20 +117,31 @@ pub async fn watch(
     let mut seen_mtime = modified(&path);
     let mut stopping = false;
 
+    // This shard's sections, worked out again when the config changes.
+    let shard_keys = |config: &Config| -> Vec<String> {
+        config
+            .select(&[])
+            .unwrap_or_default()
+            .into_iter()
+            .map(Section::key)
+            .collect()
+    };
+    let mut keys = shard_keys(&config);
     loop {
         let now = Instant::now();
-        let keys: Vec<String> = config.sections().map(Section::key).collect();
         schedule.retain(&keys);
         if !stopping {
-            for key in keys {
-                let failures = streaks.get(&key).copied().unwrap_or(0);
-                let auto = store
-                    .lock()
-                    .expect("store lock")
-                    .schedule(&key)
-                    .ok()
-                    .flatten();
-                schedule.admit(&key, now, failures, auto);
+            for key in keys.clone() {
+                if !schedule.knows(&key) {
+                    let failures = streaks.get(&key).copied().unwrap_or(0);
+                    let auto = store
+                        .lock()
+                        .expect("store lock")
+                        .schedule(&key)
+                        .ok()
+                        .flatten();
+                    schedule.admit(&key, now, failures, auto);
+                }
                 if schedule.is_due(&key, now) && running.insert(key.clone()) {
                     observer.started(&key);
                     in_flight.push(run_one(
@@ -182,6 +193,7 @@ pub async fn watch(
                     seen_mtime = modified(&path);
                     reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
                     monitor.set_config(config.clone());
+                    keys = shard_keys(&config);
                 }
                 Some(Request::Stop) | None => stopping = true,
             },
@@ -191,6 +203,7 @@ pub async fn watch(
                     seen_mtime = mtime;
                     reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
                     monitor.set_config(config.clone());
+                    keys = shard_keys(&config);
                 }
             }
         }
@@ -213,7 +226,7 @@ async fn reload(
     observer: &dyn Observer,
 ) {
     let new = match Config::load(path) {
-        Ok(new) => new,
+        Ok(new) => new.with_shard(config.shard),
         Err(e) => return observer.event(&WatchEvent::ReloadFailed(&e)),
     };
     if new.state_path != config.state_path {

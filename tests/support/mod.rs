@@ -109,6 +109,13 @@ pub struct Server {
 impl Server {
     /// Starts an empty server (every path 404 until routed).
     pub fn start() -> Server {
+        Server::start_at("127.0.0.1")
+    }
+
+    /// Starts an empty server on one loopback address (`127.0.0.2`…), for tests that need
+    /// several hosts.
+    pub fn start_at(ip: &str) -> Server {
+        let bind = format!("{ip}:0");
         let shared = Arc::new(Shared::default());
         let (tx, rx) = std::sync::mpsc::channel();
         let state = shared.clone();
@@ -118,7 +125,7 @@ impl Server {
                 .build()
                 .unwrap();
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let listener = tokio::net::TcpListener::bind(bind.as_str()).await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
                 let app = Router::new().fallback(answer).with_state(state);
                 axum::serve(listener, app).await.unwrap();

@@ -1,0 +1,103 @@
+//! The index across shards: each shard writes `_shards/K-of-N.json`, the feeds it publishes,
+//! and builds `index.html` and `feeds.opml` from every manifest of the same N, so the index
+//! lists every feed whatever order the shards ran in. Manifests of another N are ignored.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use super::error::PassError;
+use crate::config::{Config, Shard};
+use crate::publish;
+use crate::render::{FeedMeta, Listed};
+
+/// Folder of the manifests, under the output folder.
+const FOLDER: &str = "_shards";
+
+/// One feed as a manifest lists it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Entry {
+    stem: String,
+    site_title: String,
+    section_title: String,
+    page_url: Url,
+    items: usize,
+    updated: Option<DateTime<Utc>>,
+}
+
+/// Writes this shard's manifest and returns the listing of every shard of the same count:
+/// this shard's `own` feeds, and the others' from their manifests, by feed path.
+pub(super) fn merge(
+    config: &Config,
+    shard: Shard,
+    own: Vec<Listed>,
+) -> Result<Vec<Listed>, PassError> {
+    let folder = config.output.dir.join(FOLDER);
+    let entries: Vec<Entry> = own
+        .iter()
+        .map(|l| Entry {
+            stem: l.meta.stem.clone(),
+            site_title: l.meta.site_title.clone(),
+            section_title: l.meta.section_title.clone(),
+            page_url: l.meta.page_url.clone(),
+            items: l.items,
+            updated: l.updated,
+        })
+        .collect();
+    let bytes = serde_json::to_vec_pretty(&entries).expect("manifest serialises");
+    let path = folder.join(format!("{shard}.json"));
+    publish::write_if_changed(&path, &bytes).map_err(|source| PassError::Write { path, source })?;
+    let mut all: BTreeMap<String, Listed> = BTreeMap::new();
+    let suffix = format!("-of-{}.json", shard.count);
+    for file in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+        let name = file.file_name().to_string_lossy().to_string();
+        if !name.ends_with(&suffix) || name == format!("{shard}.json") {
+            continue;
+        }
+        for entry in read(&file.path()) {
+            all.insert(entry.stem.clone(), listed(config, entry));
+        }
+    }
+    for feed in own {
+        all.insert(feed.meta.stem.clone(), feed);
+    }
+    // In the config's order where known (sites stay together), others after.
+    let order: Vec<String> = config
+        .sections()
+        .map(|s| format!("{}/{}", s.site_id, s.id))
+        .collect();
+    let mut merged: Vec<Listed> = all.into_values().collect();
+    merged.sort_by_key(|l| {
+        order
+            .iter()
+            .position(|s| *s == l.meta.stem)
+            .unwrap_or(usize::MAX)
+    });
+    Ok(merged)
+}
+
+/// The entries of one manifest (none when it cannot be read: a shard being written).
+fn read(path: &Path) -> Vec<Entry> {
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+fn listed(config: &Config, entry: Entry) -> Listed {
+    Listed {
+        meta: FeedMeta {
+            site_title: entry.site_title,
+            section_title: entry.section_title,
+            page_url: entry.page_url,
+            stem: entry.stem,
+            base_url: config.output.base_url.clone(),
+            timezone: chrono_tz::UTC,
+            hub: config.output.websub_hub.clone(),
+        },
+        items: entry.items,
+        updated: entry.updated,
+    }
+}
