@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -187,7 +187,13 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let root = config.output.dir.clone();
+    let Some(root) = config.output.dir.folder().map(Path::to_path_buf) else {
+        eprintln!(
+            "error: {}: serve needs a folder output; object storage is served by its own host",
+            config.output.dir
+        );
+        return EXIT_USAGE;
+    };
     eprintln!("serving {} on http://{addr}/", root.display());
     let probe: Arc<dyn Probe> = Arc::new(Monitor::new(Arc::new(config)));
     runtime().block_on(async {

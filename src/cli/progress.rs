@@ -42,6 +42,7 @@ impl Observer for Lines {
                 eprintln!("config reloaded; a new state.path takes effect at the next start");
             }
             WatchEvent::ClientKept(e) => eprintln!("error: {}", redact(&e.to_string())),
+            WatchEvent::OutputKept(e) => eprintln!("error: {}", redact(&e.to_string())),
             WatchEvent::ListingFailed(e) => eprintln!("error: {}", redact(&e.to_string())),
         }
     }

@@ -84,11 +84,41 @@ pub struct Config {
     pub sites: Vec<Site>,
 }
 
+/// Where the output goes: `[output] dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A folder (a plain path or a `file://` URL), relative to the config file's folder.
+    Folder(PathBuf),
+    /// An object-store location: `s3://bucket/prefix`, `gs://…` or `az://…`.
+    Bucket(Url),
+}
+
+impl Target {
+    /// The folder, when the output is one.
+    pub fn folder(&self) -> Option<&Path> {
+        match self {
+            Target::Folder(path) => Some(path),
+            Target::Bucket(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Folder(path) => write!(f, "{}", path.display()),
+            Target::Bucket(url) => write!(f, "{url}"),
+        }
+    }
+}
+
 /// `[output]`.
 #[derive(Debug, Clone)]
 pub struct Output {
-    /// Output folder, absolute.
-    pub dir: PathBuf,
+    /// Where the feeds go.
+    pub dir: Target,
+    /// `Cache-Control` of every object put in object storage.
+    pub cache_control: String,
     /// Where `dir` is published (ends with `/`).
     pub base_url: Option<Url>,
     /// Formats written for every section.
@@ -372,7 +402,10 @@ every = "30m"
     #[test]
     fn parses_and_merges() {
         let config = parse(GOOD).unwrap();
-        assert_eq!(config.output.dir, PathBuf::from("/etc/fw/feeds"));
+        assert_eq!(
+            config.output.dir,
+            Target::Folder(PathBuf::from("/etc/fw/feeds"))
+        );
         assert_eq!(
             config.state_path,
             PathBuf::from("/etc/fw/.feedwright/state.db")

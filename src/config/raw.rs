@@ -65,7 +65,8 @@ impl Default for RawBrowser {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawOutput {
-    pub(super) dir: Text,
+    pub(super) dir: Spanned<Text>,
+    pub(super) cache_control: Text,
     pub(super) base_url: Option<Spanned<Text>>,
     pub(super) formats: Spanned<Vec<Format>>,
     pub(super) max_items: Spanned<usize>,
@@ -76,7 +77,8 @@ pub(super) struct RawOutput {
 impl Default for RawOutput {
     fn default() -> Self {
         RawOutput {
-            dir: "feeds".into(),
+            dir: Spanned::new(0..0, "feeds".into()),
+            cache_control: "max-age=300".into(),
             base_url: None,
             formats: Spanned::new(0..0, vec![Format::Rss, Format::Atom, Format::Json]),
             max_items: Spanned::new(0..0, 50),

@@ -16,7 +16,7 @@ use super::raw::{
     merge_rules,
 };
 use super::requests::RawRequests;
-use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Watch};
+use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Target, Watch};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
 use crate::locale::Language;
@@ -126,7 +126,8 @@ impl Checker<'_> {
             ));
         }
         Ok(Output {
-            dir: self.relative(&raw.dir),
+            dir: self.target(&raw.dir)?,
+            cache_control: raw.cache_control.trim().to_string(),
             base_url,
             formats,
             max_items: raw.max_items.into_inner(),
@@ -242,6 +243,30 @@ impl Checker<'_> {
                     format!("{what} {:?} is not an http(s) URL", raw.get_ref()),
                 )
             })
+    }
+
+    /// `[output] dir`: a path, a `file://` URL, or an object-store URL.
+    fn target(&self, raw: &Spanned<Text>) -> Result<Target, ConfigError> {
+        let text = raw.get_ref().trim();
+        let Some(url) = Url::parse(text).ok().filter(|u| u.scheme().len() > 1) else {
+            return Ok(Target::Folder(self.relative(text)));
+        };
+        match url.scheme() {
+            "file" => url.to_file_path().map(Target::Folder).map_err(|()| {
+                self.error(raw, format!("dir {text:?} is not a local file URL"))
+            }),
+            "s3" | "s3a" | "gs" | "az" | "azure" | "abfs" | "abfss" | "adl"
+                if url.host_str().is_some_and(|h| !h.is_empty()) =>
+            {
+                Ok(Target::Bucket(url))
+            }
+            scheme => Err(self.error(
+                raw,
+                format!(
+                    "dir {text:?}: {scheme}:// is not an output (use a path, file://, s3://, gs:// or az://)"
+                ),
+            )),
+        }
     }
 
     fn timezone(&self, raw: &Spanned<Text>) -> Result<Tz, ConfigError> {

@@ -1,12 +1,11 @@
 //! Why a section failed, and why a whole pass could not run. Each failure of a section has a
 //! stable [`SectionError::kind`] for scripts beside its one-line human message.
 
-use std::path::PathBuf;
-
 use url::Url;
 
 use crate::fetch::browser::BrowserError;
 use crate::fetch::{ClientError, FetchError};
+use crate::publish::PublishError;
 use crate::store::StoreError;
 
 /// Why one section failed; its other sections go on. The message is one line naming the URL,
@@ -67,13 +66,8 @@ pub enum SectionError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// A feed file could not be written.
-    #[error("{path}: cannot write: {source}")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// What the system said.
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] PublishError),
 }
 
 impl From<BrowserError> for SectionError {
@@ -114,7 +108,7 @@ impl SectionError {
             SectionError::Parse { .. } => "parse",
             SectionError::Browser(_) => "browser",
             SectionError::Store(_) => "store",
-            SectionError::Write { .. } => "write",
+            SectionError::Write(_) => "write",
         }
     }
 }
@@ -128,14 +122,9 @@ pub enum PassError {
     /// The state could not be opened or locked.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// An index file could not be written.
-    #[error("{path}: cannot write: {source}")]
-    Write {
-        /// File being written.
-        path: PathBuf,
-        /// Underlying error.
-        source: std::io::Error,
-    },
+    /// The output could not be opened, or an index file could not be written.
+    #[error(transparent)]
+    Write(#[from] PublishError),
 }
 
 /// Why `suggest` could not look at a page.

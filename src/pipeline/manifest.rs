@@ -2,16 +2,16 @@
 //! and builds `index.html` and `feeds.opml` from every manifest of the same N, so the index
 //! lists every feed whatever order the shards ran in. Manifests of another N are ignored.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 use url::Url;
 
 use super::error::PassError;
+use super::outputs::put;
 use crate::config::{Config, Shard};
-use crate::publish;
+use crate::publish::Output;
 use crate::render::{FeedMeta, Listed};
+use crate::store::Store;
 
 /// Folder of the manifests, under the output folder.
 const FOLDER: &str = "_shards";
@@ -31,10 +31,11 @@ struct Entry {
 /// this shard's `own` feeds, and the others' from their manifests, by feed path.
 pub(super) fn merge(
     config: &Config,
+    output: &Output,
+    store: &Store,
     shard: Shard,
     own: Vec<Listed>,
 ) -> Result<Vec<Listed>, PassError> {
-    let folder = config.output.dir.join(FOLDER);
     let entries: Vec<Entry> = own
         .iter()
         .map(|l| Entry {
@@ -47,16 +48,15 @@ pub(super) fn merge(
         })
         .collect();
     let bytes = serde_json::to_vec_pretty(&entries).expect("manifest serialises");
-    let path = folder.join(format!("{shard}.json"));
-    publish::write_if_changed(&path, &bytes).map_err(|source| PassError::Write { path, source })?;
+    let mine = format!("{shard}.json");
+    put::<PassError>(store, output, &format!("{FOLDER}/{mine}"), &bytes, "")?;
     let mut all: BTreeMap<String, Listed> = BTreeMap::new();
     let suffix = format!("-of-{}.json", shard.count);
-    for file in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-        let name = file.file_name().to_string_lossy().to_string();
-        if !name.ends_with(&suffix) || name == format!("{shard}.json") {
+    for name in output.list(FOLDER)? {
+        if !name.ends_with(&suffix) || name == mine {
             continue;
         }
-        for entry in read(&file.path()) {
+        for entry in read(output, &format!("{FOLDER}/{name}")) {
             all.insert(entry.stem.clone(), listed(config, entry));
         }
     }
@@ -79,9 +79,11 @@ pub(super) fn merge(
 }
 
 /// The entries of one manifest (none when it cannot be read: a shard being written).
-fn read(path: &Path) -> Vec<Entry> {
-    std::fs::read(path)
+fn read(output: &Output, name: &str) -> Vec<Entry> {
+    output
+        .read(name)
         .ok()
+        .flatten()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default()
 }

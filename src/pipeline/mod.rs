@@ -29,6 +29,7 @@ use crate::extract::detect::Detection;
 use crate::extract::pager::{NextLink, next_link};
 use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Profile, Tally};
+use crate::publish::Output;
 use crate::render::FeedMeta;
 use crate::store::{self, Access, Retention, RunEntry, Store};
 pub use error::{PassError, SectionError, SuggestError};
@@ -44,6 +45,7 @@ struct Shared<'a> {
     config: &'a Config,
     loader: Loader<'a>,
     store: &'a Mutex<Store>,
+    output: &'a Output,
     now: DateTime<Utc>,
 }
 
@@ -87,6 +89,7 @@ pub async fn run(
     let store = Mutex::new(Store::open(&config.state_path)?);
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let renderer = Renderer::new(config.browser.clone());
+    let output = outputs::open(config)?;
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
@@ -102,6 +105,7 @@ pub async fn run(
             robots: &robots,
         },
         store: &store,
+        output: &output,
         now,
     };
     let reports = join_all(selected.iter().map(|s| async {
@@ -115,7 +119,7 @@ pub async fn run(
     let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
     let mut store = store.into_inner().expect("store lock");
     store.log_run(now, Utc::now(), &entries)?;
-    outputs::write_listing(config, &store, now)?;
+    outputs::write_listing(config, &output, &store, now)?;
     Ok(RunReport { sections: reports })
 }
 

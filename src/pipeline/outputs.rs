@@ -1,17 +1,17 @@
 //! Writing what the store holds: a section's feed files (only those whose bytes change, and
 //! none at all when the page and the files are as they were), and the listing of every feed.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{PassError, SectionError};
 use super::{SectionReport, Shared, manifest, meta, retention};
-use crate::config::{Config, Section};
-use crate::publish::{self, Written};
+use crate::config::{Config, Section, Target};
+use crate::publish::{Bucket, Output, PublishError, Written};
 use crate::render::{self, FeedMeta, Format, Listed};
-use crate::store::{OutputStamp, Retention, Store};
+use crate::store::{OutputStamp, Retention, Store, StoreError};
 
 /// Renders the section's feeds from its stored history and writes those whose bytes changed.
 ///
@@ -28,20 +28,20 @@ pub(super) fn publish_section(
     let retention = retention(shared.config, section);
     let fingerprint = output_fingerprint(&meta, retention);
     let formats = &shared.config.output.formats;
-    let dir = &shared.config.output.dir;
+    let output = shared.output;
     // Each feed file, then the readable page (`None`).
-    let paths: Vec<(Option<Format>, PathBuf)> = formats
+    let names: Vec<(Option<Format>, String)> = formats
         .iter()
-        .map(|&f| (Some(f), dir.join(meta.file(f))))
-        .chain([(None, dir.join(meta.page_file()))])
+        .map(|&f| (Some(f), meta.file(f)))
+        .chain([(None, meta.page_file())])
         .collect();
     let store = shared.store.lock().expect("store lock");
     // With max_age_days, items age out of the feed as time passes: always render then.
     if page_unchanged && retention.max_age_days.is_none() {
-        let intact = paths.iter().all(|(_, path)| {
-            let recorded = store.output(&path.to_string_lossy()).ok().flatten();
+        let intact = names.iter().all(|(_, name)| {
+            let recorded = store.output(&output.location(name)).ok().flatten();
             recorded.is_some_and(|r| {
-                r.fingerprint == fingerprint && stamp(path) == Some((r.size, r.mtime_ns))
+                r.fingerprint == fingerprint && output.intact(name, (r.size, r.version))
             })
         });
         if intact {
@@ -51,36 +51,58 @@ pub(super) fn publish_section(
     }
     let items = store.feed_items(&section.key(), retention, shared.now)?;
     report.kept = items.len();
-    for (format, path) in paths {
+    for (format, name) in names {
         let bytes = match format {
             Some(format) => render::render(format, &meta, &items),
             None => render::feed_page(&meta, formats, &items),
         };
-        match publish::write_if_changed(&path, &bytes) {
-            Ok(Written::Changed) if format.is_some() => {
-                report.written += 1;
-                report.published.extend(format.and_then(|f| meta.url(f)));
-            }
-            Ok(Written::Changed) => {}
-            Ok(Written::Unchanged) => {}
-            Err(source) => return Err(SectionError::Write { path, source }),
-        }
-        if let Some((size, mtime_ns)) = stamp(&path) {
-            let recorded = OutputStamp {
-                size,
-                mtime_ns,
-                fingerprint: fingerprint.clone(),
-            };
-            store.save_output(&path.to_string_lossy(), &recorded)?;
+        let written = put::<SectionError>(&store, output, &name, &bytes, &fingerprint)?;
+        if written == Written::Changed
+            && let Some(format) = format
+        {
+            report.written += 1;
+            report.published.extend(meta.url(format));
         }
     }
     Ok(())
+}
+
+/// Publishes `name` unless unchanged, and records its stamp with `fingerprint`.
+pub(super) fn put<E: From<StoreError> + From<PublishError>>(
+    store: &Store,
+    output: &Output,
+    name: &str,
+    bytes: &[u8],
+    fingerprint: &str,
+) -> Result<Written, E> {
+    let location = output.location(name);
+    let recorded = store.output(&location)?.map(|r| (r.size, r.version));
+    let content_type = render::content_type(Path::new(name));
+    let (written, stamp) = output.put(name, bytes, content_type, recorded)?;
+    if let Some((size, version)) = stamp.filter(|s| Some(*s) != recorded) {
+        let stamp = OutputStamp {
+            size,
+            version,
+            fingerprint: fingerprint.to_string(),
+        };
+        store.save_output(&location, &stamp)?;
+    }
+    Ok(written)
+}
+
+/// Opens the configured output: the folder, or the object-store prefix.
+pub(super) fn open(config: &Config) -> Result<Output, PassError> {
+    Ok(match &config.output.dir {
+        Target::Folder(path) => Output::Folder(path.clone()),
+        Target::Bucket(url) => Output::Bucket(Bucket::open(url, &config.output.cache_control)?),
+    })
 }
 
 /// Writes `index.html` and `feeds.opml` listing every section that has feed files, and the
 /// feeds' stylesheet.
 pub(super) fn write_listing(
     config: &Config,
+    output: &Output,
     store: &Store,
     now: DateTime<Utc>,
 ) -> Result<(), PassError> {
@@ -92,7 +114,9 @@ pub(super) fn write_listing(
     };
     for section in own {
         let meta = meta(config, section);
-        if !config.output.dir.join(meta.file(primary)).exists() {
+        let name = meta.file(primary);
+        let recorded = store.output(&output.location(&name))?;
+        if !output.exists(&name, recorded.map(|r| (r.size, r.version))) {
             continue;
         }
         let (items, updated) =
@@ -104,7 +128,7 @@ pub(super) fn write_listing(
         });
     }
     if let Some(shard) = config.shard {
-        listed = manifest::merge(config, shard, listed)?;
+        listed = manifest::merge(config, output, store, shard, listed)?;
     }
     let title = "Feeds";
     let opml_format = if config.output.formats.contains(&Format::Rss) {
@@ -120,22 +144,9 @@ pub(super) fn write_listing(
         ("feeds.opml", render::opml(title, opml_format, &listed)),
         (render::STYLE_FILE, render::STYLE_XSL.as_bytes().to_vec()),
     ] {
-        let path = config.output.dir.join(name);
-        publish::write_if_changed(&path, &bytes)
-            .map_err(|source| PassError::Write { path, source })?;
+        put::<PassError>(store, output, name, &bytes, "")?;
     }
     Ok(())
-}
-
-/// A file's size and modification time in nanoseconds.
-fn stamp(path: &Path) -> Option<(u64, i64)> {
-    let metadata = std::fs::metadata(path).ok()?;
-    let mtime = metadata
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((metadata.len(), i64::try_from(mtime.as_nanos()).ok()?))
 }
 
 /// A digest of what a section's files are rendered from besides its items.

@@ -139,6 +139,8 @@ pub enum WatchEvent<'a> {
     StatePathChanged,
     /// The HTTP client could not be rebuilt for new `[fetch]` settings: the old one stays.
     ClientKept(&'a ClientError),
+    /// The reloaded config names an output that cannot be opened; the old one is kept.
+    OutputKept(&'a PassError),
     /// `index.html` or `feeds.opml` could not be written.
     ListingFailed(&'a PassError),
 }

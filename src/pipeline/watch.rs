@@ -19,13 +19,14 @@ use tokio::time::Instant;
 use super::error::PassError;
 use super::load::Loader;
 use super::monitor::Monitor;
-use super::outputs::write_listing;
+use super::outputs::{self, write_listing};
 use super::robots::RobotsGate;
 use super::schedule::Schedule;
 use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
-use crate::config::{Config, Section};
+use crate::config::{Config, Section, Target};
 use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
+use crate::publish::{Output, PublishError};
 use crate::serve::Probe;
 use crate::store::{self, Access, Store};
 
@@ -52,6 +53,7 @@ async fn run_one(
     fetcher: Fetcher,
     renderer: Arc<Renderer>,
     store: Arc<Mutex<Store>>,
+    output: Arc<Output>,
 ) -> (Arc<Config>, SectionReport) {
     let now = Utc::now().trunc_subsecs(0);
     let section = config
@@ -73,6 +75,7 @@ async fn run_one(
             robots: &robots,
         },
         store: &store,
+        output: &output,
         now,
     };
     let report = section::run(&shared, section).await;
@@ -96,11 +99,12 @@ pub async fn watch(
     let mut config = Arc::new(initial);
     let mut fetcher = Fetcher::new(&config.fetch.client)?;
     let mut renderer = Arc::new(Renderer::new(config.browser.clone()));
+    let mut output = Arc::new(outputs::open(&config)?);
     let monitor = Arc::new(Monitor::new(config.clone()));
     let (stop_serving, serving) = match serve {
         Some(addr) => {
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            let root = config.output.dir.clone();
+            let root = serve_root(&config)?;
             let probe: Arc<dyn Probe> = monitor.clone();
             let server = tokio::spawn(crate::serve::serve(root, Some(probe), addr, async {
                 let _ = rx.await;
@@ -150,6 +154,7 @@ pub async fn watch(
                         fetcher.clone(),
                         renderer.clone(),
                         store.clone(),
+                        output.clone(),
                     ));
                 }
             }
@@ -182,7 +187,7 @@ pub async fn watch(
                 // The listing covers every section: write it once a burst of runs is over,
                 // not after each of a thousand sections of the first pass.
                 if in_flight.is_empty()
-                    && let Err(e) = write_listing(&config, &store, stamp)
+                    && let Err(e) = write_listing(&config, &output, &store, stamp)
                 {
                     observer.event(&WatchEvent::ListingFailed(&e));
                 }
@@ -191,7 +196,7 @@ pub async fn watch(
             request = requests.recv(), if !stopping => match request {
                 Some(Request::Reload) => {
                     seen_mtime = modified(&path);
-                    reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
+                    reload(&path, &mut config, &mut fetcher, &mut renderer, &mut output, observer).await;
                     monitor.set_config(config.clone());
                     keys = shard_keys(&config);
                 }
@@ -201,7 +206,7 @@ pub async fn watch(
                 let mtime = modified(&path);
                 if mtime != seen_mtime {
                     seen_mtime = mtime;
-                    reload(&path, &mut config, &mut fetcher, &mut renderer, observer).await;
+                    reload(&path, &mut config, &mut fetcher, &mut renderer, &mut output, observer).await;
                     monitor.set_config(config.clone());
                     keys = shard_keys(&config);
                 }
@@ -216,6 +221,18 @@ pub async fn watch(
     Ok(())
 }
 
+/// The folder `--serve` serves: the output folder (object storage is served by its own host).
+fn serve_root(config: &Config) -> Result<PathBuf, PassError> {
+    match &config.output.dir {
+        Target::Folder(path) => Ok(path.clone()),
+        Target::Bucket(url) => Err(PassError::Write(PublishError {
+            location: url.to_string(),
+            message: "--serve needs a folder output; object storage is served by its own host"
+                .into(),
+        })),
+    }
+}
+
 /// Re-reads the config; a bad one is reported and the old one kept. New `[browser]` settings
 /// close the browser; the next page starts one with them.
 async fn reload(
@@ -223,6 +240,7 @@ async fn reload(
     config: &mut Arc<Config>,
     fetcher: &mut Fetcher,
     renderer: &mut Arc<Renderer>,
+    output: &mut Arc<Output>,
     observer: &dyn Observer,
 ) {
     let new = match Config::load(path) {
@@ -236,6 +254,14 @@ async fn reload(
         match Fetcher::new(&new.fetch.client) {
             Ok(rebuilt) => *fetcher = rebuilt,
             Err(e) => observer.event(&WatchEvent::ClientKept(&e)),
+        }
+    }
+    if new.output.dir != config.output.dir
+        || new.output.cache_control != config.output.cache_control
+    {
+        match outputs::open(&new) {
+            Ok(opened) => *output = Arc::new(opened),
+            Err(e) => observer.event(&WatchEvent::OutputKept(&e)),
         }
     }
     if new.browser != config.browser {

@@ -33,8 +33,8 @@ pub enum StoredRobots {
 pub struct OutputStamp {
     /// Size in bytes.
     pub size: u64,
-    /// Modification time, nanoseconds since the epoch.
-    pub mtime_ns: i64,
+    /// A file's modification time in nanoseconds since the epoch; an object's content digest.
+    pub version: i64,
     /// Digest of everything the file was rendered from besides the items.
     pub fingerprint: String,
 }
@@ -121,7 +121,7 @@ impl Store {
             .query_row([path], |r| {
                 Ok(OutputStamp {
                     size: r.get::<_, i64>(0)?.unsigned_abs(),
-                    mtime_ns: r.get(1)?,
+                    version: r.get(1)?,
                     fingerprint: r.get(2)?,
                 })
             })
@@ -139,7 +139,7 @@ impl Store {
             .execute(params![
                 path,
                 i64::try_from(stamp.size).unwrap_or(i64::MAX),
-                stamp.mtime_ns,
+                stamp.version,
                 stamp.fingerprint
             ])?;
         Ok(())
@@ -196,7 +196,7 @@ mod tests {
         let store = Store::open(&dir.path().join("state.db")).unwrap();
         let stamp = OutputStamp {
             size: 12,
-            mtime_ns: 34,
+            version: 34,
             fingerprint: "f".into(),
         };
         assert_eq!(store.output("a/b.xml").unwrap(), None);

@@ -4,20 +4,13 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// What happened to a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
-    /// New bytes were written.
-    Changed,
-    /// The file already held these bytes and was left alone (mtime kept).
-    Unchanged,
-}
+use super::Written;
 
 /// Writes `bytes` to `path` unless it already holds them.
 ///
 /// The bytes go to a temporary file in the same folder, are synced, then renamed over `path`,
 /// so readers see the old file or the new one, never a mix.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+pub(super) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
     if fs::read(path).is_ok_and(|current| current == bytes) {
         return Ok(Written::Unchanged);
     }
@@ -41,6 +34,17 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
         let _ = fs::remove_file(&temp);
     }
     result.map(|()| Written::Changed)
+}
+
+/// A file's size and modification time in nanoseconds.
+pub(super) fn stamp(path: &Path) -> Option<(u64, i64)> {
+    let metadata = fs::metadata(path).ok()?;
+    let mtime = metadata
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((metadata.len(), i64::try_from(mtime.as_nanos()).ok()?))
 }
 
 #[cfg(test)]

@@ -1,0 +1,298 @@
+//! Object-storage output against a real S3-protocol server (`moto_server`, started here on
+//! 127.0.0.1): every object put whole with its Content-Type and Cache-Control, nothing put
+//! again when its bytes did not change, and the index across shards read back from the bucket.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as ObjectPath;
+use object_store::{Attribute, ObjectStore, ObjectStoreExt};
+use support::{Project, Route, Server};
+
+const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+
+/// A `moto_server` on a free port of 127.0.0.1, stopped on drop.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Moto {
+    fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server runs (pip install 'moto[server]'; .ci/run installs it)");
+        let moto = Moto { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Creates a bucket (path-style `PUT /bucket`).
+    fn create_bucket(&self, name: &str) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "PUT /{name} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+
+    fn env(&self) -> [(&'static str, String); 5] {
+        [
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_ENDPOINT_URL", self.endpoint()),
+            ("AWS_ALLOW_HTTP", "true".into()),
+        ]
+    }
+
+    fn store(&self, bucket: &str) -> impl ObjectStore {
+        AmazonS3Builder::new()
+            .with_bucket_name(bucket)
+            .with_access_key_id("testing")
+            .with_secret_access_key("testing")
+            .with_region("us-east-1")
+            .with_endpoint(self.endpoint())
+            .with_allow_http(true)
+            .build()
+            .unwrap()
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// Every object under the bucket: path → (last modified, e-tag).
+fn objects(store: &impl ObjectStore) -> BTreeMap<String, (String, Option<String>)> {
+    use futures_util::StreamExt;
+    runtime().block_on(async {
+        store
+            .list(None)
+            .map(|meta| {
+                let meta = meta.unwrap();
+                (
+                    meta.location.to_string(),
+                    (meta.last_modified.to_rfc3339(), meta.e_tag),
+                )
+            })
+            .collect()
+            .await
+    })
+}
+
+fn run(project: &Project, moto: &Moto, shard: Option<&str>) -> serde_json::Value {
+    let mut cmd = assert_cmd::Command::cargo_bin("feedwright").unwrap();
+    cmd.args(["run", "--json", "--config"])
+        .arg(project.config());
+    for (name, value) in moto.env() {
+        cmd.env(name, value);
+    }
+    if let Some(shard) = shard {
+        cmd.env("FEEDWRIGHT_SHARD", shard);
+    }
+    let output = cmd.assert().success().get_output().clone();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn project(server: &Server, dir: &str, sections: usize) -> Project {
+    let mut config = format!(
+        "[output]\ndir = \"{dir}\"\ncache_control = \"max-age=60, public\"\n\
+         [fetch]\nhost_delay_ms = 0\nrobots_txt = false\nretries = 0\n\
+         [[site]]\nid = \"news\"\n"
+    );
+    for s in 0..sections {
+        let path = format!("/list/{s}");
+        server.route(&path, Route::ok("text/html", LIST));
+        config.push_str(&format!(
+            "  [[site.section]]\n  id = \"s{s}\"\n  url = \"{}\"\n",
+            server.url(&path)
+        ));
+    }
+    Project::raw(&config)
+}
+
+#[test]
+fn feeds_go_to_the_bucket_whole_typed_and_only_when_changed() {
+    let moto = Moto::start();
+    moto.create_bucket("feeds");
+    let server = Server::start();
+    let project = project(&server, "s3://feeds/public", 2);
+
+    let report = run(&project, &moto, None);
+    assert_eq!(report["sections"].as_array().unwrap().len(), 2);
+    let store = moto.store("feeds");
+    let first = objects(&store);
+    for name in [
+        "public/news/s0.xml",
+        "public/news/s0.atom",
+        "public/news/s0.json",
+        "public/news/s0.html",
+        "public/news/s1.xml",
+        "public/index.html",
+        "public/feeds.opml",
+        "public/style.xsl",
+    ] {
+        assert!(first.contains_key(name), "{name} in {:?}", first.keys());
+    }
+    assert!(
+        !project.dir.path().join("feeds").exists(),
+        "nothing is written locally"
+    );
+
+    let runtime = runtime();
+    for (name, content_type) in [
+        ("public/news/s0.xml", "application/rss+xml; charset=utf-8"),
+        (
+            "public/news/s0.json",
+            "application/feed+json; charset=utf-8",
+        ),
+        ("public/index.html", "text/html; charset=utf-8"),
+    ] {
+        let got = runtime
+            .block_on(store.get(&ObjectPath::from(name)))
+            .unwrap();
+        assert_eq!(
+            got.attributes
+                .get(&Attribute::ContentType)
+                .map(|v| v.as_ref()),
+            Some(content_type),
+            "{name}"
+        );
+        assert_eq!(
+            got.attributes
+                .get(&Attribute::CacheControl)
+                .map(|v| v.as_ref()),
+            Some("max-age=60, public"),
+            "{name}"
+        );
+        let bytes = runtime.block_on(got.bytes()).unwrap();
+        if name.ends_with(".xml") {
+            let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+            assert_eq!(feed.entries.len(), 2);
+        }
+    }
+
+    // A second run with nothing new puts nothing: every object keeps its time and e-tag.
+    std::thread::sleep(Duration::from_millis(1100));
+    run(&project, &moto, None);
+    assert_eq!(objects(&store), first, "an unchanged run put objects again");
+
+    // A new story changes that section's objects only.
+    std::thread::sleep(Duration::from_millis(1100));
+    server.route(
+        "/list/1",
+        Route::ok(
+            "text/html",
+            LIST.replace(
+                "</ul>",
+                r#"<li><a href="/a/3">A third story today</a></li></ul>"#,
+            ),
+        ),
+    );
+    run(&project, &moto, None);
+    let third = objects(&store);
+    for (name, seen) in &first {
+        let changed = third[name] != *seen;
+        let expected = name.starts_with("public/news/s1.") || name == "public/index.html";
+        assert_eq!(changed, expected, "{name} changed: {changed}");
+    }
+}
+
+#[test]
+fn shards_build_the_index_from_each_others_manifests_in_the_bucket() {
+    let moto = Moto::start();
+    moto.create_bucket("sharded");
+    let servers: Vec<Server> = (1..=3)
+        .map(|i| Server::start_at(&format!("127.0.0.{i}")))
+        .collect();
+    let mut config = String::from(
+        "[output]\ndir = \"s3://sharded\"\n[state]\npath = \"state-{shard}.db\"\n\
+         [fetch]\nhost_delay_ms = 0\nrobots_txt = false\nretries = 0\n",
+    );
+    for (i, server) in servers.iter().enumerate() {
+        server.route("/list", Route::ok("text/html", LIST));
+        config.push_str(&format!(
+            "[[site]]\nid = \"site{i}\"\n  [[site.section]]\n  id = \"front\"\n  url = \"{}\"\n",
+            server.url("/list")
+        ));
+    }
+    let project = Project::raw(&config);
+    for k in [1, 0] {
+        run(&project, &moto, Some(&format!("{k}/2")));
+    }
+    let store = moto.store("sharded");
+    let listed = objects(&store);
+    assert!(listed.contains_key("_shards/0-of-2.json"));
+    assert!(listed.contains_key("_shards/1-of-2.json"));
+    let index = runtime()
+        .block_on(async {
+            store
+                .get(&ObjectPath::from("index.html"))
+                .await
+                .unwrap()
+                .bytes()
+                .await
+        })
+        .unwrap();
+    let index = String::from_utf8_lossy(&index);
+    for i in 0..3 {
+        assert!(index.contains(&format!("site{i}/front.xml")), "{index}");
+    }
+}
+
+#[test]
+fn a_bucket_that_does_not_exist_is_a_clear_error() {
+    let moto = Moto::start();
+    let server = Server::start();
+    let project = project(&server, "s3://missing/feeds", 1);
+    let mut cmd = assert_cmd::Command::cargo_bin("feedwright").unwrap();
+    cmd.args(["run", "--config"]).arg(project.config());
+    for (name, value) in moto.env() {
+        cmd.env(name, value);
+    }
+    let output = cmd.assert().failure().get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("s3://missing/feeds/"),
+        "the error names the object: {stderr}"
+    );
+    assert!(!stderr.contains("testing\""), "no secret in {stderr}");
+}
