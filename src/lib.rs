@@ -32,6 +32,7 @@ pub mod fetch;
 pub mod locale;
 pub mod model;
 pub mod normalize;
+pub mod objects;
 pub mod pipeline;
 pub mod publish;
 pub mod render;

@@ -18,6 +18,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "publish",
             "pipeline",
             "serve",
+            "objects",
         ],
     ),
     (
@@ -33,6 +34,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "publish",
             "pipeline",
             "serve",
+            "objects",
         ],
     ),
     (
@@ -46,6 +48,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "config",
             "pipeline",
             "serve",
+            "objects",
         ],
     ),
     (
@@ -59,12 +62,14 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "config",
             "pipeline",
             "serve",
+            "objects",
         ],
     ),
     (
         "normalize",
         &[
-            "fetch", "extract", "store", "render", "publish", "config", "pipeline", "serve",
+            "fetch", "extract", "store", "render", "publish", "objects", "config", "pipeline",
+            "serve",
         ],
     ),
     (
@@ -91,6 +96,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "config",
             "pipeline",
             "serve",
+            "objects",
         ],
     ),
     (
@@ -108,7 +114,26 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "serve",
         ],
     ),
-    ("config", &["store", "publish", "pipeline", "serve"]),
+    (
+        "objects",
+        &[
+            "model",
+            "locale",
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "config",
+            "pipeline",
+            "serve",
+        ],
+    ),
+    (
+        "config",
+        &["store", "publish", "objects", "pipeline", "serve"],
+    ),
     (
         "serve",
         &[
@@ -118,6 +143,7 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
             "store",
             "config",
             "pipeline",
+            "objects",
         ],
     ),
 ];

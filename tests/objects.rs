@@ -5,100 +5,14 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use object_store::aws::AmazonS3Builder;
 use object_store::path::Path as ObjectPath;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt};
+use support::moto::{Moto, runtime};
 use support::{Project, Route, Server};
 
 const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
-
-/// A `moto_server` on a free port of 127.0.0.1, stopped on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start() -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server runs (pip install 'moto[server]'; .ci/run installs it)");
-        let moto = Moto { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        moto
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// Creates a bucket (path-style `PUT /bucket`).
-    fn create_bucket(&self, name: &str) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "PUT /{name} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    }
-
-    fn env(&self) -> [(&'static str, String); 5] {
-        [
-            ("AWS_ACCESS_KEY_ID", "testing".into()),
-            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-            ("AWS_REGION", "us-east-1".into()),
-            ("AWS_ENDPOINT_URL", self.endpoint()),
-            ("AWS_ALLOW_HTTP", "true".into()),
-        ]
-    }
-
-    fn store(&self, bucket: &str) -> impl ObjectStore {
-        AmazonS3Builder::new()
-            .with_bucket_name(bucket)
-            .with_access_key_id("testing")
-            .with_secret_access_key("testing")
-            .with_region("us-east-1")
-            .with_endpoint(self.endpoint())
-            .with_allow_http(true)
-            .build()
-            .unwrap()
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Every object under the bucket: path → (last modified, e-tag).
 fn objects(store: &impl ObjectStore) -> BTreeMap<String, (String, Option<String>)> {
@@ -283,16 +197,59 @@ fn a_bucket_that_does_not_exist_is_a_clear_error() {
     let moto = Moto::start();
     let server = Server::start();
     let project = project(&server, "s3://missing/feeds", 1);
-    let mut cmd = assert_cmd::Command::cargo_bin("feedwright").unwrap();
-    cmd.args(["run", "--config"]).arg(project.config());
-    for (name, value) in moto.env() {
-        cmd.env(name, value);
-    }
-    let output = cmd.assert().failure().get_output().clone();
+    let output = moto.run(&project).assert().failure().get_output().clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("s3://missing/feeds/"),
         "the error names the object: {stderr}"
     );
     assert!(!stderr.contains("testing\""), "no secret in {stderr}");
+}
+
+#[test]
+fn a_killed_run_leaves_every_object_whole() {
+    let moto = Moto::start();
+    moto.create_bucket("feeds");
+    let server = Server::start();
+    let project = project(&server, "s3://feeds", 12);
+    // Half the pages answer at once, half after a long wait: the run is killed in between.
+    for s in (1..12).step_by(2) {
+        server.route(
+            &format!("/list/{s}"),
+            Route::ok("text/html", LIST).delayed(10_000),
+        );
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("feedwright"))
+        .args(["run", "--config"])
+        .arg(project.config())
+        .envs(moto.env())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let store = moto.store("feeds");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !objects(&store).contains_key("news/s0.xml") {
+        assert!(std::time::Instant::now() < deadline, "no object appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let runtime = runtime();
+    let listed = objects(&store);
+    assert!(listed.len() >= 4, "{listed:?}");
+    for name in listed
+        .keys()
+        .filter(|n| n.ends_with(".xml") || n.ends_with(".json"))
+    {
+        let bytes = runtime
+            .block_on(async {
+                store
+                    .get(&ObjectPath::from(name.as_str()))
+                    .await?
+                    .bytes()
+                    .await
+            })
+            .unwrap();
+        feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{name} is whole: {e}"));
+    }
 }

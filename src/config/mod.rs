@@ -6,6 +6,7 @@ mod env;
 mod raw;
 mod requests;
 mod shard;
+mod target;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use url::Url;
 
 pub use env::Secrets;
 pub use shard::{Shard, shard_of};
+pub use target::Target;
 
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
@@ -68,8 +70,13 @@ pub struct Config {
     pub path: PathBuf,
     /// `[output]`.
     pub output: Output,
-    /// `[state] path`, absolute.
+    /// `[state] path`, absolute; with the state in object storage, where its working copy
+    /// would sit (status and check read none).
     pub state_path: PathBuf,
+    /// `[state] path` when it is an object-store URL.
+    pub state_url: Option<Url>,
+    /// `[state] lease`: how long a worker's claim on a state in object storage lasts.
+    pub state_lease: Duration,
     /// `[fetch]`.
     pub fetch: Fetch,
     /// `[browser]`.
@@ -82,34 +89,6 @@ pub struct Config {
     pub shard: Option<Shard>,
     /// Every `[[site]]`, in file order.
     pub sites: Vec<Site>,
-}
-
-/// Where the output goes: `[output] dir`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A folder (a plain path or a `file://` URL), relative to the config file's folder.
-    Folder(PathBuf),
-    /// An object-store location: `s3://bucket/prefix`, `gs://…` or `az://…`.
-    Bucket(Url),
-}
-
-impl Target {
-    /// The folder, when the output is one.
-    pub fn folder(&self) -> Option<&Path> {
-        match self {
-            Target::Folder(path) => Some(path),
-            Target::Bucket(_) => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Target::Folder(path) => write!(f, "{}", path.display()),
-            Target::Bucket(url) => write!(f, "{url}"),
-        }
-    }
 }
 
 /// `[output]`.
@@ -319,6 +298,10 @@ impl Config {
         let index = shard.map_or(0, |s| s.index).to_string();
         let path = self.state_path.to_string_lossy().replace("{shard}", &index);
         self.state_path = PathBuf::from(path);
+        self.state_url = self.state_url.take().map(|url| {
+            let text = url.as_str().replace("%7Bshard%7D", &index);
+            Url::parse(&text).unwrap_or(url)
+        });
         self.shard = shard;
         self
     }

@@ -91,13 +91,15 @@ impl Default for RawOutput {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(super) struct RawState {
-    pub(super) path: Text,
+    pub(super) path: Spanned<Text>,
+    pub(super) lease: Spanned<Text>,
 }
 
 impl Default for RawState {
     fn default() -> Self {
         RawState {
-            path: ".feedwright/state.db".into(),
+            path: Spanned::new(0..0, ".feedwright/state.db".into()),
+            lease: Spanned::new(0..0, "1h".into()),
         }
     }
 }

@@ -74,10 +74,19 @@ impl Checker<'_> {
             }
             sites.push(self.site(site, &output)?);
         }
+        let state = self.target(&raw.state.path)?;
         Ok(Config {
             path: self.path.to_path_buf(),
             output,
-            state_path: self.relative(&raw.state.path),
+            state_path: match &state {
+                Target::Folder(path) => path.clone(),
+                Target::Bucket(_) => self.relative(".feedwright/remote-state.db"),
+            },
+            state_url: match state {
+                Target::Bucket(url) => Some(url),
+                Target::Folder(_) => None,
+            },
+            state_lease: self.duration(&raw.state.lease)?,
             fetch,
             browser,
             watch,
@@ -245,28 +254,9 @@ impl Checker<'_> {
             })
     }
 
-    /// `[output] dir`: a path, a `file://` URL, or an object-store URL.
+    /// `[output] dir` or `[state] path`: a path, a `file://` URL, or an object-store URL.
     fn target(&self, raw: &Spanned<Text>) -> Result<Target, ConfigError> {
-        let text = raw.get_ref().trim();
-        let Some(url) = Url::parse(text).ok().filter(|u| u.scheme().len() > 1) else {
-            return Ok(Target::Folder(self.relative(text)));
-        };
-        match url.scheme() {
-            "file" => url.to_file_path().map(Target::Folder).map_err(|()| {
-                self.error(raw, format!("dir {text:?} is not a local file URL"))
-            }),
-            "s3" | "s3a" | "gs" | "az" | "azure" | "abfs" | "abfss" | "adl"
-                if url.host_str().is_some_and(|h| !h.is_empty()) =>
-            {
-                Ok(Target::Bucket(url))
-            }
-            scheme => Err(self.error(
-                raw,
-                format!(
-                    "dir {text:?}: {scheme}:// is not an output (use a path, file://, s3://, gs:// or az://)"
-                ),
-            )),
-        }
+        Target::parse(raw.get_ref(), |path| self.relative(path)).map_err(|e| self.error(raw, e))
     }
 
     fn timezone(&self, raw: &Spanned<Text>) -> Result<Tz, ConfigError> {

@@ -31,7 +31,7 @@ use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Profile, Tally};
 use crate::publish::Output;
 use crate::render::FeedMeta;
-use crate::store::{self, Access, Retention, RunEntry, Store};
+use crate::store::{self, Access, Checkout, Retention, RunEntry, Store};
 pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use monitor::Monitor;
@@ -85,8 +85,16 @@ pub async fn run(
     now: DateTime<Utc>,
     observer: &dyn Observer,
 ) -> Result<RunReport, PassError> {
-    let _lock = store::lock(&config.state_path)?;
-    let store = Mutex::new(Store::open(&config.state_path)?);
+    // With the state in object storage: a lease, and a working copy uploaded at the end.
+    let checkout = match &config.state_url {
+        Some(url) => Some(Checkout::start(url, config.state_lease, now)?),
+        None => None,
+    };
+    let state_path = checkout
+        .as_ref()
+        .map_or_else(|| config.state_path.clone(), Checkout::path);
+    let lock = store::lock(&state_path)?;
+    let store = Mutex::new(Store::open(&state_path)?);
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let renderer = Renderer::new(config.browser.clone());
     let output = outputs::open(config)?;
@@ -120,6 +128,10 @@ pub async fn run(
     let mut store = store.into_inner().expect("store lock");
     store.log_run(now, Utc::now(), &entries)?;
     outputs::write_listing(config, &output, &store, now)?;
+    drop((store, lock));
+    if let Some(checkout) = checkout {
+        checkout.checkin()?;
+    }
     Ok(RunReport { sections: reports })
 }
 

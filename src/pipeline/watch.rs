@@ -91,6 +91,12 @@ pub async fn watch(
     mut requests: UnboundedReceiver<Request>,
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
+    if let Some(url) = &initial.state_url {
+        return Err(PassError::Store(store::StoreError::Remote {
+            location: url.to_string(),
+            message: "watch keeps its state on this machine: give it a local state.path (a state in object storage is for run)".into(),
+        }));
+    }
     let _lock = store::lock(&initial.state_path)?;
     let opened = Store::open_as(&initial.state_path, Access::Shared)?;
     // Failures in a row before this start, so that a failing section keeps backing off.

@@ -1,37 +1,26 @@
-//! Object storage through `object_store`: S3, GCS and Azure, with credentials and endpoint
-//! from each cloud's standard environment variables (`AWS_ACCESS_KEY_ID`,
-//! `AWS_ENDPOINT_URL`, `GOOGLE_SERVICE_ACCOUNT`, `AZURE_STORAGE_ACCOUNT_NAME`, …).
-//!
-//! The pipeline writes from synchronous code; each request runs on this module's own small
-//! runtime, driven from a scoped thread so it never blocks inside the caller's runtime.
+//! Output into object storage: each object put whole in one request, with its `Content-Type`
+//! and the configured `Cache-Control`.
 
-use std::sync::Arc;
-
-use object_store::aws::AmazonS3Builder;
-use object_store::azure::MicrosoftAzureBuilder;
-use object_store::gcp::GoogleCloudStorageBuilder;
-use object_store::path::Path as ObjectPath;
-use object_store::{
-    Attribute, Attributes, ObjectStore, ObjectStoreExt, ObjectStoreScheme, PutOptions,
-};
+use object_store::{Attribute, Attributes, ObjectStoreExt, PutOptions};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::{PublishError, Stamp, error};
+use super::{PublishError, Stamp};
+use crate::objects::{ObjectError, Objects};
 
-/// A prefix in an object store.
+/// A prefix in an object store that feeds are published to.
+#[derive(Debug)]
 pub struct Bucket {
-    store: Arc<dyn ObjectStore>,
-    /// The URL the prefix was given as, ending with `/`.
-    root: String,
-    prefix: ObjectPath,
+    objects: Objects,
     cache_control: String,
-    runtime: Option<tokio::runtime::Runtime>,
 }
 
-impl std::fmt::Debug for Bucket {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bucket").field("root", &self.root).finish()
+impl From<ObjectError> for PublishError {
+    fn from(e: ObjectError) -> PublishError {
+        PublishError {
+            location: e.location,
+            message: e.message,
+        }
     }
 }
 
@@ -39,47 +28,15 @@ impl Bucket {
     /// Opens `url` (`s3://bucket/prefix`, `gs://…`, `az://…`); every object put carries
     /// `cache_control`.
     pub fn open(url: &Url, cache_control: &str) -> Result<Bucket, PublishError> {
-        let fail = |e: &dyn std::fmt::Display| error(url.as_str(), "cannot open", e);
-        let (scheme, prefix) = ObjectStoreScheme::parse(url).map_err(|e| fail(&e))?;
-        let store: Arc<dyn ObjectStore> = match scheme {
-            ObjectStoreScheme::AmazonS3 => Arc::new(
-                AmazonS3Builder::from_env()
-                    .with_url(url.as_str())
-                    .build()
-                    .map_err(|e| fail(&e))?,
-            ),
-            ObjectStoreScheme::GoogleCloudStorage => Arc::new(
-                GoogleCloudStorageBuilder::from_env()
-                    .with_url(url.as_str())
-                    .build()
-                    .map_err(|e| fail(&e))?,
-            ),
-            ObjectStoreScheme::MicrosoftAzure => Arc::new(
-                MicrosoftAzureBuilder::from_env()
-                    .with_url(url.as_str())
-                    .build()
-                    .map_err(|e| fail(&e))?,
-            ),
-            other => return Err(fail(&format!("{other:?} is not an object store"))),
-        };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("feedwright-bucket")
-            .enable_all()
-            .build()
-            .map_err(|e| fail(&e))?;
         Ok(Bucket {
-            store,
-            root: format!("{}/", url.as_str().trim_end_matches('/')),
-            prefix: ObjectPath::parse(prefix.as_ref()).map_err(|e| fail(&e))?,
+            objects: Objects::open(url)?,
             cache_control: cache_control.to_string(),
-            runtime: Some(runtime),
         })
     }
 
     /// The URL of `name`.
     pub(super) fn url(&self, name: &str) -> String {
-        format!("{}{name}", self.root)
+        self.objects.url(name)
     }
 
     /// Puts `bytes` as `name` in one request: the object appears whole or not at all.
@@ -98,19 +55,23 @@ impl Bucket {
             attributes,
             ..PutOptions::default()
         };
-        let path = self.path(name);
+        let path = self.objects.path(name);
         let payload = bytes.to_vec().into();
-        self.block_on(self.store.put_opts(&path, payload, options))
+        let store = self.objects.store();
+        self.objects
+            .block_on(store.put_opts(&path, payload, options))
             .map(drop)
-            .map_err(|e| error(&self.url(name), "cannot write", e))
+            .map_err(|e| self.objects.error(name, "cannot write", e).into())
     }
 
     /// The names of the objects directly under `folder`.
     pub(super) fn list(&self, folder: &str) -> Result<Vec<String>, PublishError> {
-        let path = self.path(folder);
+        let path = self.objects.path(folder);
+        let store = self.objects.store();
         let listed = self
-            .block_on(self.store.list_with_delimiter(Some(&path)))
-            .map_err(|e| error(&self.url(folder), "cannot list", e))?;
+            .objects
+            .block_on(store.list_with_delimiter(Some(&path)))
+            .map_err(|e| self.objects.error(folder, "cannot list", e))?;
         Ok(listed
             .objects
             .into_iter()
@@ -120,9 +81,9 @@ impl Bucket {
 
     /// The bytes of `name`, or `None` when there is no such object.
     pub(super) fn read(&self, name: &str) -> Result<Option<Vec<u8>>, PublishError> {
-        let path = self.path(name);
-        let store = &self.store;
-        let got = self.block_on(async move {
+        let path = self.objects.path(name);
+        let store = self.objects.store();
+        let got = self.objects.block_on(async move {
             match store.get(&path).await {
                 Ok(result) => result.bytes().await.map(Some),
                 Err(object_store::Error::NotFound { .. }) => Ok(None),
@@ -130,33 +91,7 @@ impl Bucket {
             }
         });
         got.map(|bytes| bytes.map(|b| b.to_vec()))
-            .map_err(|e| error(&self.url(name), "cannot read", e))
-    }
-
-    fn path(&self, name: &str) -> ObjectPath {
-        name.split('/')
-            .filter(|part| !part.is_empty())
-            .fold(self.prefix.clone(), ObjectPath::join)
-    }
-
-    /// Runs `future` to completion on the bucket's runtime, from a thread of its own.
-    fn block_on<T: Send>(&self, future: impl Future<Output = T> + Send) -> T {
-        let runtime = self.runtime.as_ref().expect("runtime lives until drop");
-        std::thread::scope(|scope| {
-            scope
-                .spawn(|| runtime.block_on(future))
-                .join()
-                .expect("object-store request thread")
-        })
-    }
-}
-
-impl Drop for Bucket {
-    fn drop(&mut self) {
-        // Dropping a runtime waits for its threads, which is not allowed inside another.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
-        }
+            .map_err(|e| self.objects.error(name, "cannot read", e).into())
     }
 }
 
@@ -176,13 +111,5 @@ mod tests {
         assert_eq!(stamp(b"one"), stamp(b"one"));
         assert_ne!(stamp(b"one"), stamp(b"two"));
         assert_eq!(stamp(b"three").0, 5);
-    }
-
-    #[test]
-    fn object_paths_sit_under_the_prefix() {
-        let url = Url::parse("s3://feeds/public/v1").unwrap();
-        let bucket = Bucket::open(&url, "max-age=60").unwrap();
-        assert_eq!(bucket.path("site/a.xml").as_ref(), "public/v1/site/a.xml");
-        assert_eq!(bucket.url("index.html"), "s3://feeds/public/v1/index.html");
     }
 }

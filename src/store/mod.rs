@@ -8,6 +8,7 @@
 mod cache;
 mod history;
 mod lock;
+mod remote;
 mod runs;
 mod schema;
 
@@ -19,6 +20,7 @@ use rusqlite::Connection;
 pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
 pub use history::{PageCache, PageUpdate, Retention};
 pub use lock::{Lock, lock};
+pub use remote::Checkout;
 pub use runs::{Coverage, LoggedRun, RunEntry};
 pub use schema::Access;
 
@@ -60,6 +62,22 @@ pub enum StoreError {
         path: PathBuf,
         /// Holder's process id, as it wrote it.
         pid: String,
+    },
+    /// The state in object storage could not be claimed, read or written.
+    #[error("{location}: {message}")]
+    Remote {
+        /// The object's URL.
+        location: String,
+        /// What failed and what the store said.
+        message: String,
+    },
+    /// The state in object storage changed since this worker downloaded it.
+    #[error(
+        "{url}: another worker uploaded this state since this run downloaded it; this run's changes are not uploaded"
+    )]
+    Lost {
+        /// The state's URL.
+        url: String,
     },
     /// There is no state yet (nothing has run).
     #[error("{path}: no state yet (nothing has run with this config)")]

@@ -2,6 +2,8 @@
 //! binary against a config pointing at it.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,138 @@
+//! The state in object storage (`state.path = "s3://…"`), against a real S3-protocol server:
+//! downloaded at start and uploaded at the end with a conditional put, a lease object as the
+//! lock (exit 3 while another worker holds it, taken over once expired), and a lost race that
+//! fails loudly instead of overwriting another worker's history.
+
+mod support;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use support::moto::{Moto, runtime};
+use support::{Project, Route, Server};
+
+const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+
+fn project(server: &Server, delay_ms: u64) -> Project {
+    server.route("/list", Route::ok("text/html", LIST).delayed(delay_ms));
+    Project::raw(&format!(
+        "[output]\ndir = \"feeds\"\n[state]\npath = \"s3://state/workers/{{shard}}.db\"\nlease = \"10m\"\n\
+         [fetch]\nhost_delay_ms = 0\nrobots_txt = false\nretries = 0\n\
+         [[site]]\nid = \"news\"\n  [[site.section]]\n  id = \"front\"\n  url = \"{}\"\n",
+        server.url("/list")
+    ))
+}
+
+fn exists(store: &impl ObjectStore, name: &str) -> bool {
+    runtime()
+        .block_on(store.head(&ObjectPath::from(name)))
+        .is_ok()
+}
+
+fn put(store: &impl ObjectStore, name: &str, bytes: Vec<u8>) {
+    runtime()
+        .block_on(store.put(&ObjectPath::from(name), PutPayload::from(bytes)))
+        .unwrap();
+}
+
+fn lease(expires: chrono::DateTime<Utc>) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"holder": "other-host:42", "expires": expires})).unwrap()
+}
+
+#[test]
+fn the_state_round_trips_through_the_bucket_under_a_lease() {
+    let moto = Moto::start();
+    moto.create_bucket("state");
+    let store = moto.store("state");
+    let server = Server::start();
+    let project = project(&server, 0);
+
+    let first: serde_json::Value =
+        serde_json::from_slice(&moto.run(&project).assert().success().get_output().stdout).unwrap();
+    assert_eq!(first["sections"][0]["new"], 2);
+    assert!(exists(&store, "workers/0.db"), "the state was uploaded");
+    assert!(
+        !exists(&store, "workers/0.db.lease"),
+        "the lease was given back"
+    );
+    assert!(
+        !project.dir.path().join(".feedwright").exists(),
+        "no state is kept on this machine"
+    );
+
+    // The second worker starts from the first one's history: nothing is new.
+    let second: serde_json::Value =
+        serde_json::from_slice(&moto.run(&project).assert().success().get_output().stdout).unwrap();
+    assert_eq!(second["sections"][0]["new"], 0, "{second}");
+}
+
+#[test]
+fn a_live_lease_is_exit_3_and_an_expired_one_is_taken_over() {
+    let moto = Moto::start();
+    moto.create_bucket("state");
+    let store = moto.store("state");
+    let server = Server::start();
+    let project = project(&server, 0);
+
+    put(
+        &store,
+        "workers/0.db.lease",
+        lease(Utc::now() + chrono::Duration::minutes(5)),
+    );
+    let held = moto.run(&project).assert().code(3).get_output().clone();
+    let stderr = String::from_utf8_lossy(&held.stderr);
+    assert!(stderr.contains("s3://state/workers/0.db.lease"), "{stderr}");
+    assert!(stderr.contains("other-host:42"), "{stderr}");
+    assert_eq!(server.hits_of("/list"), 0, "nothing was fetched");
+
+    put(
+        &store,
+        "workers/0.db.lease",
+        lease(Utc::now() - chrono::Duration::minutes(1)),
+    );
+    moto.run(&project).assert().success();
+    assert!(exists(&store, "workers/0.db"));
+    assert!(!exists(&store, "workers/0.db.lease"));
+}
+
+#[test]
+fn a_state_changed_under_a_run_is_a_lost_race_not_an_overwrite() {
+    let moto = Moto::start();
+    moto.create_bucket("state");
+    let store = moto.store("state");
+    let server = Server::start();
+    let project = project(&server, 0);
+    moto.run(&project).assert().success();
+
+    // Another worker uploads while this run is fetching (a slow page).
+    server.route("/list", Route::ok("text/html", LIST).delayed(3000));
+    let mut slow = moto.run(&project);
+    let child = std::thread::spawn(move || slow.output().unwrap());
+    std::thread::sleep(Duration::from_millis(1500));
+    put(&store, "workers/0.db", b"another worker's state".to_vec());
+    let output = child.join().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("another worker uploaded this state"),
+        "{stderr}"
+    );
+    let kept = runtime()
+        .block_on(async {
+            store
+                .get(&ObjectPath::from("workers/0.db"))
+                .await
+                .unwrap()
+                .bytes()
+                .await
+        })
+        .unwrap();
+    assert_eq!(
+        &kept[..],
+        b"another worker's state",
+        "the other upload stands"
+    );
+    assert!(!exists(&store, "workers/0.db.lease"));
+}
