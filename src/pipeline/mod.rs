@@ -19,7 +19,9 @@ mod section;
 mod status;
 mod watch;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::Semaphore;
 
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
@@ -45,9 +47,14 @@ struct Shared<'a> {
     config: &'a Config,
     loader: Loader<'a>,
     store: &'a Mutex<Store>,
-    output: &'a Output,
+    output: Arc<Output>,
+    /// Bounds how many sections write their files at once.
+    writers: &'a Semaphore,
     now: DateTime<Utc>,
 }
+
+/// Sections writing their files at once.
+const WRITERS: usize = 8;
 
 fn retention(config: &Config, section: &Section) -> Retention {
     Retention {
@@ -97,7 +104,8 @@ pub async fn run(
     let store = Mutex::new(Store::open(&state_path)?);
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let renderer = Renderer::new(config.browser.clone());
-    let output = outputs::open(config)?;
+    let output = Arc::new(outputs::open(config)?);
+    let writers = Semaphore::new(WRITERS);
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
@@ -113,7 +121,8 @@ pub async fn run(
             robots: &robots,
         },
         store: &store,
-        output: &output,
+        output: output.clone(),
+        writers: &writers,
         now,
     };
     let reports = join_all(selected.iter().map(|s| async {

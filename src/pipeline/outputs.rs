@@ -2,6 +2,7 @@
 //! none at all when the page and the files are as they were), and the listing of every feed.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -9,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::error::{PassError, SectionError};
 use super::{SectionReport, Shared, manifest, meta, retention};
 use crate::config::{Config, Section, Target};
-use crate::publish::{Bucket, Output, PublishError, Written};
+use crate::publish::{Bucket, Output, PublishError, Stamp, Written};
 use crate::render::{self, FeedMeta, Format, Listed};
 use crate::store::{OutputStamp, Retention, Store, StoreError};
 
@@ -18,7 +19,7 @@ use crate::store::{OutputStamp, Retention, Store, StoreError};
 /// When the page did not change (`page_unchanged`) and every output file is as feedwright left
 /// it (size, mtime and render settings recorded in the store), nothing is rendered at all; a
 /// missing, edited or damaged file is rebuilt.
-pub(super) fn publish_section(
+pub(super) async fn publish_section(
     shared: &Shared<'_>,
     section: &Section,
     report: &mut SectionReport,
@@ -28,40 +29,74 @@ pub(super) fn publish_section(
     let retention = retention(shared.config, section);
     let fingerprint = output_fingerprint(&meta, retention);
     let formats = &shared.config.output.formats;
-    let output = shared.output;
+    let output = &shared.output;
     // Each feed file, then the readable page (`None`).
     let names: Vec<(Option<Format>, String)> = formats
         .iter()
         .map(|&f| (Some(f), meta.file(f)))
         .chain([(None, meta.page_file())])
         .collect();
-    let store = shared.store.lock().expect("store lock");
-    // With max_age_days, items age out of the feed as time passes: always render then.
-    if page_unchanged && retention.max_age_days.is_none() {
-        let intact = names.iter().all(|(_, name)| {
-            let recorded = store.output(&output.location(name)).ok().flatten();
-            recorded.is_some_and(|r| {
-                r.fingerprint == fingerprint && output.intact(name, (r.size, r.version))
-            })
-        });
+    let (items, recorded) = {
+        let store = shared.store.lock().expect("store lock");
+        let recorded = names
+            .iter()
+            .map(|(_, name)| store.output(&output.location(name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        // With max_age_days, items age out of the feed as time passes: always render then.
+        let intact = page_unchanged
+            && retention.max_age_days.is_none()
+            && names.iter().zip(&recorded).all(|((_, name), recorded)| {
+                recorded.as_ref().is_some_and(|r| {
+                    r.fingerprint == fingerprint && output.intact(name, (r.size, r.version))
+                })
+            });
         if intact {
             (report.kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
             return Ok(());
         }
-    }
-    let items = store.feed_items(&section.key(), retention, shared.now)?;
+        let items = store.feed_items(&section.key(), retention, shared.now)?;
+        let recorded: Vec<Option<Stamp>> = recorded
+            .into_iter()
+            .map(|r| r.map(|r| (r.size, r.version)))
+            .collect();
+        (items, recorded)
+    };
     report.kept = items.len();
-    for (format, name) in names {
-        let bytes = match format {
-            Some(format) => render::render(format, &meta, &items),
-            None => render::feed_page(&meta, formats, &items),
-        };
-        let written = put::<SectionError>(&store, output, &name, &bytes, &fingerprint)?;
+    // Render and write outside the store lock, the writes (and their fsyncs) on the blocking
+    // pool, so that sections publish side by side, a bounded number at a time.
+    let files: Vec<(String, Vec<u8>, Option<Stamp>)> = names
+        .iter()
+        .zip(recorded)
+        .map(|((format, name), recorded)| {
+            let bytes = match format {
+                Some(format) => render::render(*format, &meta, &items),
+                None => render::feed_page(&meta, formats, &items),
+            };
+            (name.clone(), bytes, recorded)
+        })
+        .collect();
+    let _permit = shared.writers.acquire().await.expect("writers stay open");
+    let writer = Arc::clone(output);
+    let results = tokio::task::spawn_blocking(move || {
+        files
+            .into_iter()
+            .map(|(name, bytes, recorded)| {
+                let content_type = render::content_type(Path::new(&name));
+                let (written, stamp) = writer.put(&name, &bytes, content_type, recorded)?;
+                Ok((name, written, stamp, recorded))
+            })
+            .collect::<Result<Vec<_>, PublishError>>()
+    })
+    .await
+    .expect("the publishing task does not panic")?;
+    let store = shared.store.lock().expect("store lock");
+    for ((format, _), (name, written, stamp, recorded)) in names.iter().zip(results) {
+        record(&store, output, &name, stamp, recorded, &fingerprint)?;
         if written == Written::Changed
             && let Some(format) = format
         {
             report.written += 1;
-            report.published.extend(meta.url(format));
+            report.published.extend(meta.url(*format));
         }
     }
     Ok(())
@@ -75,19 +110,33 @@ pub(super) fn put<E: From<StoreError> + From<PublishError>>(
     bytes: &[u8],
     fingerprint: &str,
 ) -> Result<Written, E> {
-    let location = output.location(name);
-    let recorded = store.output(&location)?.map(|r| (r.size, r.version));
+    let recorded = store
+        .output(&output.location(name))?
+        .map(|r| (r.size, r.version));
     let content_type = render::content_type(Path::new(name));
     let (written, stamp) = output.put(name, bytes, content_type, recorded)?;
+    record(store, output, name, stamp, recorded, fingerprint)?;
+    Ok(written)
+}
+
+/// Saves the stamp of `name` after a put, when it differs from the one `recorded`.
+fn record(
+    store: &Store,
+    output: &Output,
+    name: &str,
+    stamp: Option<Stamp>,
+    recorded: Option<Stamp>,
+    fingerprint: &str,
+) -> Result<(), StoreError> {
     if let Some((size, version)) = stamp.filter(|s| Some(*s) != recorded) {
         let stamp = OutputStamp {
             size,
             version,
             fingerprint: fingerprint.to_string(),
         };
-        store.save_output(&location, &stamp)?;
+        store.save_output(&output.location(name), &stamp)?;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Opens the configured output: the folder, or the object-store prefix.

@@ -186,7 +186,7 @@ async fn update(
     let response = match fetched {
         Fetched::NotModified => {
             report.not_modified = 1;
-            return publish_section(shared, section, report, true);
+            return publish_section(shared, section, report, true).await;
         }
         Fetched::Page(response) => response,
     };
@@ -196,7 +196,7 @@ async fn update(
         .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
     {
         // Same bytes as last time, though the server did not say so: nothing to read.
-        return publish_section(shared, section, report, true);
+        return publish_section(shared, section, report, true).await;
     }
     let mut gathered = gather(section, &response, shared.now)?;
     let cache = PageCache {
@@ -253,5 +253,5 @@ async fn update(
         retention(shared.config, section),
         shared.now,
     )?;
-    publish_section(shared, section, report, false)
+    publish_section(shared, section, report, false).await
 }

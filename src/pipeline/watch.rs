@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{SubsecRound, Utc};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
@@ -75,7 +76,8 @@ async fn run_one(
             robots: &robots,
         },
         store: &store,
-        output: &output,
+        output,
+        writers: &Semaphore::new(1),
         now,
     };
     let report = section::run(&shared, section).await;
