@@ -48,13 +48,15 @@ struct Shared<'a> {
     loader: Loader<'a>,
     store: &'a Mutex<Store>,
     output: Arc<Output>,
-    /// Bounds how many sections write their files at once.
-    writers: &'a Semaphore,
+    /// Sections between fetch and publish at once: bounds the pages, parsed documents and
+    /// rendered files in memory.
+    workers: &'a Semaphore,
     now: DateTime<Utc>,
 }
 
-/// Sections writing their files at once.
-const WRITERS: usize = 8;
+/// Sections under way at once, per allowed concurrent request: one may wait for its host's
+/// spacing while another parses or writes.
+const WORKERS_PER_REQUEST: usize = 2;
 
 fn retention(config: &Config, section: &Section) -> Retention {
     Retention {
@@ -105,7 +107,7 @@ pub async fn run(
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let renderer = Renderer::new(config.browser.clone());
     let output = Arc::new(outputs::open(config)?);
-    let writers = Semaphore::new(WRITERS);
+    let workers = Semaphore::new(config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST);
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
@@ -122,7 +124,7 @@ pub async fn run(
         },
         store: &store,
         output: output.clone(),
-        writers: &writers,
+        workers: &workers,
         now,
     };
     let reports = join_all(selected.iter().map(|s| async {

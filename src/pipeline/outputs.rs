@@ -75,7 +75,6 @@ pub(super) async fn publish_section(
             (name.clone(), bytes, recorded)
         })
         .collect();
-    let _permit = shared.writers.acquire().await.expect("writers stay open");
     let writer = Arc::clone(output);
     let results = tokio::task::spawn_blocking(move || {
         files

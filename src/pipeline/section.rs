@@ -118,7 +118,16 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
         millis: 0,
         status: Status::Ok,
     };
-    if let Err(error) = update(shared, section, &tally, &mut report).await {
+    // One permit from fetch to publish: a bounded number of pages, parsed documents and
+    // rendered files are in memory at once, however many sections there are.
+    let permit = shared
+        .workers
+        .acquire()
+        .await
+        .expect("the workers semaphore stays open");
+    let updated = update(shared, section, &tally, &mut report).await;
+    drop(permit);
+    if let Err(error) = updated {
         report.status = Status::Failed(error);
     }
     if report.found > 0 && report.status.is_ok() {
@@ -198,7 +207,15 @@ async fn update(
         // Same bytes as last time, though the server did not say so: nothing to read.
         return publish_section(shared, section, report, true).await;
     }
-    let mut gathered = gather(section, &response, shared.now)?;
+    // Parsing is the CPU-heavy step: on the blocking pool, sections parse on every core.
+    let (owned, now) = (section.clone(), shared.now);
+    let (response, gathered) = tokio::task::spawn_blocking(move || {
+        let gathered = gather(&owned, &response, now);
+        (response, gathered)
+    })
+    .await
+    .expect("parsing does not panic");
+    let mut gathered = gathered?;
     let cache = PageCache {
         rules,
         etag: response.validators.etag.clone(),

@@ -77,7 +77,7 @@ async fn run_one(
         },
         store: &store,
         output,
-        writers: &Semaphore::new(1),
+        workers: &Semaphore::new(1),
         now,
     };
     let report = section::run(&shared, section).await;
