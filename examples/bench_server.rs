@@ -1,5 +1,6 @@
 //! The benchmark's web: generated index pages (benches/page.rs) for N sections across H
-//! loopback hosts (127.0.0.1 … 127.0.0.H), with ETags and 304s.
+//! loopback hosts (host h, counted from 0, is 127.0.h/250.h%250+1: 127.0.0.1 … 127.0.0.250,
+//! 127.0.1.1 …), with ETags and 304s.
 //!
 //! `GET /s/{i}.html` is section i's page; `GET /__change/{percent}` gives that share of the
 //! sections a new story. Usage: bench_server SECTIONS HOSTS PORT
@@ -78,8 +79,9 @@ async fn main() {
         .route("/__change/{percent}", get(change))
         .with_state(generations);
     let mut servers = Vec::new();
-    for host in 1..=hosts {
-        let listener = tokio::net::TcpListener::bind(format!("127.0.0.{host}:{port}"))
+    for host in 0..hosts {
+        let address = format!("127.0.{}.{}:{port}", host / 250, host % 250 + 1);
+        let listener = tokio::net::TcpListener::bind(address)
             .await
             .expect("bind");
         servers.push(tokio::spawn(

@@ -5,12 +5,12 @@
 # (/usr/bin/time -v), requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
 # selectors and prints the ratios.
 #
-# Usage: scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
+# Usage: [HOSTS=20] scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
 # Politeness delays are off here (host_delay_ms = 0): this measures the work, not the waiting.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sections="${1:-1000}"
-hosts=20
+hosts="${HOSTS:-20}"
 port="${PORT:-18181}"
 work="$(mktemp -d)"
 cd "$root"
@@ -23,7 +23,8 @@ server=$!
 trap 'kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q ready "$work/server.log" && break; sleep 0.1; done
 
-url() { echo "http://127.0.0.$(( $1 % hosts + 1 )):$port/s/$1.html"; }
+# Host h (from 0) is 127.0.h/250.h%250+1, as bench_server binds them.
+url() { local h=$(( $1 % hosts )); echo "http://127.0.$(( h / 250 )).$(( h % 250 + 1 )):$port/s/$1.html"; }
 
 # feedwright: one site, N sections.
 {
