@@ -81,9 +81,7 @@ async fn main() {
     let mut servers = Vec::new();
     for host in 0..hosts {
         let address = format!("127.0.{}.{}:{port}", host / 250, host % 250 + 1);
-        let listener = tokio::net::TcpListener::bind(address)
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind(address).await.expect("bind");
         servers.push(tokio::spawn(
             axum::serve(listener, app.clone()).into_future(),
         ));
