@@ -1,13 +1,19 @@
 //! What a section's `items` (and a site's `article`) table says: one CSS selector per field,
 //! each optionally naming an attribute (`selector@attr`).
 
+use std::sync::Arc;
+
 use scraper::{ElementRef, Selector};
 
 use crate::model::Field;
 
-/// A CSS selector with an optional attribute: `selector` or `selector@attr`.
+/// A CSS selector with an optional attribute: `selector` or `selector@attr`. Clones share
+/// the compiled selector (thousands of sections of one site share theirs).
 #[derive(Debug, Clone)]
-pub struct FieldSelector {
+pub struct FieldSelector(Arc<Compiled>);
+
+#[derive(Debug)]
+struct Compiled {
     selector: Selector,
     attr: Option<String>,
     source: String,
@@ -19,31 +25,31 @@ impl FieldSelector {
         let (css, attr) = split_attr(spec);
         let selector =
             Selector::parse(css).map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
-        Ok(FieldSelector {
+        Ok(FieldSelector(Arc::new(Compiled {
             selector,
             attr: attr.map(str::to_string),
             source: spec.to_string(),
-        })
+        })))
     }
 
     /// The selector as written in the configuration.
     pub fn source(&self) -> &str {
-        &self.source
+        &self.0.source
     }
 
     /// The compiled CSS part.
     pub fn selector(&self) -> &Selector {
-        &self.selector
+        &self.0.selector
     }
 
     /// The attribute to read instead of the element's text, if one was named.
     pub fn attr(&self) -> Option<&str> {
-        self.attr.as_deref()
+        self.0.attr.as_deref()
     }
 
     /// The first element the selector matches inside `scope`.
     pub(crate) fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
-        scope.select(&self.selector).next()
+        scope.select(&self.0.selector).next()
     }
 }
 
