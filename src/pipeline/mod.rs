@@ -21,10 +21,9 @@ mod watch;
 
 use std::sync::{Arc, Mutex};
 
-use tokio::sync::Semaphore;
-
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
+use futures_util::{StreamExt, stream};
 
 use crate::config::{Config, Render, Section};
 use crate::extract::detect::Detection;
@@ -48,9 +47,6 @@ struct Shared<'a> {
     loader: Loader<'a>,
     store: &'a Mutex<Store>,
     output: Arc<Output>,
-    /// Sections between fetch and publish at once: bounds the pages, parsed documents and
-    /// rendered files in memory.
-    workers: &'a Semaphore,
     now: DateTime<Utc>,
 }
 
@@ -107,7 +103,6 @@ pub async fn run(
     let fetcher = Fetcher::new(&config.fetch.client)?;
     let renderer = Renderer::new(config.browser.clone());
     let output = Arc::new(outputs::open(config)?);
-    let workers = Semaphore::new(config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST);
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
@@ -124,16 +119,21 @@ pub async fn run(
         },
         store: &store,
         output: output.clone(),
-        workers: &workers,
         now,
     };
-    let reports = join_all(selected.iter().map(|s| async {
-        observer.started(&s.key());
-        let report = section::run(&shared, s).await;
-        observer.finished(&report);
-        report
-    }))
-    .await;
+    // A bounded number of sections under way, from fetch to publish: however many sections
+    // there are, only that many pages, parsed documents and rendered files are in memory.
+    let under_way = config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST;
+    let reports: Vec<SectionReport> = stream::iter(selected)
+        .map(|s| async {
+            observer.started(&s.key());
+            let report = section::run(&shared, s).await;
+            observer.finished(&report);
+            report
+        })
+        .buffered(under_way)
+        .collect()
+        .await;
     renderer.close().await;
     let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
     let mut store = store.into_inner().expect("store lock");

@@ -118,15 +118,7 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
         millis: 0,
         status: Status::Ok,
     };
-    // One permit from fetch to publish: a bounded number of pages, parsed documents and
-    // rendered files are in memory at once, however many sections there are.
-    let permit = shared
-        .workers
-        .acquire()
-        .await
-        .expect("the workers semaphore stays open");
     let updated = update(shared, section, &tally, &mut report).await;
-    drop(permit);
     if let Err(error) = updated {
         report.status = Status::Failed(error);
     }

@@ -13,7 +13,6 @@ use std::time::{Duration, SystemTime};
 use chrono::{SubsecRound, Utc};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
@@ -77,7 +76,6 @@ async fn run_one(
         },
         store: &store,
         output,
-        workers: &Semaphore::new(1),
         now,
     };
     let report = section::run(&shared, section).await;
