@@ -22,7 +22,6 @@ mod watch;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use futures_util::future::join_all;
 use futures_util::{StreamExt, stream};
 
 use crate::config::{Config, Render, Section};
@@ -53,6 +52,11 @@ struct Shared<'a> {
 /// Sections under way at once, per allowed concurrent request: one may wait for its host's
 /// spacing while another parses or writes.
 const WORKERS_PER_REQUEST: usize = 2;
+
+/// How many sections a pass keeps under way at once.
+fn under_way(config: &Config) -> usize {
+    config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST
+}
 
 fn retention(config: &Config, section: &Section) -> Retention {
     Retention {
@@ -123,7 +127,6 @@ pub async fn run(
     };
     // A bounded number of sections under way, from fetch to publish: however many sections
     // there are, only that many pages, parsed documents and rendered files are in memory.
-    let under_way = config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST;
     let reports: Vec<SectionReport> = stream::iter(selected)
         .map(|s| async {
             observer.started(&s.key());
@@ -131,7 +134,7 @@ pub async fn run(
             observer.finished(&report);
             report
         })
-        .buffered(under_way)
+        .buffered(under_way(config))
         .collect()
         .await;
     renderer.close().await;
@@ -188,7 +191,11 @@ pub async fn check(
         renderer: &renderer,
         robots: &robots,
     };
-    let mut reports = join_all(selected.iter().map(|s| section::check(s, &loader, now))).await;
+    let mut reports: Vec<CheckReport> = stream::iter(selected)
+        .map(|s| section::check(s, &loader, now))
+        .buffered(under_way(config))
+        .collect()
+        .await;
     renderer.close().await;
     // Drift against the runs so far, when the state can be read (it is not written).
     if let Ok(store) = Store::open_as(&config.state_path, Access::ReadOnly) {
