@@ -46,25 +46,21 @@ pub(super) async fn publish_section(
         let intact = page_unchanged
             && retention.max_age_days.is_none()
             && names.iter().zip(&recorded).all(|((_, name), recorded)| {
-                recorded.as_ref().is_some_and(|r| {
-                    r.fingerprint == fingerprint && output.intact(name, (r.size, r.version))
-                })
+                recorded
+                    .as_ref()
+                    .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()))
             });
         if intact {
             (report.kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
             return Ok(());
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;
-        let recorded: Vec<Option<Stamp>> = recorded
-            .into_iter()
-            .map(|r| r.map(|r| (r.size, r.version)))
-            .collect();
         (items, recorded)
     };
     report.kept = items.len();
     // Render and write outside the store lock, the writes (and their fsyncs) on the blocking
     // pool, so that sections publish side by side, a bounded number at a time.
-    let files: Vec<(String, Vec<u8>, Option<Stamp>)> = names
+    let files: Vec<(String, Vec<u8>, Option<OutputStamp>)> = names
         .iter()
         .zip(recorded)
         .map(|((format, name), recorded)| {
@@ -80,8 +76,7 @@ pub(super) async fn publish_section(
         files
             .into_iter()
             .map(|(name, bytes, recorded)| {
-                let content_type = render::content_type(Path::new(&name));
-                let (written, stamp) = writer.put(&name, &bytes, content_type, recorded)?;
+                let (written, stamp) = write(&writer, &name, &bytes, recorded.as_ref())?;
                 Ok((name, written, stamp, recorded))
             })
             .collect::<Result<Vec<_>, PublishError>>()
@@ -90,7 +85,14 @@ pub(super) async fn publish_section(
     .expect("the publishing task does not panic")?;
     let store = shared.store.lock().expect("store lock");
     for ((format, _), (name, written, stamp, recorded)) in names.iter().zip(results) {
-        record(&store, output, &name, stamp, recorded, &fingerprint)?;
+        record(
+            &store,
+            output,
+            &name,
+            stamp,
+            recorded.as_ref(),
+            &fingerprint,
+        )?;
         if written == Written::Changed
             && let Some(format) = format
         {
@@ -109,30 +111,42 @@ pub(super) fn put<E: From<StoreError> + From<PublishError>>(
     bytes: &[u8],
     fingerprint: &str,
 ) -> Result<Written, E> {
-    let recorded = store
-        .output(&output.location(name))?
-        .map(|r| (r.size, r.version));
-    let content_type = render::content_type(Path::new(name));
-    let (written, stamp) = output.put(name, bytes, content_type, recorded)?;
-    record(store, output, name, stamp, recorded, fingerprint)?;
+    let recorded = store.output(&output.location(name))?;
+    let (written, stamp) = write(output, name, bytes, recorded.as_ref())?;
+    record(store, output, name, stamp, recorded.as_ref(), fingerprint)?;
     Ok(written)
 }
 
-/// Saves the stamp of `name` after a put, when it differs from the one `recorded`.
+/// Puts `name` with its content type, unless `recorded` shows it already holds `bytes`.
+fn write(
+    output: &Output,
+    name: &str,
+    bytes: &[u8],
+    recorded: Option<&OutputStamp>,
+) -> Result<(Written, Option<Stamp>), PublishError> {
+    let content_type = render::content_type(Path::new(name));
+    output.put(name, bytes, content_type, recorded.map(OutputStamp::stamp))
+}
+
+/// Saves the stamp of `name` after a put, with `fingerprint`, unless the state already has
+/// exactly that (`recorded`).
 fn record(
     store: &Store,
     output: &Output,
     name: &str,
     stamp: Option<Stamp>,
-    recorded: Option<Stamp>,
+    recorded: Option<&OutputStamp>,
     fingerprint: &str,
 ) -> Result<(), StoreError> {
-    if let Some((size, version)) = stamp.filter(|s| Some(*s) != recorded) {
-        let stamp = OutputStamp {
-            size,
-            version,
-            fingerprint: fingerprint.to_string(),
-        };
+    let Some((size, version)) = stamp else {
+        return Ok(());
+    };
+    let stamp = OutputStamp {
+        size,
+        version,
+        fingerprint: fingerprint.to_string(),
+    };
+    if recorded != Some(&stamp) {
         store.save_output(&output.location(name), &stamp)?;
     }
     Ok(())
@@ -164,7 +178,7 @@ pub(super) fn write_listing(
         let meta = meta(config, section);
         let name = meta.file(primary);
         let recorded = store.output(&output.location(&name))?;
-        if !output.exists(&name, recorded.map(|r| (r.size, r.version))) {
+        if !output.exists(&name, recorded.as_ref().map(OutputStamp::stamp)) {
             continue;
         }
         let (items, updated) =

@@ -39,6 +39,13 @@ pub struct OutputStamp {
     pub fingerprint: String,
 }
 
+impl OutputStamp {
+    /// Size and version, as the output compares them.
+    pub fn stamp(&self) -> (u64, i64) {
+        (self.size, self.version)
+    }
+}
+
 impl Store {
     /// The robots.txt cached for `origin`, if it was saved no longer than `max_age` ago.
     pub fn robots(
