@@ -12,7 +12,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreScheme};
+use object_store::{ObjectStore, ObjectStoreExt, ObjectStoreScheme, UpdateVersion};
 use url::Url;
 
 /// A request to object storage failed.
@@ -98,6 +98,26 @@ impl Objects {
         name.split('/')
             .filter(|part| !part.is_empty())
             .fold(self.prefix.clone(), ObjectPath::join)
+    }
+
+    /// The bytes of `name` and the version they are (for a conditional put), or `None` when
+    /// there is no such object.
+    pub fn get(&self, name: &str) -> Result<Option<(Vec<u8>, UpdateVersion)>, object_store::Error> {
+        let path = self.path(name);
+        let store = self.store();
+        self.block_on(async move {
+            match store.get(&path).await {
+                Ok(got) => {
+                    let version = UpdateVersion {
+                        e_tag: got.meta.e_tag.clone(),
+                        version: got.meta.version.clone(),
+                    };
+                    Ok(Some((got.bytes().await?.to_vec(), version)))
+                }
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
     }
 
     /// An [`ObjectError`] about `name`: what failed (`doing`) and why.

@@ -1,7 +1,7 @@
 //! Output into object storage: each object put whole in one request, with its `Content-Type`
 //! and the configured `Cache-Control`.
 
-use object_store::{Attribute, Attributes, ObjectStoreExt, PutOptions};
+use object_store::{Attribute, Attributes, PutOptions};
 use sha2::{Digest, Sha256};
 use url::Url;
 
@@ -81,16 +81,8 @@ impl Bucket {
 
     /// The bytes of `name`, or `None` when there is no such object.
     pub(super) fn read(&self, name: &str) -> Result<Option<Vec<u8>>, PublishError> {
-        let path = self.objects.path(name);
-        let store = self.objects.store();
-        let got = self.objects.block_on(async move {
-            match store.get(&path).await {
-                Ok(result) => result.bytes().await.map(Some),
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(e) => Err(e),
-            }
-        });
-        got.map(|bytes| bytes.map(|b| b.to_vec()))
+        let got = self.objects.get(name);
+        got.map(|got| got.map(|(bytes, _)| bytes))
             .map_err(|e| self.objects.error(name, "cannot read", e).into())
     }
 }

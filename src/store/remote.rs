@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use object_store::{
-    ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion, path::Path as ObjectPath,
-};
+use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
 use url::Url;
 
 use super::StoreError;
@@ -101,8 +99,8 @@ impl Checkout {
         Ok(())
     }
 
-    fn lease_path(&self) -> ObjectPath {
-        self.objects.path(&format!("{}.lease", self.name))
+    fn lease_name(&self) -> String {
+        format!("{}.lease", self.name)
     }
 
     /// Takes the lease: creates it, or takes over one that has expired.
@@ -112,9 +110,9 @@ impl Checkout {
             expires: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::TimeDelta::MAX),
         };
         let body = serde_json::to_vec(&lease).expect("lease serialises");
-        let path = self.lease_path();
+        let lease_name = self.lease_name();
+        let path = self.objects.path(&lease_name);
         let store = self.objects.store();
-        let lease_name = format!("{}.lease", self.name);
         let put = |mode| {
             let options = PutOptions {
                 mode,
@@ -123,37 +121,29 @@ impl Checkout {
             self.objects
                 .block_on(store.put_opts(&path, PutPayload::from(body.clone()), options))
         };
-        let taken = match put(PutMode::Create) {
-            Ok(_) => true,
+        let locked = |pid: String| StoreError::Locked {
+            path: PathBuf::from(self.objects.url(&lease_name)),
+            pid,
+        };
+        let unreadable =
+            |e: &dyn std::fmt::Display| remote(self.objects.error(&lease_name, "cannot read", e));
+        match put(PutMode::Create) {
+            Ok(_) => {}
             Err(object_store::Error::AlreadyExists { .. }) => {
-                let got = self.objects.block_on(async {
-                    let got = store.get(&path).await?;
-                    let version = UpdateVersion {
-                        e_tag: got.meta.e_tag.clone(),
-                        version: got.meta.version.clone(),
-                    };
-                    Ok::<_, object_store::Error>((got.bytes().await?, version))
-                });
-                let (held, version) =
-                    got.map_err(|e| remote(self.objects.error(&lease_name, "cannot read", e)))?;
-                let held: Option<Lease> = serde_json::from_slice(&held).ok();
-                match held {
-                    Some(held) if held.expires > now => {
-                        return Err(StoreError::Locked {
-                            path: PathBuf::from(self.objects.url(&lease_name)),
-                            pid: held.holder,
-                        });
+                let (held, version) = self
+                    .objects
+                    .get(&lease_name)
+                    .map_err(|e| unreadable(&e))?
+                    .ok_or_else(|| unreadable(&"not found"))?;
+                match serde_json::from_slice::<Lease>(&held) {
+                    Ok(held) if held.expires > now => return Err(locked(held.holder)),
+                    _ => {
+                        put(PutMode::Update(version))
+                            .map_err(|_| locked("another worker".into()))?;
                     }
-                    _ => put(PutMode::Update(version)).is_ok(),
                 }
             }
             Err(e) => return Err(remote(self.objects.error(&lease_name, "cannot create", e))),
-        };
-        if !taken {
-            return Err(StoreError::Locked {
-                path: PathBuf::from(self.objects.url(&lease_name)),
-                pid: "another worker".into(),
-            });
         }
         self.leased = true;
         Ok(())
@@ -161,21 +151,7 @@ impl Checkout {
 
     /// Downloads the state, if there is one, into the working copy.
     fn download(&mut self) -> Result<(), StoreError> {
-        let path = self.objects.path(&self.name);
-        let store = self.objects.store();
-        let got = self.objects.block_on(async {
-            match store.get(&path).await {
-                Ok(got) => {
-                    let version = UpdateVersion {
-                        e_tag: got.meta.e_tag.clone(),
-                        version: got.meta.version.clone(),
-                    };
-                    Ok(Some((got.bytes().await?, version)))
-                }
-                Err(object_store::Error::NotFound { .. }) => Ok(None),
-                Err(e) => Err(e),
-            }
-        });
+        let got = self.objects.get(&self.name);
         match got.map_err(|e| remote(self.objects.error(&self.name, "cannot download", e)))? {
             Some((bytes, version)) => {
                 std::fs::write(self.path(), &bytes).map_err(|source| StoreError::Io {
@@ -192,7 +168,7 @@ impl Checkout {
     /// Gives the lease back (deletes it); a failure leaves it to expire.
     fn release(&mut self) {
         if std::mem::take(&mut self.leased) {
-            let path = self.lease_path();
+            let path = self.objects.path(&self.lease_name());
             let store = self.objects.store();
             if let Err(e) = self.objects.block_on(store.delete(&path)) {
                 tracing::warn!("{}.lease: cannot release: {e}", self.url);
