@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -187,12 +187,12 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let Some(root) = config.output.dir.folder().map(Path::to_path_buf) else {
-        eprintln!(
-            "error: {}: serve needs a folder output; object storage is served by its own host",
-            config.output.dir
-        );
-        return EXIT_USAGE;
+    let root = match pipeline::serve_root(&config) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {}", logging::redact(&e.to_string()));
+            return EXIT_USAGE;
+        }
     };
     eprintln!("serving {} on http://{addr}/", root.display());
     let probe: Arc<dyn Probe> = Arc::new(Monitor::new(Arc::new(config)));

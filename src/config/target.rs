@@ -1,6 +1,6 @@
 //! Where output and state go: a folder, or a prefix in object storage.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use url::Url;
 
@@ -35,14 +35,6 @@ impl Target {
             )),
         }
     }
-
-    /// The folder, when the output is one.
-    pub fn folder(&self) -> Option<&Path> {
-        match self {
-            Target::Folder(path) => Some(path),
-            Target::Bucket(_) => None,
-        }
-    }
 }
 
 impl std::fmt::Display for Target {
@@ -59,7 +51,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Target, String> {
-        Target::parse(text, |p| Path::new("/etc/fw").join(p))
+        Target::parse(text, |p| std::path::Path::new("/etc/fw").join(p))
     }
 
     #[test]
@@ -70,7 +62,7 @@ mod tests {
             Ok(Target::Folder("/srv/feeds".into()))
         );
         let bucket = parse("s3://bucket/public").unwrap();
-        assert_eq!(bucket.folder(), None);
+        assert!(matches!(bucket, Target::Bucket(_)));
         assert_eq!(bucket.to_string(), "s3://bucket/public");
         assert!(parse("gs://bucket").is_ok() && parse("az://container/p").is_ok());
         assert!(

@@ -38,7 +38,7 @@ pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 use robots::RobotsGate;
 pub use status::{SectionStatus, humane, status};
-pub use watch::{Request, watch};
+pub use watch::{Request, serve_root, watch};
 
 /// What every section of a run shares.
 struct Shared<'a> {

@@ -227,13 +227,14 @@ pub async fn watch(
     Ok(())
 }
 
-/// The folder `--serve` serves: the output folder (object storage is served by its own host).
-fn serve_root(config: &Config) -> Result<PathBuf, PassError> {
+/// The folder `serve` and `watch --serve` serve: the output folder (object storage is served
+/// by its own host).
+pub fn serve_root(config: &Config) -> Result<PathBuf, PassError> {
     match &config.output.dir {
         Target::Folder(path) => Ok(path.clone()),
         Target::Bucket(url) => Err(PassError::Write(PublishError {
             location: url.to_string(),
-            message: "--serve needs a folder output; object storage is served by its own host"
+            message: "serving needs a folder output; object storage is served by its own host"
                 .into(),
         })),
     }
