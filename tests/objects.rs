@@ -9,10 +9,8 @@ use std::time::Duration;
 
 use object_store::path::Path as ObjectPath;
 use object_store::{Attribute, ObjectStore, ObjectStoreExt};
-use support::moto::{Moto, runtime};
-use support::{Project, Route, Server};
-
-const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+use support::moto::{Moto, read, runtime};
+use support::{LIST, Project, Route, Server};
 
 /// Every object under the bucket: path → (last modified, e-tag).
 fn objects(store: &impl ObjectStore) -> BTreeMap<String, (String, Option<String>)> {
@@ -176,16 +174,7 @@ fn shards_build_the_index_from_each_others_manifests_in_the_bucket() {
     let listed = objects(&store);
     assert!(listed.contains_key("_shards/0-of-2.json"));
     assert!(listed.contains_key("_shards/1-of-2.json"));
-    let index = runtime()
-        .block_on(async {
-            store
-                .get(&ObjectPath::from("index.html"))
-                .await
-                .unwrap()
-                .bytes()
-                .await
-        })
-        .unwrap();
+    let index = read(&store, "index.html");
     let index = String::from_utf8_lossy(&index);
     for i in 0..3 {
         assert!(index.contains(&format!("site{i}/front.xml")), "{index}");
@@ -234,22 +223,13 @@ fn a_killed_run_leaves_every_object_whole() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let runtime = runtime();
     let listed = objects(&store);
     assert!(listed.len() >= 4, "{listed:?}");
     for name in listed
         .keys()
         .filter(|n| n.ends_with(".xml") || n.ends_with(".json"))
     {
-        let bytes = runtime
-            .block_on(async {
-                store
-                    .get(&ObjectPath::from(name.as_str()))
-                    .await?
-                    .bytes()
-                    .await
-            })
-            .unwrap();
+        let bytes = read(&store, name);
         feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{name} is whole: {e}"));
     }
 }

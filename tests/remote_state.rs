@@ -10,10 +10,8 @@ use std::time::Duration;
 use chrono::Utc;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
-use support::moto::{Moto, runtime};
-use support::{Project, Route, Server};
-
-const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+use support::moto::{Moto, read, runtime};
+use support::{LIST, Project, Route, Server};
 
 fn project(server: &Server, delay_ms: u64) -> Project {
     server.route("/list", Route::ok("text/html", LIST).delayed(delay_ms));
@@ -119,16 +117,7 @@ fn a_state_changed_under_a_run_is_a_lost_race_not_an_overwrite() {
         stderr.contains("another worker uploaded this state"),
         "{stderr}"
     );
-    let kept = runtime()
-        .block_on(async {
-            store
-                .get(&ObjectPath::from("workers/0.db"))
-                .await
-                .unwrap()
-                .bytes()
-                .await
-        })
-        .unwrap();
+    let kept = read(&store, "workers/0.db");
     assert_eq!(
         &kept[..],
         b"another worker's state",

@@ -6,9 +6,7 @@ mod support;
 
 use std::collections::{HashMap, HashSet};
 
-use support::{Project, Route, Server};
-
-const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+use support::{LIST, Project, Route, Server};
 
 /// Seven test servers on seven loopback hosts, two sections on each; two sites share a host
 /// through `hosts`.

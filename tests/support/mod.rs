@@ -16,6 +16,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::Response;
 
+/// A listing page with two stories.
+pub const LIST: &str = r#"<html><body><ul><li><a href="/a/1">A story of the day</a></li><li><a href="/a/2">Another story of the day</a></li></ul></body></html>"#;
+
 /// One canned answer.
 #[derive(Clone, Debug)]
 pub struct Route {

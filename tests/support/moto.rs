@@ -104,3 +104,18 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .unwrap()
 }
+
+/// The bytes of the object `name`.
+pub fn read(store: &impl ObjectStore, name: &str) -> Vec<u8> {
+    use object_store::ObjectStoreExt;
+    runtime()
+        .block_on(async {
+            store
+                .get(&object_store::path::Path::from(name))
+                .await?
+                .bytes()
+                .await
+        })
+        .unwrap()
+        .to_vec()
+}
