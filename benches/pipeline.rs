@@ -23,7 +23,7 @@ fn extract_normalize(html: &str, rules: &Rules, page: &Url) -> Vec<Item> {
         base: page,
         dates: DateRules::english(),
     };
-    extract::extract_items(html, rules, page)
+    extract::extract_items(&scraper::Html::parse_document(html), rules, page)
         .items
         .iter()
         .filter_map(|raw| normalize::normalize(raw, &ctx).ok())
@@ -70,13 +70,21 @@ fn benches(c: &mut Criterion) {
             b.iter(|| scraper::Html::parse_document(black_box(html)))
         });
         group.bench_function("extract", |b| {
-            b.iter(|| extract::extract_items(black_box(html), rules, &url))
+            b.iter(|| {
+                extract::extract_items(&scraper::Html::parse_document(black_box(html)), rules, &url)
+            })
         });
         group.bench_function("extract+normalize", |b| {
             b.iter(|| extract_normalize(black_box(html), rules, &url))
         });
         group.bench_function("auto-detect", |b| {
-            b.iter(|| extract::extract_items(black_box(html), &Rules::default(), &url))
+            b.iter(|| {
+                extract::extract_items(
+                    &scraper::Html::parse_document(black_box(html)),
+                    &Rules::default(),
+                    &url,
+                )
+            })
         });
         let items = extract_normalize(html, rules, &url);
         let meta = FeedMeta {

@@ -78,7 +78,7 @@ fn rules() -> Rules {
 fn check_page(html: &str, rules: &Rules) -> usize {
     let mut checked = 0;
     let page = Url::parse("https://example.org/news/").unwrap();
-    let extraction = extract::extract_items(html, rules, &page);
+    let extraction = extract::extract_items(&scraper::Html::parse_document(html), rules, &page);
     let ctx = Context {
         base: &page,
         dates: DateRules::english(),

@@ -27,14 +27,13 @@ fn links() -> &'static Selector {
     css!("a[href]")
 }
 
-/// Extracts the items of an HTML page fetched from `page` with `rules`; without an `item`
-/// selector the page's items are found automatically.
-pub fn extract_items(html: &str, rules: &Rules, page: &url::Url) -> Extraction {
-    let document = Html::parse_document(html);
+/// Extracts the items of a parsed HTML page fetched from `page` with `rules`; without an
+/// `item` selector the page's items are found automatically.
+pub fn extract_items(document: &Html, rules: &Rules, page: &url::Url) -> Extraction {
     let root = document.root_element();
     let language = page_language(root);
     let Some(item_selector) = &rules.item else {
-        return match detect::best_items(&document, page) {
+        return match detect::best_items(document, page) {
             Some((how, items)) => Extraction {
                 items,
                 matches: Vec::new(),
@@ -220,7 +219,7 @@ mod tests {
     fn defaults_take_first_link_and_time() {
         let html = r#"<ul><li><a href="/a">First <b>one</b></a> <time datetime="2024-01-02">Jan 2</time></li>
             <li><a href="/b">Second</a><script>bad()</script></li></ul>"#;
-        let out = extract_items(html, &rules("li"), &page());
+        let out = extract_items(&Html::parse_document(html), &rules("li"), &page());
         assert_eq!(out.items.len(), 2);
         assert_eq!(out.items[0].title.as_deref(), Some("First one"));
         assert_eq!(out.items[0].link.as_deref(), Some("/a"));
@@ -241,7 +240,7 @@ mod tests {
         r.summary = Some(FieldSelector::parse("p.s").unwrap());
         r.image = Some(FieldSelector::parse("figure").unwrap());
         r.author = Some(FieldSelector::parse("span.by").unwrap());
-        let item = &extract_items(html, &r, &page()).items[0];
+        let item = &extract_items(&Html::parse_document(html), &r, &page()).items[0];
         assert_eq!(item.title.as_deref(), Some("Head"));
         assert_eq!(item.link.as_deref(), Some("/x"));
         assert_eq!(item.date.as_deref(), Some("Sydney (SPX) Oct 23, 2024"));
@@ -252,7 +251,11 @@ mod tests {
 
     #[test]
     fn an_item_that_is_a_link_is_its_own_title_and_link() {
-        let out = extract_items(r#"<a class="h" href="/z">Zed</a>"#, &rules("a.h"), &page());
+        let out = extract_items(
+            &Html::parse_document(r#"<a class="h" href="/z">Zed</a>"#),
+            &rules("a.h"),
+            &page(),
+        );
         assert_eq!(out.items[0].title.as_deref(), Some("Zed"));
         assert_eq!(out.items[0].link.as_deref(), Some("/z"));
     }
@@ -261,7 +264,7 @@ mod tests {
     fn an_image_link_before_the_headline_is_passed_over() {
         let html =
             r#"<div><a href="/img-link"><img src="/t.jpg"></a> <a href="/story">Story</a></div>"#;
-        let item = &extract_items(html, &rules("div"), &page()).items[0];
+        let item = &extract_items(&Html::parse_document(html), &rules("div"), &page()).items[0];
         assert_eq!(item.title.as_deref(), Some("Story"));
         assert_eq!(item.link.as_deref(), Some("/story"));
     }
@@ -269,7 +272,7 @@ mod tests {
     #[test]
     fn without_an_item_selector_items_are_detected() {
         let html = r#"<ul><li><a href="/a">First headline here</a></li><li><a href="/b">Second headline here</a></li></ul>"#;
-        let out = extract_items(html, &Rules::default(), &page());
+        let out = extract_items(&Html::parse_document(html), &Rules::default(), &page());
         assert_eq!(out.items.len(), 2);
         assert_eq!(out.detected.as_deref(), Some("li"));
     }

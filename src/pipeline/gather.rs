@@ -4,9 +4,11 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
+use scraper::Html;
 
 use super::error::SectionError;
 use crate::config::{Section, Source};
+use crate::extract::pager::{NextLink, next_link};
 use crate::extract::{self, Extraction, Field};
 use crate::fetch::Response;
 use crate::locale::Language;
@@ -22,6 +24,8 @@ pub(super) struct Gathered {
     pub(super) warnings: Vec<String>,
     /// For each configured selector: how many items it gave a value.
     pub(super) matches: Vec<(Field, String, usize)>,
+    /// The page's next-page link, looked for only when the section reads more than one page.
+    pub(super) next: Option<NextLink>,
 }
 
 /// Media types that are never a page or a feed.
@@ -44,6 +48,7 @@ pub(super) fn gather(
     let mut warnings = Vec::new();
     let mut matches = Vec::new();
     let mut declared = None;
+    let mut next = None;
     let (raw, channel_date) = match section.source {
         Source::Feed => {
             let page = extract::feed::parse(&response.body).map_err(|e| SectionError::Parse {
@@ -53,8 +58,11 @@ pub(super) fn gather(
             (page.items, page.channel_date)
         }
         Source::Html => {
-            let extraction =
-                extract::extract_items(&response.text(), &section.rules, &response.url);
+            let document = Html::parse_document(&response.text());
+            if section.pages > 1 {
+                next = next_link(&document, &response.url, section.next.as_ref());
+            }
+            let extraction = extract::extract_items(&document, &section.rules, &response.url);
             warnings.extend(selector_warnings(&extraction));
             matches = extraction.matches;
             declared = extraction.language;
@@ -110,6 +118,7 @@ pub(super) fn gather(
         drafts,
         warnings,
         matches,
+        next,
     })
 }
 

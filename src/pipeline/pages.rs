@@ -6,13 +6,12 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 use url::Url;
 
 use super::gather::{Gathered, gather};
 use super::load::Loader;
 use crate::config::Section;
-use crate::extract::pager::{NextLink, next_link};
+use crate::extract::pager::NextLink;
 use crate::fetch::{Response, Tally};
 
 /// Reads up to `section.pages - 1` pages after `first`, adding their items to `gathered`.
@@ -29,7 +28,7 @@ pub(super) async fn follow(
     let mut followed = Vec::new();
     let mut visited: HashSet<Url> = [section.url.clone(), first.url.clone()].into();
     let mut ids: HashSet<String> = gathered.drafts.iter().map(|d| d.id.clone()).collect();
-    let mut current = next_of(first, section);
+    let mut current = gathered.next.take();
     for page in 2..=section.pages {
         let Some(next) = current.take() else { break };
         if !visited.insert(next.url.clone()) {
@@ -44,8 +43,8 @@ pub(super) async fn follow(
                 tally,
             )
             .await
-            .and_then(|response| Ok((gather(section, &response, now)?, response)));
-        let (more, response) = match loaded {
+            .and_then(|response| gather(section, &response, now));
+        let more = match loaded {
             Ok(read) => read,
             Err(e) => {
                 gathered
@@ -69,13 +68,7 @@ pub(super) async fn follow(
         if all_known || gathered.drafts.len() == before {
             break;
         }
-        current = next_of(&response, section);
+        current = more.next;
     }
     followed
-}
-
-/// The next-page link of a loaded page.
-fn next_of(response: &Response, section: &Section) -> Option<NextLink> {
-    let document = Html::parse_document(&response.text());
-    next_link(&document, &response.url, section.next.as_ref())
 }

@@ -20,35 +20,69 @@ impl Moto {
     /// Starts a server; `None` (the test skips) when `moto_server` is not installed, which
     /// fails the test under CI instead.
     pub fn start() -> Option<Moto> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let spawned = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                assert!(
-                    std::env::var_os("CI").is_none(),
-                    "CI must install moto_server (see .ci/run)"
-                );
-                eprintln!("skipped: no moto_server on PATH (pip install 'moto[server]')");
-                return None;
+        // A server that could not take its port (another process took it first) exits:
+        // start again on another one.
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let spawned = Command::new("moto_server")
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            let child = match spawned {
+                Ok(child) => child,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    assert!(
+                        std::env::var_os("CI").is_none(),
+                        "CI must install moto_server (see .ci/run)"
+                    );
+                    eprintln!("skipped: no moto_server on PATH (pip install 'moto[server]')");
+                    return None;
+                }
+                Err(e) => panic!("moto_server does not start: {e}"),
+            };
+            let mut moto = Moto { child, port };
+            if moto.answers() {
+                return Some(moto);
             }
-            Err(e) => panic!("moto_server does not start: {e}"),
-        };
-        let moto = Moto { child, port };
+        }
+        panic!("moto_server did not start");
+    }
+
+    /// Waits until this server answers S3 requests; false if it exited first.
+    fn answers(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not start");
+        while Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if self
+                .request("GET / HTTP/1.1")
+                .is_some_and(|a| a.contains("ListAllMyBucketsResult"))
+            {
+                return true;
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
-        Some(moto)
+        false
+    }
+
+    /// One request line with an empty body; the whole answer, if the server took it.
+    fn request(&self, line: &str) -> Option<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        write!(
+            stream,
+            "{line}\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .ok()?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).ok()?;
+        Some(answer)
     }
 
     /// `feedwright run --json --config <project>` with this server's credentials.
@@ -68,15 +102,9 @@ impl Moto {
 
     /// Creates a bucket (path-style `PUT /bucket`).
     pub fn create_bucket(&self, name: &str) {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "PUT /{name} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
+        let answer = self
+            .request(&format!("PUT /{name} HTTP/1.1"))
+            .expect("moto_server answers");
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
 
