@@ -71,6 +71,9 @@ impl Tally {
     }
 }
 
+/// How long a connection may stay unused beyond the host's spacing before it is closed.
+const IDLE_GRACE: Duration = Duration::from_secs(2);
+
 /// The shared HTTP client: global concurrency limit, per-host spacing, retries.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
@@ -89,6 +92,10 @@ impl Fetcher {
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // A pass works through a few hosts at a time (each revisited after its spacing):
+            // a connection left unused longer than that belongs to a host that is done, and
+            // would only hold its read buffer.
+            .pool_idle_timeout(settings.host_delay + IDLE_GRACE)
             .build()?;
         Ok(Fetcher {
             client,

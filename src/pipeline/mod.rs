@@ -10,6 +10,7 @@ mod gather;
 mod load;
 mod manifest;
 mod monitor;
+mod order;
 mod outputs;
 mod pages;
 mod report;
@@ -56,6 +57,13 @@ const WORKERS_PER_REQUEST: usize = 2;
 /// How many sections a pass keeps under way at once.
 fn under_way(config: &Config) -> usize {
     config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST
+}
+
+/// The selected sections in the order a pass runs them (see [`order`]), each with its place
+/// in `selected`, where reports are put back.
+fn ordered<'a>(config: &Config, selected: &[&'a Section]) -> Vec<(usize, &'a Section)> {
+    let under_way = under_way(config);
+    order::order(config, selected, order::window(config, under_way))
 }
 
 fn retention(config: &Config, section: &Section) -> Retention {
@@ -127,16 +135,21 @@ pub async fn run(
     };
     // A bounded number of sections under way, from fetch to publish: however many sections
     // there are, only that many pages, parsed documents and rendered files are in memory.
-    let reports: Vec<SectionReport> = stream::iter(selected)
-        .map(|s| async {
-            observer.started(&s.key());
-            let report = section::run(&shared, s).await;
-            observer.finished(&report);
-            report
+    let mut reports: Vec<(usize, SectionReport)> = stream::iter(ordered(config, selected))
+        .map(|(i, s)| {
+            let shared = &shared;
+            async move {
+                observer.started(&s.key());
+                let report = section::run(shared, s).await;
+                observer.finished(&report);
+                (i, report)
+            }
         })
         .buffered(under_way(config))
         .collect()
         .await;
+    reports.sort_by_key(|(i, _)| *i);
+    let reports: Vec<SectionReport> = reports.into_iter().map(|(_, r)| r).collect();
     renderer.close().await;
     let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
     let mut store = store.into_inner().expect("store lock");
@@ -191,11 +204,16 @@ pub async fn check(
         renderer: &renderer,
         robots: &robots,
     };
-    let mut reports: Vec<CheckReport> = stream::iter(selected)
-        .map(|s| section::check(s, &loader, now))
+    let mut reports: Vec<(usize, CheckReport)> = stream::iter(ordered(config, selected))
+        .map(|(i, s)| {
+            let loader = &loader;
+            async move { (i, section::check(s, loader, now).await) }
+        })
         .buffered(under_way(config))
         .collect()
         .await;
+    reports.sort_by_key(|(i, _)| *i);
+    let mut reports: Vec<CheckReport> = reports.into_iter().map(|(_, r)| r).collect();
     renderer.close().await;
     // Drift against the runs so far, when the state can be read (it is not written).
     if let Ok(store) = Store::open_as(&config.state_path, Access::ReadOnly) {
