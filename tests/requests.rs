@@ -193,3 +193,40 @@ fn a_missing_variable_is_a_config_error_naming_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sites_listed_one_after_the_other_take_turns() {
+    // Two sites of three sections each, listed site after site, one request at a time: the
+    // pass alternates between them instead of working through the first site's spacing.
+    let servers: Vec<Server> = (2..4)
+        .map(|i| Server::start_at(&format!("127.0.0.{i}")))
+        .collect();
+    let mut body = String::new();
+    for (site, server) in ["a", "b"].iter().zip(&servers) {
+        body.push_str(&format!("[[site]]\nid = \"{site}\"\n"));
+        for n in 0..3 {
+            server.route(&format!("/list/{n}"), Route::ok("text/html", LIST));
+            body.push_str(&format!(
+                "  [[site.section]]\n  id = \"s{n}\"\n  url = \"{}\"\n",
+                server.url(&format!("/list/{n}"))
+            ));
+        }
+    }
+    let project = Project::with_fetch("concurrency = 1\nhost_delay_ms = 200", &body);
+    let report = project.run_json(0);
+    let listed: Vec<&str> = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["a/s0", "a/s1", "a/s2", "b/s0", "b/s1", "b/s2"]);
+    let mut hits: Vec<(std::time::Instant, &str)> = servers
+        .iter()
+        .zip(["a", "b"])
+        .flat_map(|(server, site)| server.hits().into_iter().map(move |h| (h.at, site)))
+        .collect();
+    hits.sort();
+    let sites: Vec<&str> = hits.iter().map(|(_, site)| *site).collect();
+    assert_eq!(sites, ["a", "b", "a", "b", "a", "b"]);
+}
