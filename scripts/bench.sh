@@ -5,7 +5,10 @@
 # (/usr/bin/time -v), requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
 # selectors and prints the ratios.
 #
-# Usage: [HOSTS=20] scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
+# With SHARDS=N (N > 1) it then runs N workers side by side (`run --shard K/N`, each its own
+# state, one output folder), cold then warm, and prints each worker's wall, CPU and peak RSS.
+#
+# Usage: [HOSTS=20] [SHARDS=4] scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
 # Politeness delays are off here (host_delay_ms = 0): this measures the work, not the waiting.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -81,6 +84,27 @@ measure_median rsspls_warm 5 rsspls --config "$work/rsspls.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
 measure rsspls_changed rsspls --config "$work/rsspls.toml" >> "$results"
 
+# N workers side by side on the same pages: one output folder, a state per shard.
+shards="${SHARDS:-1}"
+if [ "$shards" -gt 1 ]; then
+  mkdir -p "$work/sharded"
+  sed -e 's|^\[output\]$|[output]\ndir = "sharded/feeds"|' \
+      -e 's|^\[fetch\]$|[state]\npath = "sharded/state-{shard}.db"\n\n[fetch]|' \
+      "$work/feedwright.toml" > "$work/sharded.toml"
+  for kind in cold warm; do
+    workers=()
+    for k in $(seq 0 $((shards - 1))); do
+      measure "shard${k}_$kind" ./target/release/feedwright run --json --shard "$k/$shards" \
+        --config "$work/sharded.toml" > "$work/shard${k}_$kind.row" &
+      workers+=($!)
+    done
+    wait "${workers[@]}"
+    cat "$work"/shard*_"$kind".row >> "$results"
+  done
+  listed=$(grep -o 'xmlUrl=' "$work/sharded/feeds/feeds.opml" | wc -l)
+  echo "$shards shards: feeds.opml lists $listed feeds"
+fi
+
 echo "sections: $sections across $hosts hosts${KEEP:+ (files kept in $work)}"
 for run in fw_cold fw_warm fw_changed; do
   echo "$run requests/304s/failed: $(requests "$work/$run.out")"
@@ -93,7 +117,15 @@ for line in open(sys.argv[1]):
     rows[name] = (float(wall), float(cpu), float(rss))
 print(f"{'run':<16}{'wall s':>9}{'CPU s':>9}{'peak RSS MiB':>14}")
 for name, (wall, cpu, rss) in rows.items():
+    if name.startswith("shard"):
+        continue
     print(f"{name:<16}{wall:>9.2f}{cpu:>9.2f}{rss:>14.1f}")
+shards = sorted(n for n in rows if n.startswith("shard"))
+if shards:
+    print("per shard, side by side: wall s / CPU s / peak RSS MiB")
+    for kind in ("cold", "warm"):
+        cells = [f"{rows[n][0]:.2f} / {rows[n][1]:.2f} / {rows[n][2]:.1f}" for n in shards if n.endswith(kind)]
+        print(f"  {kind:<6}" + "   ".join(cells))
 for kind in ("cold", "warm", "changed"):
     fw, rs = rows[f"fw_{kind}"], rows[f"rsspls_{kind}"]
     print(f"{kind:<8} CPU feedwright/rsspls = {fw[1] / max(rs[1], 0.01):.2f}   wall = {fw[0] / max(rs[0], 0.01):.2f}")

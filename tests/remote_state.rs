@@ -1,7 +1,8 @@
 //! The state in object storage (`state.path = "s3://…"`), against a real S3-protocol server:
 //! downloaded at start and uploaded at the end with a conditional put, a lease object as the
 //! lock (exit 3 while another worker holds it, taken over once expired), and a lost race that
-//! fails loudly instead of overwriting another worker's history.
+//! fails loudly instead of overwriting another worker's history. `watch` uploads snapshots as
+//! it goes and at the end; `status` reads a copy.
 
 mod support;
 
@@ -14,9 +15,13 @@ use support::moto::{Moto, read, runtime};
 use support::{LIST, Project, Route, Server};
 
 fn project(server: &Server, delay_ms: u64) -> Project {
+    project_with_lease(server, delay_ms, "10m")
+}
+
+fn project_with_lease(server: &Server, delay_ms: u64, lease: &str) -> Project {
     server.route("/list", Route::ok("text/html", LIST).delayed(delay_ms));
     Project::raw(&format!(
-        "[output]\ndir = \"feeds\"\n[state]\npath = \"s3://state/workers/{{shard}}.db\"\nlease = \"10m\"\n\
+        "[output]\ndir = \"feeds\"\n[state]\npath = \"s3://state/workers/{{shard}}.db\"\nlease = \"{lease}\"\n\
          [fetch]\nhost_delay_ms = 0\nrobots_txt = false\nretries = 0\n\
          [[site]]\nid = \"news\"\n  [[site.section]]\n  id = \"front\"\n  url = \"{}\"\n",
         server.url("/list")
@@ -130,4 +135,78 @@ fn a_state_changed_under_a_run_is_a_lost_race_not_an_overwrite() {
         "the other upload stands"
     );
     assert!(!exists(&store, "workers/0.db.lease"));
+}
+
+#[test]
+fn watch_uploads_its_state_as_it_goes_and_status_reads_it() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    moto.create_bucket("state");
+    let store = moto.store("state");
+    let server = Server::start();
+    // A 3-second lease: a snapshot goes up (and the lease is renewed) every second.
+    let project = project_with_lease(&server, 0, "3s");
+    let watch = std::process::Command::new(assert_cmd::cargo::cargo_bin!("feedwright"))
+        .args(["watch", "--config"])
+        .arg(project.config())
+        .envs(moto.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !exists(&store, "workers/0.db") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no state was uploaded"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        exists(&store, "workers/0.db.lease"),
+        "watch holds the lease"
+    );
+    // Past the first lease's end: still held, because it is renewed.
+    std::thread::sleep(Duration::from_secs(4));
+    moto.run(&project).assert().code(3);
+
+    let status = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["status", "--json", "--config"])
+        .arg(project.config())
+        .envs(moto.env())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&status).unwrap();
+    let front = status
+        .as_array()
+        .or_else(|| status["sections"].as_array())
+        .and_then(|sections| sections.iter().find(|s| s["section"] == "news/front"))
+        .unwrap_or_else(|| panic!("{status}"));
+    assert_eq!(front["items"], 2, "{front}");
+    assert!(front["last_success"].is_string(), "{front}");
+
+    std::process::Command::new("kill")
+        .args(["-TERM", &watch.id().to_string()])
+        .status()
+        .unwrap();
+    let stopped = watch.wait_with_output().unwrap();
+    assert_eq!(
+        stopped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&stopped.stderr)
+    );
+    assert!(
+        !exists(&store, "workers/0.db.lease"),
+        "the lease was given back"
+    );
+    // The next worker starts from watch's history.
+    let next: serde_json::Value =
+        serde_json::from_slice(&moto.run(&project).assert().success().get_output().stdout).unwrap();
+    assert_eq!(next["sections"][0]["new"], 0, "{next}");
 }

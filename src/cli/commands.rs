@@ -212,8 +212,8 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
 }
 
 /// `feedwright status`: every section's state, from the store alone; returns the exit code.
-pub(super) fn status(config_path: Option<PathBuf>, json: bool) -> i32 {
-    let config = match load(config_path) {
+pub(super) fn status(config_path: Option<PathBuf>, shard: Option<Shard>, json: bool) -> i32 {
+    let config = match load_shard(config_path, shard) {
         Ok(config) => config,
         Err(code) => return code,
     };

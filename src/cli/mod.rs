@@ -92,6 +92,9 @@ enum Command {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
+        /// Only the sections of shard K of N, from that shard's state.
+        #[arg(long, value_name = "K/N", env = "FEEDWRIGHT_SHARD", value_parser = parse_shard)]
+        shard: Option<Shard>,
         /// Print as JSON on stdout.
         #[arg(long)]
         json: bool,
@@ -159,7 +162,11 @@ pub(crate) fn main() -> i32 {
             shard,
         } => commands::check(config, shard, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
-        Command::Status { config, json } => commands::status(config, json),
+        Command::Status {
+            config,
+            shard,
+            json,
+        } => commands::status(config, shard, json),
         Command::Suggest { url, browser } => commands::suggest(&url, browser),
     }
 }

@@ -32,7 +32,7 @@ use crate::fetch::browser::Renderer;
 use crate::fetch::{Fetcher, Profile, Tally};
 use crate::publish::Output;
 use crate::render::FeedMeta;
-use crate::store::{self, Access, Checkout, Retention, RunEntry, Store};
+use crate::store::{self, Access, Checkout, Retention, RunEntry, Store, StoreError};
 pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use monitor::Monitor;
@@ -57,6 +57,23 @@ const WORKERS_PER_REQUEST: usize = 2;
 /// How many sections a pass keeps under way at once.
 fn under_way(config: &Config) -> usize {
     config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST
+}
+
+/// Opens the state to read beside a running `run` or `watch`: the file, or a copy of the state
+/// in object storage (downloaded without a lease; it lives as long as the returned
+/// [`Checkout`]).
+fn read_state(config: &Config) -> Result<(Store, Option<Checkout>), StoreError> {
+    let Some(url) = &config.state_url else {
+        return Ok((Store::open_as(&config.state_path, Access::ReadOnly)?, None));
+    };
+    let copy = Checkout::copy(url)?;
+    let store = Store::open_as(&copy.path(), Access::ReadOnly).map_err(|e| match e {
+        StoreError::Missing { .. } => StoreError::Missing {
+            path: url.as_str().into(),
+        },
+        other => other,
+    })?;
+    Ok((store, Some(copy)))
 }
 
 /// The selected sections in the order a pass runs them (see [`order`]), each with its place
@@ -216,7 +233,7 @@ pub async fn check(
     let mut reports: Vec<CheckReport> = reports.into_iter().map(|(_, r)| r).collect();
     renderer.close().await;
     // Drift against the runs so far, when the state can be read (it is not written).
-    if let Ok(store) = Store::open_as(&config.state_path, Access::ReadOnly) {
+    if let Ok((store, _copy)) = read_state(config) {
         for report in &mut reports {
             let found = report.found;
             if let (true, Ok(history)) = (

@@ -7,9 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::error::PassError;
-use super::{drift, retention};
+use super::{drift, read_state, retention};
 use crate::config::{Config, Every};
-use crate::store::{Access, Coverage, Store};
+use crate::store::Coverage;
 
 /// One section's state.
 #[derive(Debug, serde::Serialize)]
@@ -44,9 +44,9 @@ pub struct SectionStatus {
 
 /// The state of every section of `config`, read beside a running `run` or `watch`.
 pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>, PassError> {
-    let store = Store::open_as(&config.state_path, Access::ReadOnly)?;
+    let (store, _copy) = read_state(config)?;
     let mut sections = Vec::new();
-    for section in config.sections() {
+    for section in config.select(&[]).unwrap_or_default() {
         let key = section.key();
         let history = store.recent_runs(&key, drift::LOOK_BACK * 3)?;
         let last = |failed: bool| history.iter().find(|r| r.failure.is_some() == failed);

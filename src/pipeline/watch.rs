@@ -1,8 +1,9 @@
 //! `watch`: every section on its own `every` interval (±10 % jitter), one pass at start,
 //! never two runs of one section at once, failures backing off (also across restarts, from
 //! the run log); config changes picked up without a restart; a stop request lets what is in
-//! flight finish, then returns. Signals are the binary's business: it turns them into
-//! [`Request`]s.
+//! flight finish, then returns. With the state in object storage, a snapshot is uploaded (and
+//! the lease renewed) every minute or third of the lease, and at the end. Signals are the
+//! binary's business: it turns them into [`Request`]s.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -28,7 +29,7 @@ use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
 use crate::publish::{Output, PublishError};
 use crate::serve::Probe;
-use crate::store::{self, Access, Store};
+use crate::store::{self, Access, Checkout, Store, StoreError};
 
 /// What the operator asks of a running `watch`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,25 @@ pub enum Request {
     Reload,
     /// Start nothing new, let what is in flight finish, and return (SIGINT, SIGTERM).
     Stop,
+}
+
+/// Longest time between two uploads of a state kept in object storage.
+const STATE_UPLOAD: Duration = Duration::from_secs(60);
+
+/// Uploads a snapshot of the open store in place of the state in object storage and renews
+/// the lease.
+fn upload(
+    checkout: &mut Checkout,
+    store: &Mutex<Store>,
+    lease: Duration,
+) -> Result<(), StoreError> {
+    let folder = tempfile::tempdir().map_err(|source| StoreError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let snapshot = folder.path().join("snapshot.db");
+    store.lock().expect("store lock").snapshot(&snapshot)?;
+    checkout.sync(&snapshot, lease, Utc::now().trunc_subsecs(0))
 }
 
 /// How often the config file's modification time is looked at.
@@ -91,14 +111,16 @@ pub async fn watch(
     mut requests: UnboundedReceiver<Request>,
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
-    if let Some(url) = &initial.state_url {
-        return Err(PassError::Store(store::StoreError::Remote {
-            location: url.to_string(),
-            message: "watch keeps its state on this machine: give it a local state.path (a state in object storage is for run)".into(),
-        }));
-    }
-    let _lock = store::lock(&initial.state_path)?;
-    let opened = Store::open_as(&initial.state_path, Access::Shared)?;
+    let lease = initial.state_lease;
+    let mut checkout = match &initial.state_url {
+        Some(url) => Some(Checkout::start(url, lease, Utc::now().trunc_subsecs(0))?),
+        None => None,
+    };
+    let state_path = checkout
+        .as_ref()
+        .map_or_else(|| initial.state_path.clone(), Checkout::path);
+    let _lock = store::lock(&state_path)?;
+    let opened = Store::open_as(&state_path, Access::Shared)?;
     // Failures in a row before this start, so that a failing section keeps backing off.
     let streaks = opened.failure_streaks()?;
     let store = Arc::new(Mutex::new(opened));
@@ -124,6 +146,10 @@ pub async fn watch(
     let mut running: HashSet<String> = HashSet::new();
     let mut in_flight = FuturesUnordered::new();
     let mut poll = tokio::time::interval(CONFIG_POLL);
+    let mut uploads = tokio::time::interval_at(
+        Instant::now() + STATE_UPLOAD.min(lease / 3),
+        STATE_UPLOAD.min(lease / 3).max(Duration::from_secs(1)),
+    );
     let mut seen_mtime = modified(&path);
     let mut stopping = false;
 
@@ -208,6 +234,15 @@ pub async fn watch(
                 }
                 Some(Request::Stop) | None => stopping = true,
             },
+            _ = uploads.tick(), if checkout.is_some() => {
+                if let Some(checkout) = checkout.as_mut() {
+                    match upload(checkout, &store, lease) {
+                        Err(lost @ StoreError::Lost { .. }) => return Err(lost.into()),
+                        Err(e) => tracing::warn!("state not uploaded, trying again: {e}"),
+                        Ok(()) => {}
+                    }
+                }
+            }
             _ = poll.tick() => {
                 let mtime = modified(&path);
                 if mtime != seen_mtime {
@@ -223,6 +258,9 @@ pub async fn watch(
     if let (Some(stop), Some(server)) = (stop_serving, serving) {
         let _ = stop.send(());
         let _ = server.await;
+    }
+    if let Some(checkout) = checkout.as_mut() {
+        upload(checkout, &store, lease)?;
     }
     Ok(())
 }
@@ -254,7 +292,7 @@ async fn reload(
         Ok(new) => new.with_shard(config.shard),
         Err(e) => return observer.event(&WatchEvent::ReloadFailed(&e)),
     };
-    if new.state_path != config.state_path {
+    if new.state_path != config.state_path || new.state_url != config.state_url {
         observer.event(&WatchEvent::StatePathChanged);
     }
     if new.fetch.client != config.fetch.client {

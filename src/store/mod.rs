@@ -134,6 +134,14 @@ impl Store {
             conn: schema::open(path, access)?,
         })
     }
+
+    /// Writes a consistent, compacted copy of the state to `path` (which must not exist)
+    /// while it stays open.
+    pub fn snapshot(&self, path: &Path) -> Result<(), StoreError> {
+        self.conn
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+        Ok(())
+    }
 }
 
 /// An instant as the store keeps it: milliseconds since the epoch.

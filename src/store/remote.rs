@@ -2,7 +2,8 @@
 //! claims a lease object (created only if absent; an expired one is taken over), downloads
 //! the state into a private working copy, and at the end uploads it with a conditional put on
 //! the version it downloaded, so a worker that lost a race fails loudly instead of
-//! overwriting another worker's history.
+//! overwriting another worker's history. A long-lived worker (`watch`) uploads snapshots as it
+//! goes and renews its lease with each; `status` and `check` read a copy without a lease.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,29 +34,41 @@ pub struct Checkout {
     version: Option<UpdateVersion>,
     /// Holds the working copy.
     folder: tempfile::TempDir,
-    leased: bool,
+    /// The version of the lease object this worker wrote; `None` without a lease.
+    lease: Option<UpdateVersion>,
 }
 
 impl Checkout {
     /// Claims the lease of the state at `url` for `ttl` and downloads the state.
     pub fn start(url: &Url, ttl: Duration, now: DateTime<Utc>) -> Result<Checkout, StoreError> {
+        let mut checkout = Checkout::open(url)?;
+        checkout.claim(ttl, now)?;
+        checkout.download()?;
+        Ok(checkout)
+    }
+
+    /// Downloads a copy of the state at `url` to read, without a lease (nothing is uploaded).
+    pub fn copy(url: &Url) -> Result<Checkout, StoreError> {
+        let mut checkout = Checkout::open(url)?;
+        checkout.download()?;
+        Ok(checkout)
+    }
+
+    fn open(url: &Url) -> Result<Checkout, StoreError> {
         let (parent, name) = split(url);
         let objects = Objects::open(&parent).map_err(remote)?;
         let folder = tempfile::tempdir().map_err(|source| StoreError::Io {
             path: std::env::temp_dir(),
             source,
         })?;
-        let mut checkout = Checkout {
+        Ok(Checkout {
             objects,
             name,
             url: url.clone(),
             version: None,
             folder,
-            leased: false,
-        };
-        checkout.claim(ttl, now)?;
-        checkout.download()?;
-        Ok(checkout)
+            lease: None,
+        })
     }
 
     /// The working copy to open.
@@ -70,6 +83,34 @@ impl Checkout {
             path: self.path(),
             source,
         })?;
+        self.upload(bytes)?;
+        self.release();
+        Ok(())
+    }
+
+    /// Uploads `snapshot` (a consistent copy of the open store) in place of the version last
+    /// downloaded or uploaded, and renews the lease for `ttl` from `now`.
+    pub fn sync(
+        &mut self,
+        snapshot: &std::path::Path,
+        ttl: Duration,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let bytes = std::fs::read(snapshot).map_err(|source| StoreError::Io {
+            path: snapshot.to_path_buf(),
+            source,
+        })?;
+        self.upload(bytes)?;
+        let version = self.lease.clone().map_or(PutMode::Create, PutMode::Update);
+        self.put_lease(ttl, now, version)
+            .map_err(|_| StoreError::Lost {
+                url: self.url.to_string(),
+            })
+    }
+
+    /// Puts `bytes` as the state, on condition that it is still the version this worker
+    /// last saw.
+    fn upload(&mut self, bytes: Vec<u8>) -> Result<(), StoreError> {
         let mode = match self.version.clone() {
             Some(version) => PutMode::Update(version),
             None => PutMode::Create,
@@ -84,18 +125,48 @@ impl Checkout {
             .objects
             .block_on(store.put_opts(&path, PutPayload::from(bytes), options));
         match put {
-            Ok(_) => {}
+            Ok(done) => {
+                self.version = Some(UpdateVersion {
+                    e_tag: done.e_tag,
+                    version: done.version,
+                });
+                Ok(())
+            }
             Err(
                 object_store::Error::Precondition { .. }
                 | object_store::Error::AlreadyExists { .. },
-            ) => {
-                return Err(StoreError::Lost {
-                    url: self.url.to_string(),
-                });
-            }
-            Err(e) => return Err(remote(self.objects.error(&self.name, "cannot upload", e))),
+            ) => Err(StoreError::Lost {
+                url: self.url.to_string(),
+            }),
+            Err(e) => Err(remote(self.objects.error(&self.name, "cannot upload", e))),
         }
-        self.release();
+    }
+
+    /// Writes this worker's lease, valid for `ttl` from `now`, and remembers its version.
+    fn put_lease(
+        &mut self,
+        ttl: Duration,
+        now: DateTime<Utc>,
+        mode: PutMode,
+    ) -> Result<(), object_store::Error> {
+        let lease = Lease {
+            holder: holder(),
+            expires: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::TimeDelta::MAX),
+        };
+        let body = serde_json::to_vec(&lease).expect("lease serialises");
+        let path = self.objects.path(&self.lease_name());
+        let store = self.objects.store();
+        let options = PutOptions {
+            mode,
+            ..PutOptions::default()
+        };
+        let done = self
+            .objects
+            .block_on(store.put_opts(&path, PutPayload::from(body), options))?;
+        self.lease = Some(UpdateVersion {
+            e_tag: done.e_tag,
+            version: done.version,
+        });
         Ok(())
     }
 
@@ -105,48 +176,32 @@ impl Checkout {
 
     /// Takes the lease: creates it, or takes over one that has expired.
     fn claim(&mut self, ttl: Duration, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let lease = Lease {
-            holder: holder(),
-            expires: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::TimeDelta::MAX),
-        };
-        let body = serde_json::to_vec(&lease).expect("lease serialises");
         let lease_name = self.lease_name();
-        let path = self.objects.path(&lease_name);
-        let store = self.objects.store();
-        let put = |mode| {
-            let options = PutOptions {
-                mode,
-                ..PutOptions::default()
-            };
-            self.objects
-                .block_on(store.put_opts(&path, PutPayload::from(body.clone()), options))
-        };
+        let lease_url = PathBuf::from(self.objects.url(&lease_name));
         let locked = |pid: String| StoreError::Locked {
-            path: PathBuf::from(self.objects.url(&lease_name)),
+            path: lease_url.clone(),
             pid,
         };
-        let unreadable =
-            |e: &dyn std::fmt::Display| remote(self.objects.error(&lease_name, "cannot read", e));
-        match put(PutMode::Create) {
-            Ok(_) => {}
+        match self.put_lease(ttl, now, PutMode::Create) {
+            Ok(()) => Ok(()),
             Err(object_store::Error::AlreadyExists { .. }) => {
+                let unreadable = |e: &dyn std::fmt::Display| {
+                    remote(self.objects.error(&lease_name, "cannot read", e))
+                };
                 let (held, version) = self
                     .objects
                     .get(&lease_name)
                     .map_err(|e| unreadable(&e))?
                     .ok_or_else(|| unreadable(&"not found"))?;
                 match serde_json::from_slice::<Lease>(&held) {
-                    Ok(held) if held.expires > now => return Err(locked(held.holder)),
-                    _ => {
-                        put(PutMode::Update(version))
-                            .map_err(|_| locked("another worker".into()))?;
-                    }
+                    Ok(held) if held.expires > now => Err(locked(held.holder)),
+                    _ => self
+                        .put_lease(ttl, now, PutMode::Update(version))
+                        .map_err(|_| locked("another worker".into())),
                 }
             }
-            Err(e) => return Err(remote(self.objects.error(&lease_name, "cannot create", e))),
+            Err(e) => Err(remote(self.objects.error(&lease_name, "cannot create", e))),
         }
-        self.leased = true;
-        Ok(())
     }
 
     /// Downloads the state, if there is one, into the working copy.
@@ -167,7 +222,7 @@ impl Checkout {
 
     /// Gives the lease back (deletes it); a failure leaves it to expire.
     fn release(&mut self) {
-        if std::mem::take(&mut self.leased) {
+        if self.lease.take().is_some() {
             let path = self.objects.path(&self.lease_name());
             let store = self.objects.store();
             if let Err(e) = self.objects.block_on(store.delete(&path)) {
