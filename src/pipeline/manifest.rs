@@ -3,7 +3,7 @@
 //! lists every feed whatever order the shards ran in. Manifests of another N are ignored.
 
 use chrono::{DateTime, Utc};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use url::Url;
 
 use super::error::PassError;
@@ -64,17 +64,13 @@ pub(super) fn merge(
         all.insert(feed.meta.stem.clone(), feed);
     }
     // In the config's order where known (sites stay together), others after.
-    let order: Vec<String> = config
+    let order: HashMap<String, usize> = config
         .sections()
-        .map(|s| format!("{}/{}", s.site_id, s.id))
+        .enumerate()
+        .map(|(i, s)| (format!("{}/{}", s.site_id, s.id), i))
         .collect();
     let mut merged: Vec<Listed> = all.into_values().collect();
-    merged.sort_by_key(|l| {
-        order
-            .iter()
-            .position(|s| *s == l.meta.stem)
-            .unwrap_or(usize::MAX)
-    });
+    merged.sort_by_key(|l| order.get(&l.meta.stem).copied().unwrap_or(usize::MAX));
     Ok(merged)
 }
 
