@@ -162,7 +162,7 @@ pub async fn run(
                 (i, report)
             }
         })
-        .buffered(under_way(config))
+        .buffer_unordered(under_way(config))
         .collect()
         .await;
     reports.sort_by_key(|(i, _)| *i);
@@ -226,7 +226,7 @@ pub async fn check(
             let loader = &loader;
             async move { (i, section::check(s, loader, now).await) }
         })
-        .buffered(under_way(config))
+        .buffer_unordered(under_way(config))
         .collect()
         .await;
     reports.sort_by_key(|(i, _)| *i);
