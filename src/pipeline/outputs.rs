@@ -58,24 +58,21 @@ pub(super) async fn publish_section(
         (items, recorded)
     };
     report.kept = items.len();
-    // Render and write outside the store lock, the writes (and their fsyncs) on the blocking
-    // pool, so that sections publish side by side, a bounded number at a time.
-    let files: Vec<(String, Vec<u8>, Option<OutputStamp>)> = names
-        .iter()
-        .zip(recorded)
-        .map(|((format, name), recorded)| {
-            let bytes = match format {
-                Some(format) => render::render(*format, &meta, &items),
-                None => render::feed_page(&meta, formats, &items),
-            };
-            (name.clone(), bytes, recorded)
-        })
-        .collect();
+    // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
+    // writing waits for fsyncs), so that sections publish side by side, a bounded number at
+    // a time, while the async workers keep the connections moving.
     let writer = Arc::clone(output);
+    let (to_render, formats) = (names.clone(), formats.clone());
+    let meta_for_files = meta.clone();
     let results = tokio::task::spawn_blocking(move || {
-        files
+        to_render
             .into_iter()
-            .map(|(name, bytes, recorded)| {
+            .zip(recorded)
+            .map(|((format, name), recorded)| {
+                let bytes = match format {
+                    Some(format) => render::render(format, &meta_for_files, &items),
+                    None => render::feed_page(&meta_for_files, &formats, &items),
+                };
                 let (written, stamp) = write(&writer, &name, &bytes, recorded.as_ref())?;
                 Ok((name, written, stamp, recorded))
             })
