@@ -12,7 +12,9 @@ use object_store::aws::AmazonS3Builder;
 use object_store::azure::MicrosoftAzureBuilder;
 use object_store::gcp::GoogleCloudStorageBuilder;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, ObjectStoreScheme, UpdateVersion};
+use object_store::{
+    ObjectStore, ObjectStoreExt, ObjectStoreScheme, PutOptions, PutPayload, UpdateVersion,
+};
 use url::Url;
 
 /// A request to object storage failed.
@@ -117,6 +119,23 @@ impl Objects {
                 Err(object_store::Error::NotFound { .. }) => Ok(None),
                 Err(e) => Err(e),
             }
+        })
+    }
+
+    /// Puts `bytes` whole as `name` with `options` (its mode makes the put conditional), and
+    /// returns the version now stored.
+    pub fn put(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        options: PutOptions,
+    ) -> Result<UpdateVersion, object_store::Error> {
+        let path = self.path(name);
+        let store = self.store();
+        let done = self.block_on(store.put_opts(&path, PutPayload::from(bytes), options))?;
+        Ok(UpdateVersion {
+            e_tag: done.e_tag,
+            version: done.version,
         })
     }
 

@@ -45,18 +45,9 @@ const STATE_UPLOAD: Duration = Duration::from_secs(60);
 
 /// Uploads a snapshot of the open store in place of the state in object storage and renews
 /// the lease.
-fn upload(
-    checkout: &mut Checkout,
-    store: &Mutex<Store>,
-    lease: Duration,
-) -> Result<(), StoreError> {
-    let folder = tempfile::tempdir().map_err(|source| StoreError::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let snapshot = folder.path().join("snapshot.db");
-    store.lock().expect("store lock").snapshot(&snapshot)?;
-    checkout.sync(&snapshot, lease, Utc::now().trunc_subsecs(0))
+fn upload(checkout: &mut Checkout, store: &Mutex<Store>, lease: Duration) -> Result<(), StoreError> {
+    let snapshot = |path: &Path| store.lock().expect("store lock").snapshot(path);
+    checkout.sync(snapshot, lease, Utc::now().trunc_subsecs(0))
 }
 
 /// How often the config file's modification time is looked at.

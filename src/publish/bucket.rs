@@ -55,11 +55,8 @@ impl Bucket {
             attributes,
             ..PutOptions::default()
         };
-        let path = self.objects.path(name);
-        let payload = bytes.to_vec().into();
-        let store = self.objects.store();
         self.objects
-            .block_on(store.put_opts(&path, payload, options))
+            .put(name, bytes.to_vec(), options)
             .map(drop)
             .map_err(|e| self.objects.error(name, "cannot write", e).into())
     }

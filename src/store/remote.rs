@@ -5,11 +5,11 @@
 //! overwriting another worker's history. A long-lived worker (`watch`) uploads snapshots as it
 //! goes and renews its lease with each; `status` and `check` read a copy without a lease.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, UpdateVersion};
+use object_store::{ObjectStoreExt, PutMode, PutOptions, UpdateVersion};
 use url::Url;
 
 use super::StoreError;
@@ -79,57 +79,48 @@ impl Checkout {
     /// Uploads the working copy (the store must be closed) with a conditional put on the
     /// version downloaded, then gives the lease back.
     pub fn checkin(mut self) -> Result<(), StoreError> {
-        let bytes = std::fs::read(self.path()).map_err(|source| StoreError::Io {
-            path: self.path(),
-            source,
-        })?;
-        self.upload(bytes)?;
+        self.upload(&self.path())?;
         self.release();
         Ok(())
     }
 
-    /// Uploads `snapshot` (a consistent copy of the open store) in place of the version last
-    /// downloaded or uploaded, and renews the lease for `ttl` from `now`.
+    /// Uploads a consistent snapshot of the open working copy, written by `snapshot` to the
+    /// path it is given (see [`Store::snapshot`]), in place of the version last downloaded or
+    /// uploaded, and renews the lease for `ttl` from `now`.
     pub fn sync(
         &mut self,
-        snapshot: &std::path::Path,
+        snapshot: impl FnOnce(&Path) -> Result<(), StoreError>,
         ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let bytes = std::fs::read(snapshot).map_err(|source| StoreError::Io {
-            path: snapshot.to_path_buf(),
-            source,
-        })?;
-        self.upload(bytes)?;
-        let version = self.lease.clone().map_or(PutMode::Create, PutMode::Update);
-        self.put_lease(ttl, now, version)
-            .map_err(|_| StoreError::Lost {
-                url: self.url.to_string(),
-            })
+        let file = self.folder.path().join("snapshot.db");
+        // A snapshot left by an upload that failed: the new one needs the name.
+        let _ = std::fs::remove_file(&file);
+        snapshot(&file)?;
+        let uploaded = self.upload(&file);
+        let _ = std::fs::remove_file(&file);
+        uploaded?;
+        let mode = self.lease.clone().map_or(PutMode::Create, PutMode::Update);
+        self.put_lease(ttl, now, mode).map_err(|_| StoreError::Lost {
+            url: self.url.to_string(),
+        })
     }
 
-    /// Puts `bytes` as the state, on condition that it is still the version this worker
-    /// last saw.
-    fn upload(&mut self, bytes: Vec<u8>) -> Result<(), StoreError> {
-        let mode = match self.version.clone() {
-            Some(version) => PutMode::Update(version),
-            None => PutMode::Create,
-        };
-        let path = self.objects.path(&self.name);
-        let store = self.objects.store();
+    /// Puts the file at `path` as the state, on condition that it is still the version this
+    /// worker last saw.
+    fn upload(&mut self, path: &Path) -> Result<(), StoreError> {
+        let bytes = std::fs::read(path).map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mode = self.version.clone().map_or(PutMode::Create, PutMode::Update);
         let options = PutOptions {
             mode,
             ..PutOptions::default()
         };
-        let put = self
-            .objects
-            .block_on(store.put_opts(&path, PutPayload::from(bytes), options));
-        match put {
-            Ok(done) => {
-                self.version = Some(UpdateVersion {
-                    e_tag: done.e_tag,
-                    version: done.version,
-                });
+        match self.objects.put(&self.name, bytes, options) {
+            Ok(version) => {
+                self.version = Some(version);
                 Ok(())
             }
             Err(
@@ -154,19 +145,11 @@ impl Checkout {
             expires: now + chrono::Duration::from_std(ttl).unwrap_or(chrono::TimeDelta::MAX),
         };
         let body = serde_json::to_vec(&lease).expect("lease serialises");
-        let path = self.objects.path(&self.lease_name());
-        let store = self.objects.store();
         let options = PutOptions {
             mode,
             ..PutOptions::default()
         };
-        let done = self
-            .objects
-            .block_on(store.put_opts(&path, PutPayload::from(body), options))?;
-        self.lease = Some(UpdateVersion {
-            e_tag: done.e_tag,
-            version: done.version,
-        });
+        self.lease = Some(self.objects.put(&self.lease_name(), body, options)?);
         Ok(())
     }
 
