@@ -67,7 +67,7 @@ pub(super) fn merge(
     let order: HashMap<String, usize> = config
         .sections()
         .enumerate()
-        .map(|(i, s)| (format!("{}/{}", s.site_id, s.id), i))
+        .map(|(i, s)| (s.key(), i))
         .collect();
     let mut merged: Vec<Listed> = all.into_values().collect();
     merged.sort_by_key(|l| order.get(&l.meta.stem).copied().unwrap_or(usize::MAX));

@@ -20,6 +20,7 @@ mod section;
 mod status;
 mod watch;
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -59,6 +60,22 @@ fn under_way(config: &Config) -> usize {
     config.fetch.client.concurrency.max(1) * WORKERS_PER_REQUEST
 }
 
+/// Where a run or `watch` opens the state: its file, or, with the state in object storage, a
+/// working copy downloaded under a lease (the [`Checkout`] that uploads it again).
+fn check_out(
+    config: &Config,
+    now: DateTime<Utc>,
+) -> Result<(Option<Checkout>, PathBuf), StoreError> {
+    Ok(match &config.state_url {
+        Some(url) => {
+            let checkout = Checkout::start(url, config.state_lease, now)?;
+            let path = checkout.path();
+            (Some(checkout), path)
+        }
+        None => (None, config.state_path.clone()),
+    })
+}
+
 /// Opens the state to read beside a running `run` or `watch`: the file, or a copy of the state
 /// in object storage (downloaded without a lease; it lives as long as the returned
 /// [`Checkout`]).
@@ -95,7 +112,7 @@ fn meta(config: &Config, section: &Section) -> FeedMeta {
         site_title: section.site_title.clone(),
         section_title: section.title.clone(),
         page_url: public_url(config, &section.url),
-        stem: format!("{}/{}", section.site_id, section.id),
+        stem: section.key(),
         base_url: config.output.base_url.clone(),
         timezone: section.timezone,
         hub: config.output.websub_hub.clone(),
@@ -119,14 +136,7 @@ pub async fn run(
     now: DateTime<Utc>,
     observer: &dyn Observer,
 ) -> Result<RunReport, PassError> {
-    // With the state in object storage: a lease, and a working copy uploaded at the end.
-    let checkout = match &config.state_url {
-        Some(url) => Some(Checkout::start(url, config.state_lease, now)?),
-        None => None,
-    };
-    let state_path = checkout
-        .as_ref()
-        .map_or_else(|| config.state_path.clone(), Checkout::path);
+    let (checkout, state_path) = check_out(config, now)?;
     let lock = store::lock(&state_path)?;
     let store = Mutex::new(Store::open(&state_path)?);
     let fetcher = Fetcher::new(&config.fetch.client)?;

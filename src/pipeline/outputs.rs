@@ -61,27 +61,25 @@ pub(super) async fn publish_section(
     // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
     // writing waits for fsyncs), so that sections publish side by side, a bounded number at
     // a time, while the async workers keep the connections moving.
-    let writer = Arc::clone(output);
-    let (to_render, formats) = (names.clone(), formats.clone());
-    let meta_for_files = meta.clone();
+    let (writer, formats, rendered_meta) = (Arc::clone(output), formats.clone(), meta.clone());
     let results = tokio::task::spawn_blocking(move || {
-        to_render
+        names
             .into_iter()
             .zip(recorded)
             .map(|((format, name), recorded)| {
                 let bytes = match format {
-                    Some(format) => render::render(format, &meta_for_files, &items),
-                    None => render::feed_page(&meta_for_files, &formats, &items),
+                    Some(format) => render::render(format, &rendered_meta, &items),
+                    None => render::feed_page(&rendered_meta, &formats, &items),
                 };
                 let (written, stamp) = write(&writer, &name, &bytes, recorded.as_ref())?;
-                Ok((name, written, stamp, recorded))
+                Ok((format, name, written, stamp, recorded))
             })
             .collect::<Result<Vec<_>, PublishError>>()
     })
     .await
     .expect("the publishing task does not panic")?;
     let store = shared.store.lock().expect("store lock");
-    for ((format, _), (name, written, stamp, recorded)) in names.iter().zip(results) {
+    for (format, name, written, stamp, recorded) in results {
         record(
             &store,
             output,
@@ -94,7 +92,7 @@ pub(super) async fn publish_section(
             && let Some(format) = format
         {
             report.written += 1;
-            report.published.extend(meta.url(*format));
+            report.published.extend(meta.url(format));
         }
     }
     Ok(())

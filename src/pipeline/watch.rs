@@ -23,7 +23,7 @@ use super::monitor::Monitor;
 use super::outputs::{self, write_listing};
 use super::robots::RobotsGate;
 use super::schedule::Schedule;
-use super::{Observer, SectionReport, Shared, WatchEvent, run_entry, section};
+use super::{Observer, SectionReport, Shared, WatchEvent, check_out, run_entry, section};
 use crate::config::{Config, Section, Target};
 use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
@@ -45,7 +45,11 @@ const STATE_UPLOAD: Duration = Duration::from_secs(60);
 
 /// Uploads a snapshot of the open store in place of the state in object storage and renews
 /// the lease.
-fn upload(checkout: &mut Checkout, store: &Mutex<Store>, lease: Duration) -> Result<(), StoreError> {
+fn upload(
+    checkout: &mut Checkout,
+    store: &Mutex<Store>,
+    lease: Duration,
+) -> Result<(), StoreError> {
     let snapshot = |path: &Path| store.lock().expect("store lock").snapshot(path);
     checkout.sync(snapshot, lease, Utc::now().trunc_subsecs(0))
 }
@@ -103,13 +107,7 @@ pub async fn watch(
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
     let lease = initial.state_lease;
-    let mut checkout = match &initial.state_url {
-        Some(url) => Some(Checkout::start(url, lease, Utc::now().trunc_subsecs(0))?),
-        None => None,
-    };
-    let state_path = checkout
-        .as_ref()
-        .map_or_else(|| initial.state_path.clone(), Checkout::path);
+    let (mut checkout, state_path) = check_out(&initial, Utc::now().trunc_subsecs(0))?;
     let _lock = store::lock(&state_path)?;
     let opened = Store::open_as(&state_path, Access::Shared)?;
     // Failures in a row before this start, so that a failing section keeps backing off.

@@ -101,9 +101,10 @@ impl Checkout {
         let _ = std::fs::remove_file(&file);
         uploaded?;
         let mode = self.lease.clone().map_or(PutMode::Create, PutMode::Update);
-        self.put_lease(ttl, now, mode).map_err(|_| StoreError::Lost {
-            url: self.url.to_string(),
-        })
+        self.put_lease(ttl, now, mode)
+            .map_err(|_| StoreError::Lost {
+                url: self.url.to_string(),
+            })
     }
 
     /// Puts the file at `path` as the state, on condition that it is still the version this
@@ -113,7 +114,10 @@ impl Checkout {
             path: path.to_path_buf(),
             source,
         })?;
-        let mode = self.version.clone().map_or(PutMode::Create, PutMode::Update);
+        let mode = self
+            .version
+            .clone()
+            .map_or(PutMode::Create, PutMode::Update);
         let options = PutOptions {
             mode,
             ..PutOptions::default()
