@@ -28,6 +28,15 @@ fn project_with_lease(server: &Server, delay_ms: u64, lease: &str) -> Project {
     ))
 }
 
+/// A moto server with the bucket `state`, a client of that bucket, and a test web; `None`
+/// (the test skips) without `moto_server`.
+fn state_bucket() -> Option<(Moto, impl ObjectStore, Server)> {
+    let moto = Moto::start()?;
+    moto.create_bucket("state");
+    let store = moto.store("state");
+    Some((moto, store, Server::start()))
+}
+
 fn exists(store: &impl ObjectStore, name: &str) -> bool {
     runtime()
         .block_on(store.head(&ObjectPath::from(name)))
@@ -46,12 +55,9 @@ fn lease(expires: chrono::DateTime<Utc>) -> Vec<u8> {
 
 #[test]
 fn the_state_round_trips_through_the_bucket_under_a_lease() {
-    let Some(moto) = Moto::start() else {
+    let Some((moto, store, server)) = state_bucket() else {
         return;
     };
-    moto.create_bucket("state");
-    let store = moto.store("state");
-    let server = Server::start();
     let project = project(&server, 0);
 
     let first: serde_json::Value =
@@ -75,12 +81,9 @@ fn the_state_round_trips_through_the_bucket_under_a_lease() {
 
 #[test]
 fn a_live_lease_is_exit_3_and_an_expired_one_is_taken_over() {
-    let Some(moto) = Moto::start() else {
+    let Some((moto, store, server)) = state_bucket() else {
         return;
     };
-    moto.create_bucket("state");
-    let store = moto.store("state");
-    let server = Server::start();
     let project = project(&server, 0);
 
     put(
@@ -106,12 +109,9 @@ fn a_live_lease_is_exit_3_and_an_expired_one_is_taken_over() {
 
 #[test]
 fn a_state_changed_under_a_run_is_a_lost_race_not_an_overwrite() {
-    let Some(moto) = Moto::start() else {
+    let Some((moto, store, server)) = state_bucket() else {
         return;
     };
-    moto.create_bucket("state");
-    let store = moto.store("state");
-    let server = Server::start();
     let project = project(&server, 0);
     moto.run(&project).assert().success();
 
@@ -139,12 +139,9 @@ fn a_state_changed_under_a_run_is_a_lost_race_not_an_overwrite() {
 
 #[test]
 fn watch_uploads_its_state_as_it_goes_and_status_reads_it() {
-    let Some(moto) = Moto::start() else {
+    let Some((moto, store, server)) = state_bucket() else {
         return;
     };
-    moto.create_bucket("state");
-    let store = moto.store("state");
-    let server = Server::start();
     // A 3-second lease: a snapshot goes up (and the lease is renewed) every second.
     let project = project_with_lease(&server, 0, "3s");
     let watch = std::process::Command::new(assert_cmd::cargo::cargo_bin!("feedwright"))

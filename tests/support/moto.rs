@@ -118,7 +118,7 @@ impl Moto {
         ]
     }
 
-    pub fn store(&self, bucket: &str) -> impl ObjectStore {
+    pub fn store(&self, bucket: &str) -> impl ObjectStore + use<> {
         AmazonS3Builder::new()
             .with_bucket_name(bucket)
             .with_access_key_id("testing")
