@@ -31,12 +31,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
             |t| t.format("%Y-%m-%d %H:%M").to_string(),
         )
     };
-    let width = sections
-        .iter()
-        .map(|s| s.section.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
+    let width = section_width(sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
         "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {}\n",
         "section",
@@ -86,13 +81,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
 
 /// The end-of-run table: section, status, found, new, kept, requests, time.
 pub(super) fn summary_table(report: &RunReport) -> String {
-    let width = report
-        .sections
-        .iter()
-        .map(|s| s.section.len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
+    let width = section_width(report.sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
         "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>6}\n",
         "section", "status", "found", "new", "kept", "requests", "304", "time"
@@ -330,4 +319,9 @@ fn section_id(url: &url::Url) -> String {
     } else {
         id
     }
+}
+
+/// The width of a table's section column: its longest name, at least as wide as "section".
+fn section_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(str::len).max().unwrap_or(0).max("section".len())
 }
