@@ -85,7 +85,7 @@ impl Checkout {
     }
 
     /// Uploads a consistent snapshot of the open working copy, written by `snapshot` to the
-    /// path it is given (see [`Store::snapshot`]), in place of the version last downloaded or
+    /// path it is given (see [`Store::snapshot`](super::Store::snapshot)), in place of the version last downloaded or
     /// uploaded, and renews the lease for `ttl` from `now`.
     pub fn sync(
         &mut self,
