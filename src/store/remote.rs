@@ -85,8 +85,8 @@ impl Checkout {
     }
 
     /// Uploads a consistent snapshot of the open working copy, written by `snapshot` to the
-    /// path it is given (see [`Store::snapshot`](super::Store::snapshot)), in place of the version last downloaded or
-    /// uploaded, and renews the lease for `ttl` from `now`.
+    /// path it is given (see [`Store::snapshot`](super::Store::snapshot)), in place of the
+    /// version last downloaded or uploaded, and renews the lease for `ttl` from `now`.
     pub fn sync(
         &mut self,
         snapshot: impl FnOnce(&Path) -> Result<(), StoreError>,
