@@ -61,7 +61,7 @@ pub(super) fn run(
     json: bool,
 ) -> i32 {
     let config = match load_shard(config, shard) {
-        Ok(config) => config,
+        Ok(config) => Arc::new(config),
         Err(code) => return code,
     };
     let selected = match config.select(only) {
@@ -105,7 +105,7 @@ pub(super) fn check(
     only: Option<String>,
 ) -> i32 {
     let config = match load_shard(config_path, shard) {
-        Ok(config) => config,
+        Ok(config) => Arc::new(config),
         Err(code) => return code,
     };
     let names: Vec<String> = only.into_iter().collect();

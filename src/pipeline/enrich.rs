@@ -22,7 +22,7 @@ use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
 /// tried again). Returns the ids of stored items enriched for the first time: their date may
 /// change once. A failure never holds an item back.
 pub(super) async fn enrich(
-    shared: &Shared<'_>,
+    shared: &Shared,
     section: &Section,
     drafts: &mut [Draft],
     known: &HashMap<String, DateTime<Utc>>,
@@ -63,7 +63,7 @@ pub(super) async fn enrich(
             let profile = &section.profile;
             let result = match loader
                 .robots
-                .check(&url, loader.fetcher, profile, tally)
+                .check(&url, &loader.fetcher, profile, tally)
                 .await
             {
                 Ok(()) => loader

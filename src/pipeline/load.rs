@@ -1,23 +1,49 @@
 //! Loading a page for a section: robots.txt first, then plain HTTP (conditional for the
 //! section's own page) or the browser, as the section says.
 
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::error::SectionError;
 use super::robots::RobotsGate;
 use crate::config::{Config, Render, Section};
 use crate::fetch::browser::{RenderRequest, Renderer};
-use crate::fetch::{Fetched, Fetcher, Profile, Response, Tally, Validators};
+use crate::fetch::{ClientError, Fetched, Fetcher, Profile, Response, Tally, Validators};
+use crate::store::Store;
 
 /// What loading pages needs: the client, the browser and the robots.txt rules of a pass.
-pub(super) struct Loader<'a> {
-    pub(super) config: &'a Config,
-    pub(super) fetcher: &'a Fetcher,
-    pub(super) renderer: &'a Renderer,
-    pub(super) robots: &'a RobotsGate<'a>,
+/// Cheap to clone: every part is shared.
+#[derive(Clone)]
+pub(super) struct Loader {
+    pub(super) config: Arc<Config>,
+    pub(super) fetcher: Fetcher,
+    pub(super) renderer: Arc<Renderer>,
+    pub(super) robots: Arc<RobotsGate>,
 }
 
-impl Loader<'_> {
+impl Loader {
+    /// A loader with its own client and browser; `store`, when given, caches robots.txt.
+    pub(super) fn new(
+        config: Arc<Config>,
+        store: Option<Arc<Mutex<Store>>>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, ClientError> {
+        let robots = RobotsGate::new(
+            config.fetch.robots_txt,
+            &config.fetch.client.user_agent,
+            store,
+            now,
+        );
+        Ok(Loader {
+            fetcher: Fetcher::new(&config.fetch.client)?,
+            renderer: Arc::new(Renderer::new(config.browser.clone())),
+            robots: Arc::new(robots),
+            config,
+        })
+    }
+
     /// A section's own page: conditional over HTTP (`validators`), rendered in the browser
     /// (which has no validators to send) when the section asks for it.
     pub(super) async fn section_page(
@@ -28,7 +54,7 @@ impl Loader<'_> {
     ) -> Result<Fetched, SectionError> {
         let profile = &section.profile;
         self.robots
-            .check(&section.url, self.fetcher, profile, tally)
+            .check(&section.url, &self.fetcher, profile, tally)
             .await?;
         match section.render {
             Render::Http => Ok(self
@@ -51,7 +77,9 @@ impl Loader<'_> {
         profile: &Profile,
         tally: &Tally,
     ) -> Result<Response, SectionError> {
-        self.robots.check(url, self.fetcher, profile, tally).await?;
+        self.robots
+            .check(url, &self.fetcher, profile, tally)
+            .await?;
         match render {
             Render::Http => Ok(self.fetcher.get(url, profile, tally).await?),
             Render::Browser => self.render(url, wait_for, profile, tally).await,
@@ -78,7 +106,7 @@ impl Loader<'_> {
         };
         Ok(self
             .renderer
-            .render(url, &request, self.fetcher, tally)
+            .render(url, &request, &self.fetcher, tally)
             .await?)
     }
 }

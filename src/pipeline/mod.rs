@@ -29,8 +29,7 @@ use futures_util::{StreamExt, stream};
 use crate::config::{Config, Render, Section};
 use crate::extract::detect::Detection;
 use crate::extract::pager::{NextLink, next_link};
-use crate::fetch::browser::Renderer;
-use crate::fetch::{Fetcher, Profile, Tally};
+use crate::fetch::{Profile, Tally};
 use crate::publish::Output;
 use crate::render::FeedMeta;
 use crate::store::{self, Access, Checkout, Retention, RunEntry, Store, StoreError};
@@ -38,15 +37,14 @@ pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
-use robots::RobotsGate;
 pub use status::{SectionStatus, humane, status};
 pub use watch::{Request, serve_root, watch};
 
 /// What every section of a run shares.
-struct Shared<'a> {
-    config: &'a Config,
-    loader: Loader<'a>,
-    store: &'a Mutex<Store>,
+struct Shared {
+    config: Arc<Config>,
+    loader: Loader,
+    store: Arc<Mutex<Store>>,
     output: Arc<Output>,
     now: DateTime<Utc>,
 }
@@ -100,6 +98,39 @@ fn ordered<'a>(config: &Config, selected: &[&'a Section]) -> Vec<(usize, &'a Sec
     order::order(config, selected, order::window(config, under_way))
 }
 
+/// Runs `start`'s work for each selected section, in pass order and a bounded number at a
+/// time, each as its own task so that sections move on every worker thread; calls `done` as
+/// each finishes and returns the results in `selected`'s order.
+async fn each_section<T, Work>(
+    config: &Config,
+    selected: &[&Section],
+    start: impl Fn(&Section) -> Work,
+    done: impl Fn(&T),
+) -> Vec<T>
+where
+    T: Send + 'static,
+    Work: Future<Output = T> + Send + 'static,
+{
+    let mut results = Vec::with_capacity(selected.len());
+    let mut finished = stream::iter(ordered(config, selected))
+        .map(|(i, s)| {
+            let task = tokio::spawn(start(s));
+            async move {
+                match task.await {
+                    Ok(result) => (i, result),
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                }
+            }
+        })
+        .buffer_unordered(under_way(config));
+    while let Some((i, result)) = finished.next().await {
+        done(&result);
+        results.push((i, result));
+    }
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 fn retention(config: &Config, section: &Section) -> Retention {
     Retention {
         max_items: section.max_items,
@@ -131,58 +162,50 @@ fn public_url(config: &Config, url: &url::Url) -> url::Url {
 /// Runs the selected sections once: fetch, merge into history, write feeds, then the index
 /// page and OPML. Holds the state lock throughout; `now` should have whole seconds.
 pub async fn run(
-    config: &Config,
+    config: &Arc<Config>,
     selected: &[&Section],
     now: DateTime<Utc>,
     observer: &dyn Observer,
 ) -> Result<RunReport, PassError> {
     let (checkout, state_path) = check_out(config, now)?;
     let lock = store::lock(&state_path)?;
-    let store = Mutex::new(Store::open(&state_path)?);
-    let fetcher = Fetcher::new(&config.fetch.client)?;
-    let renderer = Renderer::new(config.browser.clone());
+    let store = Arc::new(Mutex::new(Store::open(&state_path)?));
     let output = Arc::new(outputs::open(config)?);
-    let robots = RobotsGate::new(
-        config.fetch.robots_txt,
-        &config.fetch.client.user_agent,
-        Some(&store),
-        now,
-    );
-    let shared = Shared {
-        config,
-        loader: Loader {
-            config,
-            fetcher: &fetcher,
-            renderer: &renderer,
-            robots: &robots,
-        },
-        store: &store,
+    let shared = Arc::new(Shared {
+        loader: Loader::new(config.clone(), Some(store.clone()), now)?,
+        config: config.clone(),
+        store: store.clone(),
         output: output.clone(),
         now,
-    };
-    // A bounded number of sections under way, from fetch to publish: however many sections
-    // there are, only that many pages, parsed documents and rendered files are in memory.
-    let mut reports: Vec<(usize, SectionReport)> = stream::iter(ordered(config, selected))
-        .map(|(i, s)| {
-            let shared = &shared;
-            async move {
-                observer.started(&s.key());
-                let report = section::run(shared, s).await;
-                observer.finished(&report);
-                (i, report)
-            }
-        })
-        .buffer_unordered(under_way(config))
-        .collect()
-        .await;
-    reports.sort_by_key(|(i, _)| *i);
-    let reports: Vec<SectionReport> = reports.into_iter().map(|(_, r)| r).collect();
-    renderer.close().await;
+    });
+    let reports = each_section(
+        config,
+        selected,
+        |s| {
+            observer.started(&s.key());
+            let (shared, s) = (shared.clone(), s.clone());
+            async move { section::run(&shared, &s).await }
+        },
+        |report| observer.finished(report),
+    )
+    .await;
+    shared.loader.renderer.close().await;
+    drop(shared);
     let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
-    let mut store = store.into_inner().expect("store lock");
-    store.log_run(now, Utc::now(), &entries)?;
-    outputs::write_listing(config, &output, &store, now)?;
-    drop((store, lock));
+    // Every section is done: the store has no other holder and is closed before check-in.
+    let mut store = Arc::into_inner(store)
+        .expect("the sections have let go of the store")
+        .into_inner()
+        .expect("store lock");
+    // On the blocking pool, like the sections' writes, whose freed memory it reuses.
+    let listing = Arc::clone(config);
+    tokio::task::spawn_blocking(move || {
+        store.log_run(now, Utc::now(), &entries)?;
+        outputs::write_listing(&listing, &output, &store, now)
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+    drop(lock);
     if let Some(checkout) = checkout {
         checkout.checkin()?;
     }
@@ -213,35 +236,22 @@ fn run_entry(config: &Config, r: &SectionReport) -> RunEntry {
 
 /// Fetches and extracts the selected sections without writing anything (no feeds, no state).
 pub async fn check(
-    config: &Config,
+    config: &Arc<Config>,
     selected: &[&Section],
     now: DateTime<Utc>,
 ) -> Result<Vec<CheckReport>, PassError> {
-    let fetcher = Fetcher::new(&config.fetch.client)?;
-    let renderer = Renderer::new(config.browser.clone());
-    let robots = RobotsGate::new(
-        config.fetch.robots_txt,
-        &config.fetch.client.user_agent,
-        None,
-        now,
-    );
-    let loader = Loader {
+    let loader = Loader::new(config.clone(), None, now)?;
+    let mut reports = each_section(
         config,
-        fetcher: &fetcher,
-        renderer: &renderer,
-        robots: &robots,
-    };
-    let mut reports: Vec<(usize, CheckReport)> = stream::iter(ordered(config, selected))
-        .map(|(i, s)| {
-            let loader = &loader;
-            async move { (i, section::check(s, loader, now).await) }
-        })
-        .buffer_unordered(under_way(config))
-        .collect()
-        .await;
-    reports.sort_by_key(|(i, _)| *i);
-    let mut reports: Vec<CheckReport> = reports.into_iter().map(|(_, r)| r).collect();
-    renderer.close().await;
+        selected,
+        |s| {
+            let (loader, s) = (loader.clone(), s.clone());
+            async move { section::check(&s, &loader, now).await }
+        },
+        |_| {},
+    )
+    .await;
+    loader.renderer.close().await;
     // Drift against the runs so far, when the state can be read (it is not written).
     if let Ok((store, _copy)) = read_state(config) {
         for report in &mut reports {
@@ -271,15 +281,7 @@ pub struct Suggestion {
 pub async fn suggest(url: &url::Url, browser: bool) -> Result<Suggestion, SuggestError> {
     let defaults = Config::parse("", std::path::Path::new("suggest"))
         .expect("the built-in defaults are a valid config");
-    let fetcher = Fetcher::new(&defaults.fetch.client)?;
-    let renderer = Renderer::new(defaults.browser.clone());
-    let robots = RobotsGate::new(true, &defaults.fetch.client.user_agent, None, Utc::now());
-    let loader = Loader {
-        config: &defaults,
-        fetcher: &fetcher,
-        renderer: &renderer,
-        robots: &robots,
-    };
+    let loader = Loader::new(Arc::new(defaults), None, Utc::now())?;
     let render = if browser {
         Render::Browser
     } else {
@@ -288,7 +290,7 @@ pub async fn suggest(url: &url::Url, browser: bool) -> Result<Suggestion, Sugges
     let page = loader
         .page(url, render, None, &Profile::default(), &Tally::default())
         .await;
-    renderer.close().await;
+    loader.renderer.close().await;
     let response = page?;
     let document = scraper::Html::parse_document(&response.text());
     Ok(Suggestion {

@@ -20,13 +20,13 @@ use crate::store::{OutputStamp, Retention, Store, StoreError};
 /// it (size, mtime and render settings recorded in the store), nothing is rendered at all; a
 /// missing, edited or damaged file is rebuilt.
 pub(super) async fn publish_section(
-    shared: &Shared<'_>,
+    shared: &Shared,
     section: &Section,
     report: &mut SectionReport,
     page_unchanged: bool,
 ) -> Result<(), SectionError> {
-    let meta = meta(shared.config, section);
-    let retention = retention(shared.config, section);
+    let meta = meta(&shared.config, section);
+    let retention = retention(&shared.config, section);
     let fingerprint = output_fingerprint(&meta, retention);
     let formats = &shared.config.output.formats;
     let output = &shared.output;
@@ -164,11 +164,11 @@ pub(super) fn write_listing(
     now: DateTime<Utc>,
 ) -> Result<(), PassError> {
     let primary = config.output.formats[0];
-    let mut listed = Vec::new();
     let own: Vec<&Section> = match config.shard {
         Some(_) => config.select(&[]).unwrap_or_default(),
         None => config.sections().collect(),
     };
+    let mut listed = Vec::with_capacity(own.len());
     for section in own {
         let meta = meta(config, section);
         let name = meta.file(primary);
@@ -193,16 +193,15 @@ pub(super) fn write_listing(
     } else {
         primary
     };
-    for (name, bytes) in [
-        (
-            "index.html",
-            render::index_html(title, &config.output.formats, &listed),
-        ),
-        ("feeds.opml", render::opml(title, opml_format, &listed)),
-        (render::STYLE_FILE, render::STYLE_XSL.as_bytes().to_vec()),
-    ] {
-        put::<PassError>(store, output, name, &bytes, "")?;
-    }
+    // One listing in memory at a time: with thousands of feeds each is megabytes.
+    let index = render::index_html(title, &config.output.formats, &listed);
+    put::<PassError>(store, output, "index.html", &index, "")?;
+    drop(index);
+    let opml = render::opml(title, opml_format, &listed);
+    put::<PassError>(store, output, "feeds.opml", &opml, "")?;
+    drop(opml);
+    let style = render::STYLE_XSL.as_bytes();
+    put::<PassError>(store, output, render::STYLE_FILE, style, "")?;
     Ok(())
 }
 

@@ -17,11 +17,11 @@ use crate::fetch::{Response, Tally};
 /// Reads up to `section.pages - 1` pages after `first`, adding their items to `gathered`.
 /// `known` says whether an item is already in the history. Returns the links followed.
 pub(super) async fn follow(
-    loader: &Loader<'_>,
+    loader: &Loader,
     section: &Section,
     first: &Response,
     gathered: &mut Gathered,
-    known: &dyn Fn(&str) -> bool,
+    known: &(dyn Fn(&str) -> bool + Sync),
     now: DateTime<Utc>,
     tally: &Tally,
 ) -> Vec<NextLink> {

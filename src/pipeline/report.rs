@@ -14,8 +14,9 @@ use crate::store::Coverage;
 pub enum Status {
     /// Feeds written (or already up to date).
     Ok,
-    /// Nothing written; the previous feeds stay.
-    Failed(SectionError),
+    /// Nothing written; the previous feeds stay. (Boxed: a run keeps a report per section,
+    /// and most succeed.)
+    Failed(Box<SectionError>),
 }
 
 impl Status {
@@ -175,10 +176,10 @@ mod tests {
         assert_eq!(ok["status"], "ok");
         assert!(ok.get("reason").is_none() && ok.get("error_kind").is_none());
         let url = url::Url::parse("https://e.org/").unwrap();
-        let failed = Status::Failed(SectionError::Fetch(FetchError::new(
+        let failed = Status::Failed(Box::new(SectionError::Fetch(FetchError::new(
             &url,
             FetchErrorKind::Status(404),
-        )));
+        ))));
         let failed = serde_json::to_value(report(failed)).unwrap();
         assert_eq!(failed["status"], "failed");
         assert_eq!(failed["reason"], "https://e.org/: HTTP 404");

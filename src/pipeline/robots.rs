@@ -29,20 +29,20 @@ enum Verdict {
 type OriginAgent = (String, String);
 
 /// Answers "may this URL be fetched?" for a whole run.
-pub(super) struct RobotsGate<'a> {
+pub(super) struct RobotsGate {
     enabled: bool,
     agent: String,
-    store: Option<&'a Mutex<Store>>,
+    store: Option<Arc<Mutex<Store>>>,
     now: DateTime<Utc>,
     origins: Mutex<HashMap<OriginAgent, Arc<OnceCell<Verdict>>>>,
 }
 
-impl<'a> RobotsGate<'a> {
+impl RobotsGate {
     /// A gate for `user_agent` (its product token is matched); `store` caches across runs.
     pub(super) fn new(
         enabled: bool,
         user_agent: &str,
-        store: Option<&'a Mutex<Store>>,
+        store: Option<Arc<Mutex<Store>>>,
         now: DateTime<Utc>,
     ) -> Self {
         let agent = product_token(user_agent);
@@ -114,7 +114,7 @@ impl<'a> RobotsGate<'a> {
         tally: &Tally,
     ) -> Verdict {
         let lifetime = chrono::Duration::hours(ROBOTS_LIFETIME_HOURS);
-        if let Some(store) = self.store {
+        if let Some(store) = &self.store {
             let cached = store
                 .lock()
                 .expect("store lock")
@@ -133,7 +133,7 @@ impl<'a> RobotsGate<'a> {
             }
             Err(e) => return Verdict::Unavailable(e),
         };
-        if let Some(store) = self.store {
+        if let Some(store) = &self.store {
             let saved = store
                 .lock()
                 .expect("store lock")

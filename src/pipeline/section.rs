@@ -19,11 +19,7 @@ use crate::normalize::Draft;
 use crate::store::{Coverage, PageCache, PageUpdate};
 
 /// `check`: fetch and extract one section, writing nothing.
-pub(super) async fn check(
-    section: &Section,
-    loader: &Loader<'_>,
-    now: DateTime<Utc>,
-) -> CheckReport {
+pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>) -> CheckReport {
     let tally = Tally::default();
     let outcome = async {
         let wait_for = section.wait_for.as_deref();
@@ -93,13 +89,13 @@ pub(super) async fn check(
             report.warnings = warnings;
             report.matches = matches;
         }
-        Err(error) => report.status = Status::Failed(error),
+        Err(error) => report.status = Status::Failed(Box::new(error)),
     }
     report
 }
 
 /// `run`: one section end to end.
-pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport {
+pub(super) async fn run(shared: &Shared, section: &Section) -> SectionReport {
     let started = Instant::now();
     let tally = Tally::default();
     let mut report = SectionReport {
@@ -120,7 +116,7 @@ pub(super) async fn run(shared: &Shared<'_>, section: &Section) -> SectionReport
     };
     let updated = update(shared, section, &tally, &mut report).await;
     if let Err(error) = updated {
-        report.status = Status::Failed(error);
+        report.status = Status::Failed(Box::new(error));
     }
     if report.found > 0 && report.status.is_ok() {
         let history = shared
@@ -160,14 +156,14 @@ fn coverage(drafts: &[Draft]) -> Coverage {
 }
 
 async fn update(
-    shared: &Shared<'_>,
+    shared: &Shared,
     section: &Section,
     tally: &Tally,
     report: &mut SectionReport,
 ) -> Result<(), SectionError> {
     let key = section.key();
     // The state keeps the address as it may be shown: no value from the environment.
-    let shown = super::public_url(shared.config, &section.url);
+    let shown = super::public_url(&shared.config, &section.url);
     let url = shown.as_str();
     let rules = section.fingerprint();
     let cached = shared
@@ -259,7 +255,7 @@ async fn update(
     };
     report.new = shared.store.lock().expect("store lock").update_section(
         &update,
-        retention(shared.config, section),
+        retention(&shared.config, section),
         shared.now,
     )?;
     publish_section(shared, section, report, false).await

@@ -78,18 +78,18 @@ async fn run_one(
     let robots = RobotsGate::new(
         config.fetch.robots_txt,
         &config.fetch.client.user_agent,
-        Some(&store),
+        Some(store.clone()),
         now,
     );
     let shared = Shared {
-        config: &config,
+        config: config.clone(),
         loader: Loader {
-            config: &config,
-            fetcher: &fetcher,
-            renderer: &renderer,
-            robots: &robots,
+            config: config.clone(),
+            fetcher,
+            renderer,
+            robots: Arc::new(robots),
         },
-        store: &store,
+        store,
         output,
         now,
     };
