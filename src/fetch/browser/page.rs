@@ -295,7 +295,13 @@ async fn load(
     };
     let page_error = |e: chromiumoxide::error::CdpError| BrowserError::Page {
         url: url.clone(),
-        detail: e.to_string(),
+        // A dropped answer channel means the DevTools connection is gone.
+        detail: match e {
+            chromiumoxide::error::CdpError::ChannelSendError(_) => {
+                "Chromium stopped while the page loaded".into()
+            }
+            other => other.to_string(),
+        },
     };
     match tokio::time::timeout_at(deadline, page.goto(url.as_str())).await {
         Err(_) => return Err(timeout("the page did not finish loading")),
