@@ -228,5 +228,10 @@ fn sites_listed_one_after_the_other_take_turns() {
         .collect();
     hits.sort();
     let sites: Vec<&str> = hits.iter().map(|(_, site)| *site).collect();
-    assert_eq!(sites, ["a", "b", "a", "b", "a", "b"]);
+    // Taken in turns: a, b, a, b, … The two sections started first race for the one request
+    // slot, so they may swap, making at most one pair of neighbours on the same site (site
+    // after site would make four).
+    let same_site = sites.windows(2).filter(|w| w[0] == w[1]).count();
+    assert!(same_site <= 1, "{sites:?}");
+    assert_eq!(sites.len(), 6, "{sites:?}");
 }
