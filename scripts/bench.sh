@@ -8,14 +8,18 @@
 # With SHARDS=N (N > 1) it then runs N workers side by side (`run --shard K/N`, each its own
 # state, one output folder), cold then warm, and prints each worker's wall, CPU and peak RSS.
 #
-# Usage: [HOSTS=20] [SHARDS=4] scripts/bench.sh [SECTIONS]     Needs: /usr/bin/time (Debian package "time").
+# Usage: [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] scripts/bench.sh [SECTIONS]
+# Needs: /usr/bin/time (Debian package "time"). BENCH_DIR (default $TMPDIR or /tmp) holds the
+# feeds and states: a cold run creates thousands of files, and ext4 creates files more slowly
+# for a while after a large deletion (such as the previous bench's), so a tmpfs or a freshly
+# made filesystem gives steadier cold figures.
 # Politeness delays are off here (host_delay_ms = 0): this measures the work, not the waiting.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sections="${1:-1000}"
 hosts="${HOSTS:-20}"
 port="${PORT:-18181}"
-work="$(mktemp -d)"
+work="$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")"
 cd "$root"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
 command -v rsspls >/dev/null || cargo install rsspls --version 0.12.0
@@ -72,13 +76,18 @@ measure_median() {
 
 requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["sections"]; print(sum(s["requests"] for s in r), sum(s["not_modified"] for s in r), sum(s["status"]!="ok" for s in r))' "$1"; }
 
+# Before a cold run: earlier runs' files are written out, so neither tool pays for them.
+settle() { sync; }
+
 export XDG_CACHE_HOME="$work/cache"
 results="$work/results"
 : > "$results"
+settle
 measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
 measure_median fw_warm 5 ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
 measure fw_changed ./target/release/feedwright run --json --config "$work/feedwright.toml" >> "$results"
+settle
 measure rsspls_cold rsspls --config "$work/rsspls.toml" >> "$results"
 measure_median rsspls_warm 5 rsspls --config "$work/rsspls.toml" >> "$results"
 curl -s "http://127.0.0.1:$port/__change/10" > /dev/null
