@@ -99,8 +99,9 @@ fn ordered<'a>(config: &Config, selected: &[&'a Section]) -> Vec<(usize, &'a Sec
 }
 
 /// Runs `start`'s work for each selected section, in pass order and a bounded number at a
-/// time, each as its own task so that sections move on every worker thread; calls `done` as
-/// each finishes and returns the results in `selected`'s order.
+/// time; calls `done` as each finishes and returns the results in `selected`'s order. The
+/// work decides what to hand to a task of its own (CPU work, so that it runs on every worker
+/// thread); the rest, mostly waiting, is driven here.
 async fn each_section<T, Work>(
     config: &Config,
     selected: &[&Section],
@@ -108,19 +109,13 @@ async fn each_section<T, Work>(
     done: impl Fn(&T),
 ) -> Vec<T>
 where
-    T: Send + 'static,
-    Work: Future<Output = T> + Send + 'static,
+    Work: Future<Output = T>,
 {
     let mut results = Vec::with_capacity(selected.len());
     let mut finished = stream::iter(ordered(config, selected))
         .map(|(i, s)| {
-            let task = tokio::spawn(start(s));
-            async move {
-                match task.await {
-                    Ok(result) => (i, result),
-                    Err(e) => std::panic::resume_unwind(e.into_panic()),
-                }
-            }
+            let work = start(s);
+            async move { (i, work.await) }
         })
         .buffer_unordered(under_way(config));
     while let Some((i, result)) = finished.next().await {
@@ -129,6 +124,12 @@ where
     }
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// What a task the pass spawned returned; a panic in it goes on in the caller.
+async fn joined<T>(task: tokio::task::JoinHandle<T>) -> T {
+    task.await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }
 
 fn retention(config: &Config, section: &Section) -> Retention {
@@ -200,12 +201,11 @@ pub async fn run(
     release_freed_memory();
     // On the blocking pool, like the sections' writes, whose freed memory it reuses.
     let listing = Arc::clone(config);
-    tokio::task::spawn_blocking(move || {
+    joined(tokio::task::spawn_blocking(move || {
         store.log_run(now, Utc::now(), &entries)?;
         outputs::write_listing(&listing, &output, &store, now)
-    })
-    .await
-    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+    }))
+    .await?;
     drop(lock);
     if let Some(checkout) = checkout {
         checkout.checkin()?;
@@ -256,8 +256,11 @@ pub async fn check(
         config,
         selected,
         |s| {
+            // Checking is mostly parsing: each section on a worker thread of its own.
             let (loader, s) = (loader.clone(), s.clone());
-            async move { section::check(&s, &loader, now).await }
+            joined(tokio::spawn(async move {
+                section::check(&s, &loader, now).await
+            }))
         },
         |_| {},
     )

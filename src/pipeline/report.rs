@@ -10,9 +10,10 @@ use crate::model::Item;
 use crate::store::Coverage;
 
 /// How one section ended.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub enum Status {
     /// Feeds written (or already up to date).
+    #[default]
     Ok,
     /// Nothing written; the previous feeds stay. (Boxed: a run keeps a report per section,
     /// and most succeed.)
@@ -43,7 +44,7 @@ impl serde::Serialize for Status {
 }
 
 /// The outcome of one section in a run.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize)]
 pub struct SectionReport {
     /// `site/section`.
     pub section: String,

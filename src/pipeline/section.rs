@@ -1,5 +1,6 @@
 //! One section end to end: robots → conditional fetch → gather → enrich → history → feeds.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
@@ -10,10 +11,10 @@ use super::error::SectionError;
 use super::gather::{Gathered, gather};
 use super::load::Loader;
 use super::outputs::publish_section;
-use super::{CheckReport, SectionReport, Shared, Status, retention};
+use super::{CheckReport, SectionReport, Shared, Status, joined, retention};
 use super::{drift, pages};
 use crate::config::Section;
-use crate::fetch::{Fetched, Tally, Validators};
+use crate::fetch::{Fetched, Response, Tally, Validators};
 use crate::model::Item;
 use crate::normalize::Draft;
 use crate::store::{Coverage, PageCache, PageUpdate};
@@ -95,24 +96,12 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
 }
 
 /// `run`: one section end to end.
-pub(super) async fn run(shared: &Shared, section: &Section) -> SectionReport {
+pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionReport {
     let started = Instant::now();
-    let tally = Tally::default();
+    let tally = Arc::new(Tally::default());
     let mut report = SectionReport {
         section: section.key(),
-        found: 0,
-        coverage: Coverage::default(),
-        new: 0,
-        kept: 0,
-        requests: 0,
-        not_modified: 0,
-        bytes: 0,
-        written: 0,
-        warnings: Vec::new(),
-        drift: Vec::new(),
-        published: Vec::new(),
-        millis: 0,
-        status: Status::Ok,
+        ..SectionReport::default()
     };
     let updated = update(shared, section, &tally, &mut report).await;
     if let Err(error) = updated {
@@ -156,9 +145,9 @@ fn coverage(drafts: &[Draft]) -> Coverage {
 }
 
 async fn update(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     section: &Section,
-    tally: &Tally,
+    tally: &Arc<Tally>,
     report: &mut SectionReport,
 ) -> Result<(), SectionError> {
     let key = section.key();
@@ -195,6 +184,51 @@ async fn update(
         // Same bytes as last time, though the server did not say so: nothing to read.
         return publish_section(shared, section, report, true).await;
     }
+    // A page to read: CPU work from here on (parsing, merging, rendering). It runs as a task
+    // of its own, on whichever worker thread is free, while the pass goes on fetching; an
+    // unchanged page, the common case, never needs one.
+    let cache = PageCache {
+        rules,
+        etag: response.validators.etag.clone(),
+        last_modified: response.validators.last_modified.clone(),
+        body_hash: Some(body_hash),
+    };
+    let reading = read(
+        Arc::clone(shared),
+        section.clone(),
+        response,
+        cache,
+        Arc::clone(tally),
+        std::mem::take(report),
+    );
+    let (result, read_report) = joined(tokio::spawn(reading)).await;
+    *report = read_report;
+    result
+}
+
+/// Reads a fetched page into the section's history and feeds; hands the report back.
+async fn read(
+    shared: Arc<Shared>,
+    section: Section,
+    response: Response,
+    cache: PageCache,
+    tally: Arc<Tally>,
+    mut report: SectionReport,
+) -> (Result<(), SectionError>, SectionReport) {
+    let result = merge(&shared, &section, response, cache, &tally, &mut report).await;
+    (result, report)
+}
+
+async fn merge(
+    shared: &Shared,
+    section: &Section,
+    response: Response,
+    cache: PageCache,
+    tally: &Tally,
+    report: &mut SectionReport,
+) -> Result<(), SectionError> {
+    let key = section.key();
+    let shown = super::public_url(&shared.config, &section.url);
     // Parsing is the CPU-heavy step: on the blocking pool, sections parse on every core.
     let (owned, now) = (section.clone(), shared.now);
     let (response, gathered) = tokio::task::spawn_blocking(move || {
@@ -204,12 +238,6 @@ async fn update(
     .await
     .expect("parsing does not panic");
     let mut gathered = gathered?;
-    let cache = PageCache {
-        rules,
-        etag: response.validators.etag.clone(),
-        last_modified: response.validators.last_modified.clone(),
-        body_hash: Some(body_hash),
-    };
     let known = {
         let store = shared.store.lock().expect("store lock");
         if gathered.found == 0 {
@@ -248,7 +276,7 @@ async fn update(
         .collect();
     let update = PageUpdate {
         section: &key,
-        url,
+        url: shown.as_str(),
         items: &items,
         redate: &redate,
         cache: &cache,

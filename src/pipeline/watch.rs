@@ -81,7 +81,7 @@ async fn run_one(
         Some(store.clone()),
         now,
     );
-    let shared = Shared {
+    let shared = Arc::new(Shared {
         config: config.clone(),
         loader: Loader {
             config: config.clone(),
@@ -92,7 +92,7 @@ async fn run_one(
         store,
         output,
         now,
-    };
+    });
     let report = section::run(&shared, section).await;
     (config.clone(), report)
 }
