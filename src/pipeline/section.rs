@@ -219,6 +219,8 @@ async fn read(
     (result, report)
 }
 
+/// Parses the page (and the pages after it, with `pages`), fetches new items' article pages,
+/// merges the items into the history and publishes the section's feeds.
 async fn merge(
     shared: &Shared,
     section: &Section,
