@@ -102,10 +102,10 @@ fn ordered<'a>(config: &Config, selected: &[&'a Section]) -> Vec<(usize, &'a Sec
 /// time; calls `done` as each finishes and returns the results in `selected`'s order. The
 /// work decides what to hand to a task of its own (CPU work, so that it runs on every worker
 /// thread); the rest, mostly waiting, is driven here.
-async fn each_section<T, Work>(
+async fn each_section<'a, T, Work>(
     config: &Config,
-    selected: &[&Section],
-    start: impl Fn(&Section) -> Work,
+    selected: &[&'a Section],
+    start: impl Fn(&'a Section) -> Work,
     done: impl Fn(&T),
 ) -> Vec<T>
 where
@@ -184,8 +184,7 @@ pub async fn run(
         selected,
         |s| {
             observer.started(&s.key());
-            let (shared, s) = (shared.clone(), s.clone());
-            async move { section::run(&shared, &s).await }
+            section::run(&shared, s)
         },
         |report| observer.finished(report),
     )
