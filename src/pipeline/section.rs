@@ -144,6 +144,8 @@ fn coverage(drafts: &[Draft]) -> Coverage {
     }
 }
 
+/// Fetches the section's page if it changed: an unchanged page only has its feeds checked, a
+/// changed one is read on a task of its own.
 async fn update(
     shared: &Arc<Shared>,
     section: &Section,
