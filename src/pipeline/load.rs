@@ -30,18 +30,32 @@ impl Loader {
         store: Option<Arc<Mutex<Store>>>,
         now: DateTime<Utc>,
     ) -> Result<Self, ClientError> {
+        let fetcher = Fetcher::new(&config.fetch.client)?;
+        let renderer = Arc::new(Renderer::new(config.browser.clone()));
+        Ok(Loader::sharing(config, fetcher, renderer, store, now))
+    }
+
+    /// A loader on a client and browser shared with others, with its own robots.txt view as
+    /// of `now`; `store`, when given, caches robots.txt.
+    pub(super) fn sharing(
+        config: Arc<Config>,
+        fetcher: Fetcher,
+        renderer: Arc<Renderer>,
+        store: Option<Arc<Mutex<Store>>>,
+        now: DateTime<Utc>,
+    ) -> Self {
         let robots = RobotsGate::new(
             config.fetch.robots_txt,
             &config.fetch.client.user_agent,
             store,
             now,
         );
-        Ok(Loader {
-            fetcher: Fetcher::new(&config.fetch.client)?,
-            renderer: Arc::new(Renderer::new(config.browser.clone())),
-            robots: Arc::new(robots),
+        Loader {
             config,
-        })
+            fetcher,
+            renderer,
+            robots: Arc::new(robots),
+        }
     }
 
     /// A section's own page: conditional over HTTP (`validators`), rendered in the browser

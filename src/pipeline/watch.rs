@@ -21,7 +21,6 @@ use super::error::PassError;
 use super::load::Loader;
 use super::monitor::Monitor;
 use super::outputs::{self, write_listing};
-use super::robots::RobotsGate;
 use super::schedule::Schedule;
 use super::{Observer, SectionReport, Shared, WatchEvent, check_out, run_entry, section};
 use crate::config::{Config, Section, Target};
@@ -75,20 +74,9 @@ async fn run_one(
         .sections()
         .find(|s| s.key() == key)
         .expect("scheduled sections exist");
-    let robots = RobotsGate::new(
-        config.fetch.robots_txt,
-        &config.fetch.client.user_agent,
-        Some(store.clone()),
-        now,
-    );
     let shared = Arc::new(Shared {
         config: config.clone(),
-        loader: Loader {
-            config: config.clone(),
-            fetcher,
-            renderer,
-            robots: Arc::new(robots),
-        },
+        loader: Loader::sharing(config.clone(), fetcher, renderer, Some(store.clone()), now),
         store,
         output,
         now,
