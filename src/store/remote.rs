@@ -102,9 +102,7 @@ impl Checkout {
         uploaded?;
         let mode = self.lease.clone().map_or(PutMode::Create, PutMode::Update);
         self.put_lease(ttl, now, mode)
-            .map_err(|_| StoreError::Lost {
-                url: self.url.to_string(),
-            })
+            .map_err(|e| self.put_failed(&self.lease_name(), "cannot renew", e))
     }
 
     /// Puts the file at `path` as the state, on condition that it is still the version this
@@ -122,18 +120,24 @@ impl Checkout {
             mode,
             ..PutOptions::default()
         };
-        match self.objects.put(&self.name, bytes, options) {
-            Ok(version) => {
-                self.version = Some(version);
-                Ok(())
-            }
-            Err(
-                object_store::Error::Precondition { .. }
-                | object_store::Error::AlreadyExists { .. },
-            ) => Err(StoreError::Lost {
+        let version = self
+            .objects
+            .put(&self.name, bytes, options)
+            .map_err(|e| self.put_failed(&self.name, "cannot upload", e))?;
+        self.version = Some(version);
+        Ok(())
+    }
+
+    /// A conditional put of `name` that failed: refused because another worker changed the
+    /// object since this one saw it (a lost race), or failed for another reason (`doing`),
+    /// which a later try may get past.
+    fn put_failed(&self, name: &str, doing: &str, e: object_store::Error) -> StoreError {
+        match e {
+            object_store::Error::Precondition { .. }
+            | object_store::Error::AlreadyExists { .. } => StoreError::Lost {
                 url: self.url.to_string(),
-            }),
-            Err(e) => Err(remote(self.objects.error(&self.name, "cannot upload", e))),
+            },
+            e => remote(self.objects.error(name, doing, e)),
         }
     }
 
