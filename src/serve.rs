@@ -1,7 +1,6 @@
 //! A static preview server for the output folder: feed content types, ETag and
 //! Last-Modified with 304s, and no path outside the folder.
 
-use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::UNIX_EPOCH;
@@ -96,19 +95,14 @@ pub fn router(root: PathBuf, probe: Option<Arc<dyn Probe>>) -> Router {
         .with_state(Served { root, probe })
 }
 
-/// Serves `root` on `addr` until the process ends (or `shutdown` resolves).
+/// Serves `root` on `listener` (bound by the caller, who can tell its address) until the
+/// process ends (or `shutdown` resolves).
 pub async fn serve(
     root: PathBuf,
     probe: Option<Arc<dyn Probe>>,
-    addr: SocketAddr,
+    listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(
-        "serving {} on http://{}",
-        root.display(),
-        listener.local_addr()?
-    );
     axum::serve(listener, router(root, probe))
         .with_graceful_shutdown(shutdown)
         .await

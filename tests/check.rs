@@ -52,7 +52,7 @@ fn check_prints_items_and_writes_nothing() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("2013-04-04 00:00  Collision Course? A Comet Heads for Mars"),
+        stdout.contains("2013-04-04 00:00 +00:00  Collision Course? A Comet Heads for Mars"),
         "{stdout}"
     );
     assert!(stdout.contains(
@@ -82,7 +82,7 @@ fn check_fails_when_a_section_yields_nothing_and_says_so() {
     assert!(stderr.contains("smn/moved: failed:"), "{stderr}");
     assert!(stderr.contains("no items matched"), "{stderr}");
     assert!(
-        stderr.contains("1 of 2 sections work; 1 do not: smn/moved"),
+        stderr.contains("1 of 2 sections works; 1 does not: smn/moved"),
         "{stderr}"
     );
     assert!(
@@ -209,11 +209,11 @@ fn the_default_config_reads_an_smn_index_page() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("2013-04-03 00:00  Europe readies for solar storm risks"),
+        stdout.contains("2013-04-03 00:00 +00:00  Europe readies for solar storm risks"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("2013-04-02 00:00  LHC upgrade could yield dark matter"),
+        stdout.contains("2013-04-02 00:00 +00:00  LHC upgrade could yield dark matter"),
         "{stdout}"
     );
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();

@@ -164,7 +164,8 @@ fn pages_link_their_own_feeds() {
     assert_eq!(detection.feeds, ["https://notes.example.org/feed.xml"]);
 }
 
-/// `suggest` through the binary, and its block pasted into a config gives the same items.
+/// `suggest` through the binary, and its block pasted alone into an empty config gives the
+/// same items.
 #[test]
 fn suggest_output_pasted_into_a_config_gives_the_same_items_on_run() {
     use support::{Project, Route, Server};
@@ -193,17 +194,18 @@ fn suggest_output_pasted_into_a_config_gives_the_same_items_on_run() {
         let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
         assert!(stdout.contains("Candidate 1:"), "{stdout}");
         let block = stdout
-            .split("Paste under a [[site]] of your config.toml:")
+            .split("yours with --append config.toml.")
             .nth(1)
             .unwrap_or_else(|| panic!("{stdout}"));
-        let project = Project::new(&format!("[[site]]\nid = \"s\"\n{block}"));
+        // Pasted alone into an empty config.toml, it runs.
+        let project = Project::raw(block);
         project.cmd(&["run"]).success();
-        let id = block
+        let ids: Vec<&str> = block
             .lines()
-            .find_map(|l| l.trim().strip_prefix("id = "))
-            .unwrap()
-            .trim_matches('"');
-        let feed = project.parse(&format!("s/{id}.xml"));
+            .filter_map(|l| l.trim().strip_prefix("id = "))
+            .map(|id| id.trim_matches('"'))
+            .collect();
+        let feed = project.parse(&format!("{}/{}.xml", ids[0], ids[1]));
         let mut fed: Vec<String> = feed
             .entries
             .iter()

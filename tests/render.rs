@@ -454,8 +454,19 @@ fn suggest_and_check_show_the_rendered_list() {
     };
     let (code, plain) = suggest(&[]);
     assert_eq!(code, Some(1), "over HTTP the list is empty: {plain}");
+    assert!(plain.contains("may be built by JavaScript"), "{plain}");
+    assert!(plain.contains("--browser"), "{plain}");
     let (code, rendered) = suggest(&["--browser"]);
     assert_eq!(code, Some(0), "{rendered}");
+    assert!(!rendered.contains("may be built by JavaScript"), "{rendered}");
+    // The block runs pasted alone into an empty config, in the browser.
+    let block = rendered
+        .split("yours with --append config.toml.")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{rendered}"));
+    assert!(block.contains("render = \"browser\""), "{block}");
+    let alone = Project::raw(block);
+    feedwright(&alone, tmp.path(), &["check"]).success();
     assert!(rendered.contains("li.note"), "{rendered}");
     assert!(
         rendered.contains("Second stage ignites over the Atlantic"),

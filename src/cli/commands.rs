@@ -15,9 +15,14 @@ use feedwright::store::StoreError;
 use super::progress::{Bar, Lines};
 use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report, signals};
 
-/// Loads the config at `path` (or the default place) for `shard`; a bad one is reported.
+/// Loads the config at `path` (or the default place) for `shard`; a bad one is reported,
+/// and so are its warnings.
 fn load_shard(path: Option<PathBuf>, shard: Option<Shard>) -> Result<Config, i32> {
-    load(path).map(|config| config.with_shard(shard))
+    let config = load(path)?;
+    for warning in config.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    Ok(config.with_shard(shard))
 }
 
 /// Loads the config at `path` (or the default place); a bad one is reported.
@@ -59,6 +64,7 @@ pub(super) fn run(
     only: &[String],
     quiet: bool,
     json: bool,
+    verbose: bool,
 ) -> i32 {
     let config = match load_shard(config, shard) {
         Ok(config) => Arc::new(config),
@@ -73,7 +79,7 @@ pub(super) fn run(
     };
     let interactive = std::io::stderr().is_terminal() && !quiet && !json;
     let bar = interactive.then(|| Bar::new(selected.len()));
-    let lines = Lines { quiet };
+    let lines = Lines { quiet, verbose };
     let observer: &dyn Observer = match &bar {
         Some(bar) => bar,
         None => &lines,
@@ -90,6 +96,14 @@ pub(super) fn run(
         println!("{}", logging::redact(&report::summary_json(&report)));
     } else if !quiet {
         print!("{}", logging::redact(&report::summary_table(&report)));
+        // On a terminal the bar showed no warnings one by one: list them under the table.
+        if verbose && bar.is_some() {
+            for section in &report.sections {
+                for warning in report::warnings_of(section) {
+                    eprintln!("{}: warning: {}", section.section, logging::redact(warning));
+                }
+            }
+        }
     }
     if report.all_ok() {
         EXIT_OK
@@ -116,17 +130,19 @@ pub(super) fn check(
             return EXIT_USAGE;
         }
     };
+    let count = config.sections().count();
     eprintln!(
-        "{}: config is valid ({} sections)",
+        "{}: config is valid ({count} {})",
         config.path.display(),
-        config.sections().count()
+        report::plural(count, "section")
     );
     if let Some(shard) = config.shard {
         eprintln!(
-            "shard {} of {}: {} sections",
+            "shard {} of {}: {} {}",
             shard.index,
             shard.count,
-            selected.len()
+            selected.len(),
+            report::plural(selected.len(), "section")
         );
     }
     let rendered = selected
@@ -136,7 +152,12 @@ pub(super) fn check(
     if rendered > 0
         && let Err(e) = browser::locate(config.browser.path.as_deref())
     {
-        eprintln!("warning: {rendered} sections have render = \"browser\": {e}");
+        let sections = if rendered == 1 {
+            "section has"
+        } else {
+            "sections have"
+        };
+        eprintln!("warning: {rendered} {sections} render = \"browser\": {e}");
     }
     let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
@@ -156,15 +177,17 @@ pub(super) fn watch(
     config_path: Option<PathBuf>,
     shard: Option<Shard>,
     serve: Option<SocketAddr>,
+    verbose: bool,
 ) -> i32 {
     let path = config::default_path(config_path);
     let config = match load_shard(Some(path.clone()), shard) {
         Ok(config) => config,
         Err(code) => return code,
     };
+    let count = config.select(&[]).map_or(0, |s| s.len());
     eprintln!(
-        "watching {} sections of {}",
-        config.select(&[]).map_or(0, |s| s.len()),
+        "watching {count} {} of {}",
+        report::plural(count, "section"),
         path.display()
     );
     runtime().block_on(async {
@@ -172,7 +195,10 @@ pub(super) fn watch(
             Ok(requests) => requests,
             Err(code) => return code,
         };
-        let observer = Lines { quiet: false };
+        let observer = Lines {
+            quiet: false,
+            verbose,
+        };
         match pipeline::watch(path, config, serve, requests, &observer).await {
             Ok(()) => EXIT_OK,
             Err(e) => pass_failed(&e),
@@ -194,17 +220,28 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
             return EXIT_USAGE;
         }
     };
-    eprintln!("serving {} on http://{addr}/", root.display());
     let probe: Arc<dyn Probe> = Arc::new(Monitor::new(Arc::new(config)));
     runtime().block_on(async {
         let stop = match signals::stop() {
             Ok(stop) => stop,
             Err(code) => return code,
         };
-        match feedwright::serve::serve(root, Some(probe), addr, stop).await {
-            Ok(()) => EXIT_OK,
+        let listener = match tokio::net::TcpListener::bind(addr).await {
+            Ok(listener) => listener,
             Err(e) => {
                 eprintln!("error: cannot serve on {addr}: {e}");
+                return EXIT_FAILED;
+            }
+        };
+        let addr = listener.local_addr().unwrap_or(addr);
+        eprintln!("serving {} on http://{addr}/", root.display());
+        match feedwright::serve::serve(root, Some(probe), listener, stop).await {
+            Ok(()) => {
+                eprintln!("stopped serving");
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: serving on {addr}: {e}");
                 EXIT_FAILED
             }
         }
@@ -232,30 +269,47 @@ pub(super) fn status(config_path: Option<PathBuf>, shard: Option<Shard>, json: b
 }
 
 /// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
-pub(super) fn suggest(url: &str, browser: bool) -> i32 {
+pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>) -> i32 {
     let Some(url) = url::Url::parse(url)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
     else {
-        eprintln!("error: {url:?} is not an http(s) URL");
+        eprintln!("error: {url:?} is not an http:// or https:// URL");
         return EXIT_USAGE;
     };
-    match runtime().block_on(pipeline::suggest(&url, browser)) {
-        Ok(found) => {
-            let detection = &found.detection;
-            print!(
-                "{}",
-                report::suggestion(&url, detection, found.next.as_ref())
+    let found = match runtime().block_on(pipeline::suggest(&url, browser)) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_FAILED;
+        }
+    };
+    print!("{}", report::suggestion(&url, &found, browser));
+    let Some(section) = found.section(&url, browser) else {
+        return EXIT_FAILED;
+    };
+    let Some(path) = append else {
+        return EXIT_OK;
+    };
+    match config::append(path, &section) {
+        Ok(done) => {
+            let how = match (done.created, done.new_site) {
+                (true, _) => "created it with",
+                (false, true) => "added a new site with",
+                (false, false) => "added to its site",
+            };
+            eprintln!(
+                "{}: {how} section {}; try it with feedwright check --config {} {}",
+                path.display(),
+                done.key,
+                path.display(),
+                done.key
             );
-            if detection.candidates.is_empty() {
-                EXIT_FAILED
-            } else {
-                EXIT_OK
-            }
+            EXIT_OK
         }
         Err(e) => {
             eprintln!("error: {e}");
-            EXIT_FAILED
+            EXIT_USAGE
         }
     }
 }

@@ -86,6 +86,10 @@ enum Command {
         /// Render the page in headless Chromium first (for lists built by JavaScript).
         #[arg(long)]
         browser: bool,
+        /// Add the proposed section to this config file (created if missing), keeping its
+        /// comments.
+        #[arg(long, value_name = "CONFIG")]
+        append: Option<PathBuf>,
     },
     /// How every section has been doing, from the state alone (no network).
     Status {
@@ -165,12 +169,12 @@ pub(crate) fn main() -> i32 {
             quiet,
             json,
             shard,
-        } => commands::run(config, shard, &only, quiet, json),
+        } => commands::run(config, shard, &only, quiet, json, cli.verbose > 0),
         Command::Watch {
             config,
             serve,
             shard,
-        } => commands::watch(config, shard, serve),
+        } => commands::watch(config, shard, serve, cli.verbose > 0),
         Command::Check {
             config,
             section,
@@ -182,6 +186,10 @@ pub(crate) fn main() -> i32 {
             shard,
             json,
         } => commands::status(config, shard, json),
-        Command::Suggest { url, browser } => commands::suggest(&url, browser),
+        Command::Suggest {
+            url,
+            browser,
+            append,
+        } => commands::suggest(&url, browser, append.as_deref()),
     }
 }

@@ -10,16 +10,24 @@ use feedwright::pipeline::{Observer, SectionReport, WatchEvent};
 use super::logging::{self, redact};
 use super::report::section_line;
 
-/// One line per finished section on stderr (only failures when `quiet`).
+/// One line per finished section on stderr (only failures when `quiet`), with its warnings
+/// one a line when `verbose`.
 pub(super) struct Lines {
     /// Print only failures.
     pub(super) quiet: bool,
+    /// Print every warning, not only the first.
+    pub(super) verbose: bool,
 }
 
 impl Observer for Lines {
     fn finished(&self, report: &SectionReport) {
         if !self.quiet || !report.status.is_ok() {
             eprintln!("{}", redact(&section_line(report)));
+        }
+        if self.verbose {
+            for warning in &report.warnings {
+                eprintln!("{}: warning: {}", report.section, redact(warning));
+            }
         }
         for warning in &report.drift {
             eprintln!("{}: drift: {}", report.section, redact(warning));
@@ -30,7 +38,10 @@ impl Observer for Lines {
         match event {
             WatchEvent::Reloaded { sections, secrets } => {
                 logging::hide(secrets);
-                eprintln!("config reloaded: {sections} sections");
+                eprintln!(
+                    "config reloaded: {sections} {}",
+                    super::report::plural(*sections, "section")
+                );
             }
             WatchEvent::ReloadFailed(e) => {
                 eprintln!(
@@ -44,6 +55,10 @@ impl Observer for Lines {
             WatchEvent::ClientKept(e) => eprintln!("error: {}", redact(&e.to_string())),
             WatchEvent::OutputKept(e) => eprintln!("error: {}", redact(&e.to_string())),
             WatchEvent::ListingFailed(e) => eprintln!("error: {}", redact(&e.to_string())),
+            WatchEvent::Serving { root, addr } => {
+                eprintln!("serving {} on http://{addr}/", root.display());
+            }
+            WatchEvent::Stopped => eprintln!("watch stopped"),
         }
     }
 }
@@ -101,7 +116,7 @@ impl Observer for Bar {
             .expect("progress lock")
             .retain(|s| *s != report.section);
         self.requests.fetch_add(report.requests, Ordering::Relaxed);
-        if !report.status.is_ok() {
+        if !report.status.is_ok() || !report.warnings.is_empty() || !report.drift.is_empty() {
             self.bar.println(redact(&section_line(report)));
         }
         self.bar.inc(1);

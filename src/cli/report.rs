@@ -2,15 +2,17 @@
 
 use std::fmt::Write as _;
 
-use feedwright::extract::detect::{Detection, Kind};
-use feedwright::extract::pager::NextLink;
-use feedwright::pipeline::{CheckReport, RunReport, SectionReport, SectionStatus, Status, humane};
+use feedwright::extract::detect::Kind;
+use feedwright::pipeline::{
+    CheckReport, RunReport, SectionReport, SectionStatus, Status, Suggestion, humane,
+};
 
-/// One line for one section, as logged while a run goes on.
+/// One line for one section, as logged while a run goes on: what it did, and how many
+/// warnings it has with the first of them.
 pub(super) fn section_line(r: &SectionReport) -> String {
     let requests = format!("{} {}", r.requests, plural(r.requests as usize, "request"));
     let seconds = r.millis as f64 / 1000.0;
-    match &r.status {
+    let line = match &r.status {
         Status::Ok if r.not_modified > 0 => format!(
             "{}: ok, not modified, {} kept, {requests}, {} written, {seconds:.1}s",
             r.section, r.kept, r.written
@@ -19,8 +21,32 @@ pub(super) fn section_line(r: &SectionReport) -> String {
             "{}: ok, {} found, {} new, {} kept, {requests}, {} written, {seconds:.1}s",
             r.section, r.found, r.new, r.kept, r.written
         ),
+        Status::Failed(error) if r.kept > 0 => format!(
+            "{}: failed: {error} (its feed of {} {} stays as it was)",
+            r.section,
+            r.kept,
+            plural(r.kept, "item")
+        ),
         Status::Failed(error) => format!("{}: failed: {error}", r.section),
+    };
+    let warnings = warnings_of(r);
+    match warnings.first() {
+        None => line,
+        Some(first) => format!(
+            "{line} — {} {}: {first}",
+            warnings.len(),
+            plural(warnings.len(), "warning")
+        ),
     }
+}
+
+/// A section's warnings, then its drift warnings.
+pub(super) fn warnings_of(r: &SectionReport) -> Vec<&str> {
+    r.warnings
+        .iter()
+        .chain(&r.drift)
+        .map(String::as_str)
+        .collect()
 }
 
 /// `status` as a table, then each section's last failure and drift warnings.
@@ -65,7 +91,14 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
             share(s.coverage.summary, s.found),
             share(s.coverage.image, s.found),
             share(s.coverage.author, s.found),
-            humane(s.interval_secs),
+            match s.backoff_secs {
+                Some(backoff) => format!(
+                    "{} (backing off from {})",
+                    humane(backoff),
+                    humane(s.interval_secs)
+                ),
+                None => humane(s.interval_secs),
+            },
         );
     }
     for s in sections {
@@ -83,36 +116,53 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
 pub(super) fn summary_table(report: &RunReport) -> String {
     let width = section_width(report.sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
-        "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>6}\n",
-        "section", "status", "found", "new", "kept", "requests", "304", "time"
+        "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>6}  {:>8}\n",
+        "section", "status", "found", "new", "kept", "requests", "304", "time", "warnings"
     );
     for s in &report.sections {
         let status = if s.status.is_ok() { "ok" } else { "failed" };
+        // A page that did not change was not read: nothing was found on it, nothing is new.
+        let unread = s.not_modified > 0 || !s.status.is_ok();
+        let count = |n: usize| {
+            if unread {
+                "-".to_string()
+            } else {
+                n.to_string()
+            }
+        };
         let _ = writeln!(
             out,
-            "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>5.1}s",
+            "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>5.1}s  {:>8}",
             s.section,
             status,
-            s.found,
-            s.new,
+            count(s.found),
+            count(s.new),
             s.kept,
             s.requests,
             s.not_modified,
-            s.millis as f64 / 1000.0
+            s.millis as f64 / 1000.0,
+            warnings_of(s).len()
         );
     }
     let failed = report.sections.iter().filter(|s| !s.status.is_ok()).count();
-    let _ = writeln!(
+    let warned = report
+        .sections
+        .iter()
+        .filter(|s| !warnings_of(s).is_empty())
+        .count();
+    let _ = write!(
         out,
         "{} {}, {failed} failed",
         report.sections.len(),
         plural(report.sections.len(), "section")
     );
-    for s in &report.sections {
-        for warning in &s.drift {
-            let _ = writeln!(out, "{}: drift: {warning}", s.section);
-        }
-    }
+    let _ = match warned {
+        0 => writeln!(out),
+        n => writeln!(
+            out,
+            ", {n} with warnings (-v lists them all)"
+        ),
+    };
     out
 }
 
@@ -147,10 +197,13 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                     let _ = writeln!(table, "   next page followed: {page}");
                 }
                 for item in &report.items {
+                    // In the site's time zone, with its offset: as the page wrote it.
                     let _ = writeln!(
                         table,
                         "{}  {}  {}",
-                        item.published.format("%Y-%m-%d %H:%M"),
+                        item.published
+                            .with_timezone(&report.timezone)
+                            .format("%Y-%m-%d %H:%M %:z"),
                         truncate(&item.title, 70),
                         item.id
                     );
@@ -173,20 +226,23 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
         .filter(|r| !r.status.is_ok())
         .map(|r| r.section.as_str())
         .collect();
-    let _ = match broken.len() {
-        0 => writeln!(warnings, "all {} sections work", reports.len()),
-        n => writeln!(
+    let _ = match (broken.len(), reports.len()) {
+        (0, 1) => writeln!(warnings, "the section works"),
+        (0, all) => writeln!(warnings, "all {all} sections work"),
+        (n, all) => writeln!(
             warnings,
-            "{} of {} sections work; {n} do not: {}",
-            reports.len() - n,
-            reports.len(),
+            "{} of {all} {} {}; {n} {}: {}",
+            all - n,
+            plural(all, "section"),
+            if all - n == 1 { "works" } else { "work" },
+            if n == 1 { "does not" } else { "do not" },
             broken.join(", ")
         ),
     };
     (table, warnings)
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
@@ -204,7 +260,10 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// `suggest` output: the page's own feeds, the top three candidate lists with their first
 /// items, and a `[[site.section]]` block for the best one, ready to paste.
-pub(super) fn suggestion(url: &url::Url, detection: &Detection, next: Option<&NextLink>) -> String {
+pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> String {
+    let (detection, next) = (&found.detection, found.next.as_ref());
+    let section = found.section(url, browser);
+    let section = section.as_ref();
     let mut out = String::new();
     if !detection.feeds.is_empty() {
         let _ = writeln!(
@@ -266,59 +325,29 @@ pub(super) fn suggestion(url: &url::Url, detection: &Detection, next: Option<&Ne
         }
         None => out.push_str("Next page: none found on this page.\n\n"),
     }
-    let Some(best) = detection.candidates.first() else {
+    let Some(new) = section else {
         out.push_str("No repeated list of links found on this page.\n");
+        if detection.scripted && !browser {
+            let _ = writeln!(
+                out,
+                "The page runs scripts, so its list may be built by JavaScript: try \
+                 feedwright suggest {url} --browser"
+            );
+        }
         return out;
     };
-    let title = detection.title.clone().unwrap_or_else(|| section_id(url));
-    let _ = writeln!(out, "Paste under a [[site]] of your config.toml:\n");
-    let _ = writeln!(out, "  [[site.section]]");
-    let _ = writeln!(out, "  id = {}", toml_string(&section_id(url)));
-    let _ = writeln!(out, "  title = {}", toml_string(&title));
-    let _ = writeln!(out, "  url = {}", toml_string(url.as_str()));
-    if best.selectors.is_empty() {
-        let _ = writeln!(
-            out,
-            "  # no selectors needed: the page's structured data lists its items"
-        );
-    } else {
-        let fields: Vec<String> = best
-            .selectors
-            .iter()
-            .map(|(field, css)| format!("{} = {}", field.name(), toml_string(css)))
-            .collect();
-        let _ = writeln!(out, "  items = {{ {} }}", fields.join(", "));
-    }
+    let _ = writeln!(
+        out,
+        "A config for the best candidate: paste it into an empty config.toml, or add it to \
+         yours with --append config.toml.\n"
+    );
+    out.push_str(&new.block());
     out
 }
 
 /// A TOML basic string.
 fn toml_string(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
-}
-
-/// A section id from the last meaningful part of a URL's path: `Space_Industry.html` →
-/// `space-industry`.
-fn section_id(url: &url::Url) -> String {
-    let last = url
-        .path_segments()
-        .and_then(|mut s| s.rfind(|p| !p.is_empty()))
-        .unwrap_or("");
-    let stem = last.rsplit_once('.').map_or(last, |(stem, _)| stem);
-    let mut id = String::new();
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            id.push(c.to_ascii_lowercase());
-        } else if !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    let id = id.trim_end_matches('-').to_string();
-    if id.is_empty() {
-        "news".to_string()
-    } else {
-        id
-    }
 }
 
 /// The width of a table's section column: its longest name, at least as wide as "section".

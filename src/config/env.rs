@@ -13,9 +13,22 @@ thread_local! {
     static READ: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A string value of the config file, `${NAME}` expanded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+/// A string value of the config file, `${NAME}` expanded. It shows as the string it holds
+/// (`{:?}` quotes it), never as a Rust value.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub(super) struct Text(String);
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 impl Deref for Text {
     type Target = String;

@@ -2,12 +2,16 @@
 //! how sections are selected. The schema as written is in `raw`, its validation in
 //! `validate`.
 
+mod edit;
 mod env;
+mod error;
 mod raw;
 mod requests;
 mod shard;
 mod target;
 mod validate;
+mod values;
+mod words;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -17,7 +21,9 @@ use regex::Regex;
 use serde::Deserialize;
 use url::Url;
 
+pub use edit::{Appended, NewSection, append};
 pub use env::Secrets;
+pub use error::ConfigError;
 pub use shard::{Shard, shard_of};
 pub use target::Target;
 
@@ -29,39 +35,6 @@ use crate::render::Format;
 
 /// Environment variable that names the config file when `--config` is not given.
 pub const CONFIG_ENV: &str = "FEEDWRIGHT_CONFIG";
-
-/// A config that could not be loaded; the message names the file and, where known, line and column.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("{path}: cannot read config: {source}")]
-    Read {
-        /// Config file.
-        path: PathBuf,
-        /// Underlying error.
-        source: std::io::Error,
-    },
-    /// The file is not a valid configuration.
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        /// Config file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// `--only` (or `check`) named a site or section the file does not have.
-    #[error("no site or section named {name:?} in {path}")]
-    NoSuchSection {
-        /// Config file.
-        path: PathBuf,
-        /// The name given.
-        name: String,
-    },
-}
 
 /// A loaded, validated configuration with every path made absolute.
 #[derive(Debug, Clone)]
@@ -266,13 +239,42 @@ impl Section {
 }
 
 impl Config {
-    /// Reads and validates a config file.
+    /// Reads and validates a config file; one without any section is refused (there would
+    /// be nothing to do).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ConfigError::Missing {
+                    path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+                }
+            } else {
+                ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }
+            }
         })?;
-        Self::parse(&text, path)
+        let config = Self::parse(&text, path)?;
+        if config.sections().next().is_none() {
+            return Err(ConfigError::NoSections {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(config)
+    }
+
+    /// What works but is probably not meant: shown at start, never an error.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.output.base_url.is_none() {
+            warnings.push(format!(
+                "{}: [output] has no base_url: feeds carry no self link and feeds.opml and \
+                 index.html no feed addresses; set it to the address the output folder is \
+                 published at",
+                self.path.display()
+            ));
+        }
+        warnings
     }
 
     /// Validates config text read from `path` (used for messages and relative paths).
@@ -287,7 +289,7 @@ impl Config {
         };
         let raw = parsed.map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
-            checker.error_at(offset, e.message().trim())
+            checker.error_at(offset, &words::plain(e.message(), text, offset))
         })?;
         checker.build(raw)
     }
@@ -435,7 +437,7 @@ every = "30m"
             "  every = \"2h\"\n  [[site.section]]\n  id = \"military-space\"\n  url = \"https://a/\"\n",
         );
         assert!(error_of(&section).contains("duplicate section id"));
-        assert!(error_of(&GOOD.replace("\"spacewar\"", "\"Space War\"")).contains("[a-z0-9-]+"));
+        assert!(error_of(&GOOD.replace("\"spacewar\"", "\"Space War\"")).contains("such as \"space-war\""));
     }
 
     #[test]

@@ -6,20 +6,18 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use regex::Regex;
 use toml::Spanned;
-use url::Url;
 
-use super::env::{Secrets, Text};
+use super::env::Secrets;
 use super::raw::{
     RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, RawWatch,
     merge_rules,
 };
 use super::requests::RawRequests;
+use super::values::{not_a_web_url, web_url};
 use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Target, Watch};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;
-use crate::locale::Language;
 
 /// Turns the raw schema into a [`Config`], reporting problems at their place in the file.
 pub(super) struct Checker<'a> {
@@ -48,7 +46,7 @@ impl Checker<'_> {
         self.error_at(at.span().start, message.as_ref())
     }
 
-    fn relative(&self, path: &str) -> PathBuf {
+    pub(super) fn relative(&self, path: &str) -> PathBuf {
         let folder = self.path.parent().unwrap_or(Path::new("."));
         let folder = if folder.as_os_str().is_empty() {
             Path::new(".")
@@ -104,12 +102,8 @@ impl Checker<'_> {
                 if !text.ends_with('/') {
                     text.push('/');
                 }
-                let url = Url::parse(&text)
-                    .ok()
-                    .filter(|u| matches!(u.scheme(), "http" | "https"))
-                    .ok_or_else(|| {
-                        self.error(&spanned, format!("base_url {text:?} is not an http(s) URL"))
-                    })?;
+                let url = web_url(&text)
+                    .ok_or_else(|| self.error(&spanned, not_a_web_url("base_url", &text)))?;
                 Some(url)
             }
         };
@@ -204,128 +198,6 @@ impl Checker<'_> {
             min_every,
             max_every,
         })
-    }
-
-    fn language(&self, raw: &Spanned<Text>) -> Result<Language, ConfigError> {
-        Language::from_tag(raw.get_ref()).ok_or_else(|| {
-            self.error(
-                raw,
-                format!(
-                    "unknown language {:?} (use a BCP 47 tag such as \"de\" or \"pt-BR\")",
-                    raw.get_ref()
-                ),
-            )
-        })
-    }
-
-    fn wait_for(&self, raw: &Spanned<Text>) -> Result<String, ConfigError> {
-        scraper::Selector::parse(raw.get_ref())
-            .map(|_| raw.get_ref().to_string())
-            .map_err(|e| {
-                self.error(
-                    raw,
-                    format!("invalid CSS selector {:?} in wait_for: {e}", raw.get_ref()),
-                )
-            })
-    }
-
-    fn id(&self, id: &Spanned<Text>, what: &str) -> Result<String, ConfigError> {
-        let value = id.get_ref();
-        let valid = !value.is_empty()
-            && value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if valid {
-            Ok(value.to_string())
-        } else {
-            Err(self.error(id, format!("{what} id {value:?} must match [a-z0-9-]+")))
-        }
-    }
-
-    fn url(&self, raw: &Spanned<Text>, what: &str) -> Result<Url, ConfigError> {
-        Url::parse(raw.get_ref().trim())
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                self.error(
-                    raw,
-                    format!("{what} {:?} is not an http(s) URL", raw.get_ref()),
-                )
-            })
-    }
-
-    /// `[output] dir` or `[state] path`: a path, a `file://` URL, or an object-store URL.
-    fn target(&self, raw: &Spanned<Text>) -> Result<Target, ConfigError> {
-        Target::parse(raw.get_ref(), |path| self.relative(path)).map_err(|e| self.error(raw, e))
-    }
-
-    fn timezone(&self, raw: &Spanned<Text>) -> Result<Tz, ConfigError> {
-        raw.get_ref().parse::<Tz>().map_err(|_| {
-            self.error(
-                raw,
-                format!(
-                    "unknown timezone {:?} (use an IANA name such as \"Europe/Paris\")",
-                    raw.get_ref()
-                ),
-            )
-        })
-    }
-
-    fn every(&self, raw: &Spanned<Text>) -> Result<Every, ConfigError> {
-        if raw.get_ref().trim() == "auto" {
-            return Ok(Every::Auto);
-        }
-        self.duration(raw).map(Every::Fixed)
-    }
-
-    fn duration(&self, raw: &Spanned<Text>) -> Result<Duration, ConfigError> {
-        parse_duration(raw.get_ref()).ok_or_else(|| {
-            self.error(
-                raw,
-                format!(
-                    "invalid duration {:?} (use e.g. \"45s\", \"30m\", \"2h\")",
-                    raw.get_ref()
-                ),
-            )
-        })
-    }
-
-    fn selector(&self, raw: &Option<Spanned<Text>>) -> Result<Option<FieldSelector>, ConfigError> {
-        let Some(spec) = raw else { return Ok(None) };
-        if let Some(known) = self.compiled.borrow().get(spec.get_ref().as_str()) {
-            return Ok(Some(known.clone()));
-        }
-        let parsed = FieldSelector::parse(spec.get_ref()).map_err(|e| self.error(spec, e))?;
-        self.compiled
-            .borrow_mut()
-            .insert(spec.get_ref().to_string(), parsed.clone());
-        Ok(Some(parsed))
-    }
-
-    fn regexes(&self, raw: &[Spanned<Text>]) -> Result<Vec<Regex>, ConfigError> {
-        raw.iter()
-            .map(|r| {
-                Regex::new(r.get_ref()).map_err(|e| {
-                    // The regex error draws a caret over several lines; keep its last line.
-                    let detail = e.to_string();
-                    let detail = detail
-                        .lines()
-                        .last()
-                        .unwrap_or_default()
-                        .trim_start_matches("error: ");
-                    self.error(r, format!("invalid regex {:?}: {detail}", r.get_ref()))
-                })
-            })
-            .collect()
-    }
-
-    /// Compiles the selectors written for each field.
-    fn compile(&self, specs: [(Field, &Option<Spanned<Text>>); 7]) -> Result<Rules, ConfigError> {
-        let mut rules = Rules::default();
-        for (field, spec) in specs {
-            rules.set(field, self.selector(spec)?);
-        }
-        Ok(rules)
     }
 
     fn rules(&self, raw: &RawRules) -> Result<Rules, ConfigError> {
@@ -433,7 +305,11 @@ impl Checker<'_> {
                     .as_ref()
                     .map_or(Ok(timezone), |t| self.timezone(t))?,
                 date_order: section.date_order.or(raw.date_order).unwrap_or_default(),
-                date_format: merged.date_format.as_deref().cloned(),
+                date_format: merged
+                    .date_format
+                    .as_ref()
+                    .map(|f| self.date_format(f))
+                    .transpose()?,
                 language: section
                     .language
                     .as_ref()
@@ -464,8 +340,10 @@ impl Checker<'_> {
             hosts,
             article_date_format: raw
                 .article
-                .and_then(|a| a.date_format)
-                .map(Text::into_string),
+                .as_ref()
+                .and_then(|a| a.date_format.as_ref())
+                .map(|f| self.date_format(f))
+                .transpose()?,
             article,
             sections,
         })
@@ -477,10 +355,3 @@ const MAX_PAGES: usize = 100;
 
 /// `watch` interval when neither the site nor the section sets `every`.
 const DEFAULT_EVERY: Duration = Duration::from_secs(3600);
-
-/// Reads a duration such as `45s`, `30m`, `2h`, `1d` or `1h 30m`; zero is refused.
-pub(super) fn parse_duration(text: &str) -> Option<Duration> {
-    humantime::parse_duration(text.trim())
-        .ok()
-        .filter(|d| !d.is_zero())
-}

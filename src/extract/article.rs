@@ -14,9 +14,14 @@ fn dateline_hint() -> &'static regex::Regex {
     regex!(&format!("(?i){}", locale::agency_date()))
 }
 
-/// A byline: "by Name", up to "for …", a comma or a bar.
+/// A byline: "by Name", up to "for …", a comma or a bar; in other languages ("Von Name",
+/// "Par Name", "Автор: Name") only a capitalised name of two to four words, since those
+/// words also open ordinary sentences.
 fn byline() -> &'static regex::Regex {
-    regex!(r"(?i)^\s*by[:\s]+(?P<name>[^,|\n]+?)(?:\s+for\s+.*|\s*[,|].*)?\s*$")
+    regex!(&format!(
+        r"^\s*(?:(?i:by)[:\s]+(?P<name>[^,|\n]+?)(?:\s+(?i:for)\s+.*|\s*[,|].*)?|(?i:{})(?:\s*:\s*|\s+)(?P<local>\p{{Lu}}[\p{{L}}.'’-]+(?:\s+[\p{{L}}.'’-]+){{1,3}}))\s*$",
+        locale::BYLINE_WORD
+    ))
 }
 
 /// Longest text taken for a byline or dateline element.
@@ -64,7 +69,8 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
         short_texts(root).find_map(|text| {
             byline()
                 .captures(&text)
-                .map(|c| c["name"].trim().to_string())
+                .and_then(|c| c.name("name").or_else(|| c.name("local")))
+                .map(|name| name.as_str().trim().to_string())
         })
     };
     RawArticle {

@@ -14,4 +14,4 @@ mod rules;
 pub use crate::model::Field;
 pub use dom::element_text;
 pub use items::{Extraction, extract_items};
-pub use rules::{FieldSelector, Rules};
+pub use rules::{FieldSelector, Rules, css_mistake};

@@ -23,8 +23,8 @@ impl FieldSelector {
     /// Parses `css` or `css@attr`; the error says what is wrong with the selector.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let (css, attr) = split_attr(spec);
-        let selector =
-            Selector::parse(css).map_err(|e| format!("invalid CSS selector {css:?}: {e}"))?;
+        let selector = Selector::parse(css)
+            .map_err(|e| format!("invalid CSS selector \"{css}\": {}", css_mistake(css, &e)))?;
         Ok(FieldSelector(Arc::new(Compiled {
             selector,
             attr: attr.map(str::to_string),
@@ -50,6 +50,59 @@ impl FieldSelector {
     /// The first element the selector matches inside `scope`.
     pub(crate) fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
         scope.select(&self.0.selector).next()
+    }
+}
+
+/// What is wrong with a selector that does not parse, in words.
+pub fn css_mistake(css: &str, error: &scraper::error::SelectorErrorKind) -> &'static str {
+    use scraper::error::SelectorErrorKind as Kind;
+    use selectors::parser::SelectorParseErrorKind as Detail;
+    let css = css.trim();
+    if css.is_empty() {
+        return "the selector is empty";
+    }
+    // The parser only sees the end of the text; these are the usual slips before it.
+    if css.ends_with('.') || css.contains(". ") || css.contains(".,") {
+        return "a class name is missing after `.`";
+    }
+    if css.ends_with('#') || css.contains("# ") {
+        return "an id is missing after `#`";
+    }
+    if css.ends_with(['>', '+', '~', ',']) {
+        return "nothing follows a combinator (`>`, `+` or `~`) or a comma";
+    }
+    match error {
+        Kind::UnexpectedToken => "a character that cannot stand there (check brackets, quotes and commas)",
+        Kind::EndOfLine => "it ends too early (an unclosed bracket, quote or parenthesis?)",
+        Kind::InvalidAtRule | Kind::InvalidAtRuleBody => "`@` cannot stand in a selector (write `selector@attribute` to read an attribute)",
+        Kind::QualRuleInvalid | Kind::TooManyNestedBlocks => "brackets or parentheses that do not pair up",
+        Kind::ExpectedColonOnPseudoElement | Kind::ExpectedIdentityOnPseudoElement => {
+            "a name is missing after `::`"
+        }
+        Kind::UnexpectedSelectorParseError(detail) => match detail {
+            Detail::ClassNeedsIdent => "a class name is missing after `.`",
+            Detail::DanglingCombinator => "nothing follows a combinator (`>`, `+` or `~`) or a comma",
+            Detail::EmptySelector => "a comma with no selector before or after it",
+            Detail::NoIdentForPseudo | Detail::PseudoElementExpectedIdent => {
+                "a name is missing after `:`"
+            }
+            Detail::UnsupportedPseudoClassOrElement => "an unknown pseudo-class (after `:`)",
+            Detail::PseudoElementExpectedColon => "a pseudo-element needs `::`",
+            Detail::NoQualifiedNameInAttributeSelector
+            | Detail::InvalidQualNameInAttr
+            | Detail::ExpectedBarInAttr
+            | Detail::ExplicitNamespaceUnexpectedToken
+            | Detail::ExpectedNamespace => "an attribute name is missing or malformed inside `[...]`",
+            Detail::UnexpectedTokenInAttributeSelector | Detail::BadValueInAttr => {
+                "an attribute test inside `[...]` is malformed (write `[name]` or `[name=\"value\"]`)"
+            }
+            Detail::UnexpectedIdent => "a name where none can stand (a missing space or comma?)",
+            Detail::NonCompoundSelector
+            | Detail::NonPseudoElementAfterSlotted
+            | Detail::InvalidPseudoElementAfterSlotted
+            | Detail::InvalidPseudoElementInsideWhere
+            | Detail::InvalidState => "a pseudo-class or pseudo-element used where it cannot stand",
+        },
     }
 }
 

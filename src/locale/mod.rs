@@ -111,6 +111,20 @@ impl Language {
             .unwrap_or_default()
     }
 
+    /// Its month names as a regex alternation without groups, longest first (`octobre`
+    /// before `oct`); `None` for English, which is built in ([`MONTH_NAME`]).
+    pub(crate) fn month_alternation(&self) -> Option<String> {
+        let months = self.month_names();
+        let mut names: Vec<&String> = months.keys().collect();
+        names.sort_by_key(|name| std::cmp::Reverse(name.chars().count()));
+        let alternation = names
+            .iter()
+            .map(|name| regex::escape(name))
+            .collect::<Vec<_>>()
+            .join("|");
+        (!alternation.is_empty()).then_some(alternation)
+    }
+
     /// Its words for relative dates, if written.
     pub(crate) fn relative_words(&self) -> Option<&'static Words> {
         relative::words(&self.code)
@@ -120,6 +134,11 @@ impl Language {
 /// An English month name or abbreviation (`Oct`, `October`, `Sept`), as a case-insensitive
 /// regex fragment without capture groups. Follow it with `\.?` to take `Oct.`.
 pub(crate) const MONTH_NAME: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+/// Words that open a byline, in the languages that write one ("by", "Von", "Par", "Автор:"),
+/// as a case-insensitive regex alternation without groups.
+pub(crate) const BYLINE_WORD: &str =
+    r"(?:by|von|par|por|di|door|av|af|przez|od|автор|від|tekst|text)";
 
 /// A news-wire agency in parentheses before a month-name date: `(SPX) Oct 23, 2024`, as a
 /// case-insensitive regex fragment without capture groups.

@@ -50,15 +50,26 @@ pub fn clean_opt(text: Option<&str>) -> Option<String> {
     text.map(clean_text).filter(|t| !t.is_empty())
 }
 
-/// Removes a leading "by" / "By" / "BY" from an author line.
+/// Removes a leading byline word from an author line: "by", or its like in other languages
+/// ("Von", "Par", "Por", "Di", "Door", "Av", "Af", "Przez", "Автор:"). A word other than "by"
+/// is taken only before a colon or a name of two words or more that starts with a capital,
+/// so that "Di Maio" and "von der Leyen" stay whole.
 pub fn strip_byline(author: &str) -> String {
+    let pattern = regex!(&format!(
+        r"(?i)^\s*(?P<word>{})(?P<colon>\s*:)?\s+(?P<rest>.+)$",
+        crate::locale::BYLINE_WORD
+    ));
     let trimmed = author.trim();
-    let lower = trimmed.to_ascii_lowercase();
-    match lower.strip_prefix("by") {
-        Some(rest) if rest.starts_with(|c: char| c.is_whitespace() || c == ':') => trimmed[2..]
-            .trim_start_matches(|c: char| c.is_whitespace() || c == ':')
-            .to_string(),
-        _ => trimmed.to_string(),
+    let Some(found) = pattern.captures(trimmed) else {
+        return trimmed.to_string();
+    };
+    let rest = found["rest"].trim();
+    let english = found["word"].eq_ignore_ascii_case("by");
+    let named = rest.starts_with(char::is_uppercase) && rest.split_whitespace().count() >= 2;
+    if english || found.name("colon").is_some() || named {
+        rest.trim_start_matches(':').trim().to_string()
+    } else {
+        trimmed.to_string()
     }
 }
 
@@ -88,5 +99,21 @@ mod tests {
         assert_eq!(strip_byline("By JOHN SMITH"), "JOHN SMITH");
         assert_eq!(strip_byline("BY: Lee"), "Lee");
         assert_eq!(strip_byline("Byron Bay"), "Byron Bay");
+        for (line, name) in [
+            ("Von Anna Schmidt", "Anna Schmidt"),
+            ("Par Jean Dupont", "Jean Dupont"),
+            ("Por María López", "María López"),
+            ("di Marco Rossi", "Marco Rossi"),
+            ("Door Jan de Vries", "Jan de Vries"),
+            ("Av Ola Nordmann", "Ola Nordmann"),
+            ("Af Lars Hansen", "Lars Hansen"),
+            ("Przez Jan Kowalski", "Jan Kowalski"),
+            ("Автор: Иван Петров", "Иван Петров"),
+            ("Di Maio", "Di Maio"),
+            ("von der Leyen", "von der Leyen"),
+            ("Avery Brooks", "Avery Brooks"),
+        ] {
+            assert_eq!(strip_byline(line), name, "{line}");
+        }
     }
 }

@@ -25,7 +25,7 @@ pub enum SectionError {
         /// The rule, as written.
         rule: String,
     },
-    /// The host's robots.txt could not be read (5xx, timeout): the host is skipped this run.
+    /// The host's robots.txt answered with an error (5xx, 429): the host is skipped this run.
     #[error("{url}: skipped this run: {robots_url} unavailable ({})", .cause.kind)]
     RobotsUnavailable {
         /// The page.
@@ -44,12 +44,14 @@ pub enum SectionError {
         what: String,
     },
     /// The page yielded no items: wrong selectors or a changed layout. The feed is kept.
-    #[error("{url}: {}", no_items_message(*.stored))]
+    #[error("{url}: {}", no_items_message(*.stored, *.scripted))]
     NoItems {
         /// The page.
         url: Url,
         /// Items the section has stored (its feed, left as it was).
         stored: usize,
+        /// The page (read over HTTP) runs scripts: its list may be built by them.
+        scripted: bool,
     },
     /// A source feed that could not be read.
     #[error("{url}: {message}")]
@@ -80,14 +82,20 @@ impl From<BrowserError> for SectionError {
     }
 }
 
-fn no_items_message(stored: usize) -> String {
+fn no_items_message(stored: usize, scripted: bool) -> String {
+    let javascript = if scripted {
+        "; the page runs scripts, so its list may have moved into JavaScript \
+         (try render = \"browser\")"
+    } else {
+        ""
+    };
     if stored > 0 {
         format!(
-            "no items matched, but {stored} are stored: the page layout probably changed \
-             (feed left as it was)"
+            "no items matched, but {stored} are stored: the page layout probably changed\
+             {javascript} (feed left as it was)"
         )
     } else {
-        "no items matched (wrong selectors or a changed layout?)".to_string()
+        format!("no items matched (wrong selectors or a changed layout?){javascript}")
     }
 }
 
@@ -101,7 +109,6 @@ impl SectionError {
             SectionError::Fetch(_) => "fetch",
             // An origin that cannot be reached at all is a fetch failure, whichever request
             // found out first.
-            SectionError::RobotsUnavailable { cause, .. } if cause.status().is_none() => "fetch",
             SectionError::Disallowed { .. } | SectionError::RobotsUnavailable { .. } => "robots",
             SectionError::ContentType { .. } => "content_type",
             SectionError::NoItems { .. } => "no_items",
@@ -125,6 +132,14 @@ pub enum PassError {
     /// The output could not be opened, or an index file could not be written.
     #[error(transparent)]
     Write(#[from] PublishError),
+    /// `watch --serve` could not listen on its address.
+    #[error("cannot serve on {addr}: {source}")]
+    Serve {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why not.
+        source: std::io::Error,
+    },
 }
 
 /// Why `suggest` could not look at a page.
@@ -152,6 +167,7 @@ mod tests {
         let no_items = SectionError::NoItems {
             url: url.clone(),
             stored: 3,
+            scripted: false,
         };
         assert_eq!(no_items.kind(), "no_items");
         assert_eq!(

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use scraper::Html;
 
 use super::error::SectionError;
-use crate::config::{Section, Source};
+use crate::config::{Render, Section, Source};
 use crate::extract::pager::{NextLink, next_link};
 use crate::extract::{self, Extraction, Field};
 use crate::fetch::Response;
@@ -26,6 +26,9 @@ pub(super) struct Gathered {
     pub(super) matches: Vec<(Field, String, usize)>,
     /// The page's next-page link, looked for only when the section reads more than one page.
     pub(super) next: Option<NextLink>,
+    /// A page read over HTTP that yielded no items but runs scripts: its list may be built
+    /// by them.
+    pub(super) scripted: bool,
 }
 
 /// Media types that are never a page or a feed.
@@ -49,6 +52,7 @@ pub(super) fn gather(
     let mut matches = Vec::new();
     let mut declared = None;
     let mut next = None;
+    let mut scripted = false;
     let (raw, channel_date) = match section.source {
         Source::Feed => {
             let page = extract::feed::parse(&response.body).map_err(|e| SectionError::Parse {
@@ -63,6 +67,9 @@ pub(super) fn gather(
                 next = next_link(&document, &response.url, section.next.as_ref());
             }
             let extraction = extract::extract_items(&document, &section.rules, &response.url);
+            scripted = extraction.items.is_empty()
+                && section.render == Render::Http
+                && extract::detect::is_scripted(&document);
             warnings.extend(selector_warnings(&extraction));
             matches = extraction.matches;
             declared = extraction.language;
@@ -108,10 +115,14 @@ pub(super) fn gather(
         .filter(|d| d.date.is_none() && d.dateline.is_none())
         .count();
     if undated > 0 {
-        warnings.push(format!(
-            "{undated} of {} items have no date (first-seen time used)",
-            drafts.len()
-        ));
+        warnings.push(if drafts.len() == 1 {
+            "the item has no date (first-seen time used)".to_string()
+        } else {
+            format!(
+                "{undated} of {} items have no date (first-seen time used)",
+                drafts.len()
+            )
+        });
     }
     Ok(Gathered {
         found: seen.len(),
@@ -119,6 +130,7 @@ pub(super) fn gather(
         warnings,
         matches,
         next,
+        scripted,
     })
 }
 

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 
-use crate::config::{Config, Render, Section};
+use crate::config::{Config, NewSection, Render, Section};
 use crate::extract::detect::Detection;
 use crate::extract::pager::{NextLink, next_link};
 use crate::fetch::{Profile, Tally};
@@ -287,6 +287,20 @@ pub struct Suggestion {
     pub detection: Detection,
     /// The link to the page of older items, if one was found.
     pub next: Option<NextLink>,
+}
+
+impl Suggestion {
+    /// The best candidate as a section to add to a config (`None` without a candidate).
+    pub fn section(&self, url: &url::Url, browser: bool) -> Option<NewSection> {
+        let best = self.detection.candidates.first()?;
+        let mut new = NewSection::from_page(url, self.detection.title.as_deref(), browser);
+        new.selectors = best
+            .selectors
+            .iter()
+            .map(|(field, css)| (field.name().to_string(), css.clone()))
+            .collect();
+        Some(new)
+    }
 }
 
 /// Fetches one page (politely, with the default `[fetch]` settings; in the browser when

@@ -261,7 +261,12 @@ impl Probe for Monitor {
             })
             .collect();
         if failing.is_empty() {
-            Ok(format!("ok: {} sections\n", sections.len()))
+            let noun = if sections.len() == 1 {
+                "section"
+            } else {
+                "sections"
+            };
+            Ok(format!("ok: {} {noun}\n", sections.len()))
         } else {
             Err(format!("unhealthy: {}\n", failing.join("; ")))
         }

@@ -111,6 +111,8 @@ pub struct CheckReport {
     pub coverage: Coverage,
     /// Drift warnings against the section's recent runs.
     pub drift: Vec<String>,
+    /// The site's time zone, in which its dates are shown.
+    pub timezone: chrono_tz::Tz,
     /// Ok, or failed with a reason.
     pub status: Status,
 }
@@ -145,6 +147,15 @@ pub enum WatchEvent<'a> {
     OutputKept(&'a PassError),
     /// `index.html` or `feeds.opml` could not be written.
     ListingFailed(&'a PassError),
+    /// `--serve`: the output folder is served on this address.
+    Serving {
+        /// The folder.
+        root: &'a std::path::Path,
+        /// Where it listens.
+        addr: std::net::SocketAddr,
+    },
+    /// `watch` stopped: the sections in flight finished, the state was saved.
+    Stopped,
 }
 
 #[cfg(test)]

@@ -96,6 +96,13 @@ impl RobotsGate {
                     rule,
                 }),
             },
+            // No answer at all (refused, timed out): the host is down, not its robots.txt.
+            Verdict::Unavailable(cause) if cause.status().is_none() => {
+                Err(SectionError::Fetch(crate::fetch::FetchError {
+                    url: url.clone(),
+                    kind: cause.kind.clone(),
+                }))
+            }
             Verdict::Unavailable(cause) => Err(SectionError::RobotsUnavailable {
                 url: url.clone(),
                 robots_url,

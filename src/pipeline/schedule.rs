@@ -112,13 +112,17 @@ pub(super) fn adapt(current: Duration, brought_new: bool, bounds: &Watch) -> Dur
     next.clamp(bounds.min_every, bounds.max_every)
 }
 
-/// The wait before a section's next run: its interval, doubled per failure in a row up to
-/// six hours, with ±10 % jitter.
-fn next_wait(every: Duration, failures: u32) -> Duration {
-    let backed_off = every
+/// A section's interval after `failures` failures in a row: doubled per failure, up to six
+/// hours (or its own interval, if that is longer).
+pub(super) fn backed_off(every: Duration, failures: u32) -> Duration {
+    every
         .saturating_mul(1 << failures.min(16))
-        .min(MAX_BACKOFF.max(every));
-    backed_off.mul_f64(0.9 + fastrand::f64() * 0.2)
+        .min(MAX_BACKOFF.max(every))
+}
+
+/// The wait before a section's next run: its backed-off interval with ±10 % jitter.
+fn next_wait(every: Duration, failures: u32) -> Duration {
+    backed_off(every, failures).mul_f64(0.9 + fastrand::f64() * 0.2)
 }
 
 #[cfg(test)]

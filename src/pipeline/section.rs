@@ -38,6 +38,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
             return Err(SectionError::NoItems {
                 url: response.url,
                 stored: 0,
+                scripted: gathered.scripted,
             });
         }
         let followed = pages::follow(
@@ -62,6 +63,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         found: 0,
         coverage: Coverage::default(),
         drift: Vec::new(),
+        timezone: section.timezone,
         status: Status::Ok,
     };
     match outcome {
@@ -105,6 +107,13 @@ pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionRepor
     };
     let updated = update(shared, section, &tally, &mut report).await;
     if let Err(error) = updated {
+        // The feed as it was stays published: say how many items it holds.
+        let kept = shared.store.lock().expect("store lock").feed_summary(
+            &report.section,
+            retention(&shared.config, section),
+            shared.now,
+        );
+        report.kept = kept.map_or(0, |(kept, _)| kept);
         report.status = Status::Failed(Box::new(error));
     }
     if report.found > 0 && report.status.is_ok() {
@@ -248,6 +257,7 @@ async fn merge(
             return Err(SectionError::NoItems {
                 url: response.url,
                 stored: store.item_count(&key)?,
+                scripted: gathered.scripted,
             });
         }
         store.known_dates(&key)?

@@ -38,8 +38,11 @@ pub struct SectionStatus {
     pub coverage: Coverage,
     /// Drift warnings of its last read.
     pub drift: Vec<String>,
-    /// Its `watch` interval now, in seconds (`every = "auto"` moves it).
+    /// Its `watch` interval, in seconds (`every = "auto"` moves it), before any backoff.
     pub interval_secs: u64,
+    /// While it fails: the longer interval `watch` waits instead, in seconds (doubled per
+    /// failure in a row, up to six hours).
+    pub backoff_secs: Option<u64>,
 }
 
 /// The state of every section of `config`, read beside a running `run` or `watch`.
@@ -59,6 +62,11 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             Every::Fixed(every) => every,
             Every::Auto => store.schedule(&key)?.unwrap_or(config.watch.min_every),
         };
+        let failures = history.iter().take_while(|r| r.failure.is_some()).count();
+        let backoff = u32::try_from(failures)
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| super::schedule::backed_off(interval, n).as_secs());
         sections.push(SectionStatus {
             section: key,
             last_success: last(false).map(|r| r.ended),
@@ -69,7 +77,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             last_error_kind: failure
                 .and_then(|r| r.failure.as_ref())
                 .map(|(k, _)| k.clone()),
-            consecutive_failures: history.iter().take_while(|r| r.failure.is_some()).count(),
+            consecutive_failures: failures,
             items,
             newest_item,
             found: read.map_or(0, |i| history[i].found),
@@ -79,6 +87,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
                 drift::warnings(history[i].found, history[i].coverage, &history[i + 1..])
             }),
             interval_secs: interval.as_secs(),
+            backoff_secs: backoff,
         });
     }
     Ok(sections)

@@ -110,8 +110,13 @@ pub async fn watch(
         Some(addr) => {
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
             let root = serve_root(&config)?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| PassError::Serve { addr, source })?;
+            let addr = listener.local_addr().unwrap_or(addr);
+            observer.event(&WatchEvent::Serving { root: &root, addr });
             let probe: Arc<dyn Probe> = monitor.clone();
-            let server = tokio::spawn(crate::serve::serve(root, Some(probe), addr, async {
+            let server = tokio::spawn(crate::serve::serve(root, Some(probe), listener, async {
                 let _ = rx.await;
             }));
             (Some(tx), Some(server))
@@ -239,6 +244,7 @@ pub async fn watch(
     if let Some(checkout) = checkout.as_mut() {
         upload(checkout, &store, lease)?;
     }
+    observer.event(&WatchEvent::Stopped);
     Ok(())
 }
 

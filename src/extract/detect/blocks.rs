@@ -7,7 +7,7 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::score::{MIN_HEADLINE_CHARS, date_hint, score};
+use super::score::{DateHint, MIN_HEADLINE_CHARS, score};
 use super::selector::{item_selector, relative_selector, signature};
 use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read_with_containers, rules_of};
 use crate::extract::items::first_titled_link;
@@ -82,7 +82,7 @@ fn site(url: &Url) -> Option<&str> {
 type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
 
 /// The page's best repeated blocks, best first, each as a candidate.
-pub(super) fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
+pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> Vec<Candidate> {
     let element = |id: &NodeId| document.tree.get(*id).and_then(ElementRef::wrap);
     let mut scored: Vec<(f64, Vec<NodeId>, HashSet<NodeId>)> = Vec::new();
     for (level, members) in group(document, page).values() {
@@ -97,7 +97,7 @@ pub(super) fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
         }
         let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
         let ids = members.iter().map(|(id, _)| *id).collect();
-        scored.push((score(&containers, &headlines, *level), ids, links));
+        scored.push((score(&containers, &headlines, *level, hint), ids, links));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // Keep the best grouping of each set of headlines (usually the outermost item element).
@@ -112,7 +112,7 @@ pub(super) fn repeated_blocks(document: &Html, page: &Url) -> Vec<Candidate> {
         }
         seen.push(links);
         let containers: Vec<ElementRef> = ids.iter().filter_map(element).collect();
-        if let Some(candidate) = describe(document, &containers, score) {
+        if let Some(candidate) = describe(document, &containers, score, hint) {
             out.push(candidate);
         }
         if out.len() == MAX_CANDIDATES {
@@ -145,13 +145,18 @@ fn group<'a>(document: &'a Html, page: &Url) -> HashMap<Vec<String>, Group<'a>> 
 }
 
 /// Selectors for a group of containers, and the items they give.
-fn describe(document: &Html, containers: &[ElementRef], score: f64) -> Option<Candidate> {
+fn describe(
+    document: &Html,
+    containers: &[ElementRef],
+    score: f64,
+    hint: &DateHint,
+) -> Option<Candidate> {
     let item = item_selector(document, containers)?;
     let mut specs = vec![(Field::Item, item)];
     let first = containers[0];
     let date = relative_selector(first, |el| {
         let text = element_text(el);
-        text.chars().count() <= MAX_DATE_CHARS && date_hint().is_match(&text)
+        text.chars().count() <= MAX_DATE_CHARS && hint.is_match(&text)
     });
     if let Some(date) = date.filter(|_| first.select(css!("time")).next().is_none()) {
         specs.push((Field::Date, date));

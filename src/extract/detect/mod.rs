@@ -11,7 +11,8 @@ mod structured;
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::items::extract_one;
+use super::items::{extract_one, page_language};
+use score::DateHint;
 use super::{Field, FieldSelector, Rules, element_text};
 use crate::model::RawItem;
 
@@ -49,6 +50,10 @@ pub struct Detection {
     pub feeds: Vec<String>,
     /// The page's `<title>`.
     pub title: Option<String>,
+    /// The page's `<html lang>`.
+    pub language: Option<String>,
+    /// Whether the page runs scripts of its own (its list may be built by them).
+    pub scripted: bool,
 }
 
 /// Finds the page's item lists, best first.
@@ -61,10 +66,12 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
         .filter_map(|l| page.join(l.attr("href")?).ok())
         .map(String::from)
         .collect();
+    let language = page_language(root);
+    let hint = DateHint::for_page(language.as_deref());
     let mut candidates = Vec::new();
     candidates.extend(structured::json_ld(root));
     candidates.extend(structured::microdata(document));
-    candidates.extend(blocks::repeated_blocks(document, page));
+    candidates.extend(blocks::repeated_blocks(document, page, &hint));
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     let title = root
         .select(css!("head > title, title"))
@@ -75,7 +82,22 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
         candidates,
         feeds,
         title,
+        language,
+        scripted: is_scripted(document),
     }
+}
+
+/// Whether a page runs scripts of its own: a script file, or inline code of some length
+/// (structured data and templates do not count).
+pub fn is_scripted(document: &Html) -> bool {
+    /// Inline code shorter than this is a tracker or a one-liner, not a list being built.
+    const INLINE_CHARS: usize = 200;
+    document.root_element().select(css!("script")).any(|script| {
+        let kind = script.attr("type").unwrap_or("").trim().to_ascii_lowercase();
+        let code = kind.is_empty() || kind.contains("javascript") || kind == "module";
+        code && (script.attr("src").is_some()
+            || script.text().map(str::len).sum::<usize>() >= INLINE_CHARS)
+    })
 }
 
 /// The items of the best candidate, or none, with what found them (`article.post`, `JSON-LD`).

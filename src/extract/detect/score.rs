@@ -5,11 +5,15 @@
 //! page furniture (navigation, footers, sharing), crowded link lists and links to other sites
 //! count against it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use regex::Regex;
 use scraper::ElementRef;
 
 use super::blocks::Headline;
 use super::element_text;
-use crate::locale::MONTH_NAME;
+use crate::locale::{Language, MONTH_NAME};
 
 /// Shortest link text taken as a headline.
 pub(super) const MIN_HEADLINE_CHARS: usize = 8;
@@ -46,11 +50,44 @@ const OWN_TEXT_CHARS: usize = 600;
 /// Bonus per level the container sits above its link (outer containers describe the item).
 const LEVEL_BONUS: f64 = 0.05;
 
-/// A date-looking bit of text: month names with a day and year, or numeric dates.
-pub(super) fn date_hint() -> &'static regex::Regex {
-    regex!(&format!(
-        r"(?i)\b{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_NAME}\.?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
-    ))
+/// What a date looks like on a page: English month names and numeric dates always, and the
+/// month names of the page's own language.
+pub(super) struct DateHint {
+    local: Option<Arc<Regex>>,
+}
+
+/// Month-name date patterns of the languages met so far.
+static LOCAL_HINTS: LazyLock<Mutex<HashMap<Language, Option<Arc<Regex>>>>> =
+    LazyLock::new(Mutex::default);
+
+impl DateHint {
+    /// The hint for a page that declares `lang` (its `<html lang>`).
+    pub(super) fn for_page(lang: Option<&str>) -> DateHint {
+        let language = lang.and_then(Language::from_tag).filter(|l| !l.is_english());
+        let local = language.and_then(|language| {
+            let mut hints = LOCAL_HINTS.lock().expect("never poisoned");
+            hints
+                .entry(language.clone())
+                .or_insert_with(|| {
+                    let names = language.month_alternation()?;
+                    Regex::new(&format!(
+                        r"(?i)\b\d{{1,2}}(?:er|º|\.)?\s*(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?\d{{4}}\b|\b(?:{names})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
+                    ))
+                    .ok()
+                    .map(Arc::new)
+                })
+                .clone()
+        });
+        DateHint { local }
+    }
+
+    /// Whether `text` holds something that looks like a date.
+    pub(super) fn is_match(&self, text: &str) -> bool {
+        let english = regex!(&format!(
+            r"(?i)\b{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}\b|\b\d{{1,2}}\s+{MONTH_NAME}\.?\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b"
+        ));
+        english.is_match(text) || self.local.as_ref().is_some_and(|l| l.is_match(text))
+    }
 }
 
 /// Whether an element is, or sits inside, navigation or other page furniture.
@@ -72,7 +109,12 @@ fn is_furniture(element: ElementRef) -> bool {
 
 /// The score of `containers` (all at `level` above their headline link), whose headlines are
 /// `headlines`, in the same order.
-pub(super) fn score(containers: &[ElementRef], headlines: &[Headline], level: usize) -> f64 {
+pub(super) fn score(
+    containers: &[ElementRef],
+    headlines: &[Headline],
+    level: usize,
+    hint: &DateHint,
+) -> f64 {
     let n = containers.len() as f64;
     let headline_chars: f64 = headlines.iter().map(|h| h.chars as f64).sum::<f64>() / n;
     // Each container's text is needed several times below: read it once.
@@ -82,7 +124,7 @@ pub(super) fn score(containers: &[ElementRef], headlines: &[Headline], level: us
         texts.iter().filter(|(c, text)| test(c, text)).count() as f64 / n
     };
     let dated =
-        fraction(&|c, text| c.select(css!("time")).next().is_some() || date_hint().is_match(text));
+        fraction(&|c, text| c.select(css!("time")).next().is_some() || hint.is_match(text));
     let pictured = fraction(&|c, _| c.select(css!("img")).next().is_some());
     let wordy = fraction(&|_, text| text.chars().count() > WORDY_CHARS);
     let furniture = fraction(&|c, _| is_furniture(*c));

@@ -35,30 +35,20 @@ pub(super) fn forms(language: &Language) -> Arc<LanguageForms> {
 
 impl LanguageForms {
     fn new(language: &Language) -> Self {
-        let months = language.month_names();
-        let mut names: Vec<&String> = months.keys().collect();
-        // Longest first: `octobre` before `oct`.
-        names.sort_by_key(|name| std::cmp::Reverse(name.chars().count()));
-        let alternation = names
-            .iter()
-            .map(|name| regex::escape(name))
-            .collect::<Vec<_>>()
-            .join("|");
         let compile = |pattern: String| Regex::new(&pattern).ok();
-        let (day_first, month_first) = if alternation.is_empty() {
-            (None, None)
-        } else {
-            (
+        let (day_first, month_first) = match language.month_alternation() {
+            None => (None, None),
+            Some(alternation) => (
                 compile(format!(
                     r"(?i)\b\d{{1,2}}(?:er|º|\.)?\s*(?:de\s+)?(?:{alternation})\.?,?\s+(?:de\s+|del\s+)?\d{{4}}\b"
                 )),
                 compile(format!(
                     r"(?i)\b(?:{alternation})\.?\s+\d{{1,2}},?\s+\d{{4}}\b"
                 )),
-            )
+            ),
         };
         LanguageForms {
-            months,
+            months: language.month_names(),
             day_first,
             month_first,
             relative: RelativeForms::new(language),

@@ -1,0 +1,330 @@
+//! Writing config files: a new section as a block that runs pasted alone into an empty
+//! `config.toml` ([`NewSection::block`]), and that section added to an existing config with
+//! its comments, order and layout kept ([`append`], through `toml_edit`).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+use url::Url;
+
+use super::{Config, ConfigError};
+
+/// A section to add to a config, with the site it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSection {
+    /// The site's id (`example-org`).
+    pub site_id: String,
+    /// The site's title.
+    pub site_title: String,
+    /// The site's home page.
+    pub home: Url,
+    /// The section's id, unique within its site.
+    pub section_id: String,
+    /// The section's title.
+    pub section_title: String,
+    /// The section's page.
+    pub url: Url,
+    /// Whether the page needs the browser (`render = "browser"`).
+    pub browser: bool,
+    /// `items` selectors by field name, `item` first; empty when the page's structured data
+    /// lists its items.
+    pub selectors: Vec<(String, String)>,
+}
+
+/// What [`append`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// `site/section` of the section added.
+    pub key: String,
+    /// Whether a new `[[site]]` was added for it (else it joined an existing site).
+    pub new_site: bool,
+    /// Whether the file was created.
+    pub created: bool,
+}
+
+impl NewSection {
+    /// The section's id and title taken from its page's URL and title; the site's from the
+    /// host name.
+    pub fn from_page(url: &Url, title: Option<&str>, browser: bool) -> NewSection {
+        let host = url.host_str().unwrap_or("site");
+        let bare = host.strip_prefix("www.").unwrap_or(host);
+        let mut home = url.clone();
+        home.set_path("/");
+        home.set_query(None);
+        home.set_fragment(None);
+        let section_id = slug(
+            url.path_segments()
+                .and_then(|mut s| s.rfind(|p| !p.is_empty()))
+                .map(|last| last.rsplit_once('.').map_or(last, |(stem, _)| stem))
+                .unwrap_or(""),
+        );
+        NewSection {
+            site_id: non_empty(slug(bare), "site"),
+            site_title: bare.to_string(),
+            home,
+            section_title: title
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map_or_else(|| section_id.clone(), str::to_string),
+            section_id: non_empty(section_id, "news"),
+            url: url.clone(),
+            browser,
+            selectors: Vec::new(),
+        }
+    }
+
+    /// A `[[site]]` with this `[[site.section]]`: a whole config that runs as it is.
+    pub fn block(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "[[site]]");
+        let _ = writeln!(out, "id = {}", quoted(&self.site_id));
+        let _ = writeln!(out, "title = {}", quoted(&self.site_title));
+        let _ = writeln!(out, "home = {}", quoted(self.home.as_str()));
+        let _ = writeln!(out);
+        out.push_str(&self.section_block());
+        out
+    }
+
+    /// The `[[site.section]]` table alone, indented as under its site.
+    fn section_block(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "  [[site.section]]");
+        let _ = writeln!(out, "  id = {}", quoted(&self.section_id));
+        let _ = writeln!(out, "  title = {}", quoted(&self.section_title));
+        let _ = writeln!(out, "  url = {}", quoted(self.url.as_str()));
+        if self.browser {
+            let _ = writeln!(out, "  render = \"browser\"");
+        }
+        if self.selectors.is_empty() {
+            let _ = writeln!(
+                out,
+                "  # no selectors needed: the page's structured data lists its items"
+            );
+        } else {
+            let fields: Vec<String> = self
+                .selectors
+                .iter()
+                .map(|(field, css)| format!("{field} = {}", quoted(css)))
+                .collect();
+            let _ = writeln!(out, "  items = {{ {} }}", fields.join(", "));
+        }
+        out
+    }
+
+    /// The section as a table, for a site that already exists.
+    fn section_table(&self) -> Table {
+        let mut table = Table::new();
+        table.insert("id", toml_edit::value(&self.section_id));
+        table.insert("title", toml_edit::value(&self.section_title));
+        table.insert("url", toml_edit::value(self.url.as_str()));
+        if self.browser {
+            table.insert("render", toml_edit::value("browser"));
+        }
+        if !self.selectors.is_empty() {
+            let mut items = InlineTable::new();
+            for (field, css) in &self.selectors {
+                items.insert(field, Value::from(css.as_str()));
+            }
+            table.insert("items", Item::Value(Value::InlineTable(items)));
+        }
+        table
+    }
+}
+
+/// Adds `new` to the config at `path` (creating the file if there is none): under the
+/// `[[site]]` with the same id or home host, else as a new site. Comments, key order and
+/// layout of the file are kept; the result is checked as a config before it replaces the
+/// file, atomically.
+pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
+    let read_error = |source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (text, created) = match std::fs::read_to_string(path) {
+        Ok(text) => (text, false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), true),
+        Err(e) => return Err(read_error(e)),
+    };
+    // The file must be a valid config before it is touched: this names its mistakes.
+    if !created {
+        Config::parse(&text, path)?;
+    }
+    let mut document: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: e.message().to_string(),
+        }
+    })?;
+    let mut new = new.clone();
+    let host = new.url.host_str().map(bare);
+    let site = document
+        .get_mut("site")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|sites| {
+            sites.iter_mut().find(|site| {
+                site.get("id").and_then(Item::as_str) == Some(new.site_id.as_str())
+                    || site
+                        .get("home")
+                        .and_then(Item::as_str)
+                        .and_then(|home| Url::parse(home).ok())
+                        .is_some_and(|home| home.host_str().map(bare) == host)
+            })
+        });
+    let (updated, new_site) = match site {
+        Some(site) => {
+            new.site_id = site
+                .get("id")
+                .and_then(Item::as_str)
+                .unwrap_or(&new.site_id)
+                .to_string();
+            let sections = site
+                .entry("section")
+                .or_insert(Item::ArrayOfTables(ArrayOfTables::new()))
+                .as_array_of_tables_mut()
+                .ok_or_else(|| ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    column: 1,
+                    message: format!("site {:?}: `section` is not a list of tables", new.site_id),
+                })?;
+            let taken: Vec<String> = sections
+                .iter()
+                .filter_map(|s| s.get("id").and_then(Item::as_str).map(str::to_string))
+                .collect();
+            new.section_id = unique(&new.section_id, &taken);
+            sections.push(new.section_table());
+            (document.to_string(), false)
+        }
+        None => {
+            let mut text = text;
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&new.block());
+            (text, true)
+        }
+    };
+    Config::parse(&updated, path)?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(read_error)?;
+    std::io::Write::write_all(&mut file, updated.as_bytes()).map_err(read_error)?;
+    file.persist(path).map_err(|e| read_error(e.error))?;
+    Ok(Appended {
+        key: format!("{}/{}", new.site_id, new.section_id),
+        new_site,
+        created,
+    })
+}
+
+/// `id`, or `id-2`, `id-3`… whichever is not taken.
+fn unique(id: &str, taken: &[String]) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                id.to_string()
+            } else {
+                format!("{id}-{n}")
+            }
+        })
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some suffix is free")
+}
+
+/// A host name without its leading `www.`.
+fn bare(host: &str) -> &str {
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+/// Lower-case letters and digits, other runs as one `-`: `Space_Industry` → `space-industry`.
+fn slug(text: &str) -> String {
+    text.to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn non_empty(id: String, fallback: &str) -> String {
+    if id.is_empty() {
+        fallback.to_string()
+    } else {
+        id
+    }
+}
+
+/// A TOML basic string.
+fn quoted(text: &str) -> String {
+    Value::from(text).to_string().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn suggested(url: &str) -> NewSection {
+        let mut new = NewSection::from_page(&Url::parse(url).unwrap(), Some("Politik"), false);
+        new.selectors = vec![
+            ("item".into(), "li.story".into()),
+            ("date".into(), "span.date".into()),
+        ];
+        new
+    }
+
+    #[test]
+    fn the_block_is_a_whole_config() {
+        let new = suggested("https://www.example.org/de/Politik_News.html");
+        assert_eq!(new.site_id, "example-org");
+        assert_eq!(new.section_id, "politik-news");
+        let config = Config::parse(&new.block(), Path::new("config.toml")).unwrap();
+        let section = config.sections().next().unwrap();
+        assert_eq!(section.key(), "example-org/politik-news");
+        assert_eq!(section.rules.item.as_ref().unwrap().source(), "li.story");
+    }
+
+    #[test]
+    fn appending_keeps_comments_and_joins_the_right_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let first = "# my feeds\n[output]\ndir = \"out\" # here\n\n[[site]]\nid = \"example-org\"\nhome = \"https://example.org/\"\n  [[site.section]]\n  id = \"politik-news\" # the first\n  url = \"https://example.org/a\"\n\n[[site]]\nid = \"other\"\n  [[site.section]]\n  id = \"x\"\n  url = \"https://other.org/\"\n";
+        std::fs::write(&path, first).unwrap();
+        let appended = append(&path, &suggested("https://www.example.org/de/Politik_News.html")).unwrap();
+        assert_eq!(appended.key, "example-org/politik-news-2");
+        assert!(!appended.new_site && !appended.created);
+        let text = std::fs::read_to_string(&path).unwrap();
+        for kept in ["# my feeds", "dir = \"out\" # here", "# the first"] {
+            assert!(text.contains(kept), "{text}");
+        }
+        let config = Config::parse(&text, &path).unwrap();
+        let keys: Vec<String> = config.sections().map(|s| s.key()).collect();
+        assert_eq!(keys, ["example-org/politik-news", "example-org/politik-news-2", "other/x"]);
+
+        let elsewhere = append(&path, &suggested("https://news.example.net/world/")).unwrap();
+        assert_eq!(elsewhere.key, "news-example-net/world");
+        assert!(elsewhere.new_site);
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.sections().count(), 4);
+    }
+
+    #[test]
+    fn appending_creates_a_missing_file_and_refuses_a_broken_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.toml");
+        let appended = append(&path, &suggested("https://example.org/news/")).unwrap();
+        assert!(appended.created && appended.new_site);
+        assert_eq!(Config::load(&path).unwrap().sections().count(), 1);
+        let broken = dir.path().join("broken.toml");
+        std::fs::write(&broken, "[output]\ncolour = 1\n").unwrap();
+        let err = append(&broken, &suggested("https://example.org/news/")).unwrap_err();
+        assert!(err.to_string().contains("colour"), "{err}");
+        assert_eq!(std::fs::read_to_string(&broken).unwrap(), "[output]\ncolour = 1\n");
+    }
+}
