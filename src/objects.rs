@@ -51,12 +51,16 @@ impl Objects {
         };
         let (scheme, prefix) = ObjectStoreScheme::parse(url).map_err(|e| fail(&e))?;
         let store: Arc<dyn ObjectStore> = match scheme {
-            ObjectStoreScheme::AmazonS3 => Arc::new(
-                AmazonS3Builder::from_env()
-                    .with_url(url.as_str())
-                    .build()
-                    .map_err(|e| fail(&e))?,
-            ),
+            ObjectStoreScheme::AmazonS3 => {
+                let builder = AmazonS3Builder::from_env().with_url(url.as_str());
+                s3_settings_problem(&builder).map_or(Ok(()), |problem| {
+                    Err(ObjectError {
+                        location: url.to_string(),
+                        message: problem,
+                    })
+                })?;
+                Arc::new(builder.build().map_err(|e| fail(&e))?)
+            }
             ObjectStoreScheme::GoogleCloudStorage => Arc::new(
                 GoogleCloudStorageBuilder::from_env()
                     .with_url(url.as_str())
@@ -122,6 +126,18 @@ impl Objects {
         })
     }
 
+    /// The names of the objects directly under `folder` (`""`: the prefix itself).
+    pub fn list(&self, folder: &str) -> Result<Vec<String>, object_store::Error> {
+        let path = self.path(folder);
+        let store = self.store();
+        let listed = self.block_on(store.list_with_delimiter(Some(&path)))?;
+        Ok(listed
+            .objects
+            .into_iter()
+            .filter_map(|o| o.location.filename().map(str::to_string))
+            .collect())
+    }
+
     /// Puts `bytes` whole as `name` with `options` (its mode makes the put conditional), and
     /// returns the version now stored.
     pub fn put(
@@ -139,11 +155,11 @@ impl Objects {
         })
     }
 
-    /// An [`ObjectError`] about `name`: what failed (`doing`) and why.
+    /// An [`ObjectError`] about `name`: what failed (`doing`) and why, in one line.
     pub fn error(&self, name: &str, doing: &str, e: impl std::fmt::Display) -> ObjectError {
         ObjectError {
             location: self.url(name),
-            message: format!("{doing}: {e}"),
+            message: format!("{doing}: {}", explain(&e.to_string())),
         }
     }
 
@@ -168,6 +184,71 @@ impl Drop for Objects {
     }
 }
 
+/// What keeps an S3 client from working before it sends anything: a plain-HTTP endpoint
+/// without `AWS_ALLOW_HTTP`, or an endpoint of its own (not AWS, so no instance role) with no
+/// credentials.
+fn s3_settings_problem(builder: &AmazonS3Builder) -> Option<String> {
+    use object_store::ClientConfigKey;
+    use object_store::aws::AmazonS3ConfigKey as Key;
+    let endpoint = builder.get_config_value(&Key::Endpoint)?;
+    let allow_http = builder
+        .get_config_value(&Key::Client(ClientConfigKey::AllowHttp))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if endpoint.starts_with("http://") && !allow_http {
+        return Some(format!(
+            "the endpoint {endpoint} is plain HTTP: set AWS_ALLOW_HTTP=true to use it"
+        ));
+    }
+    let credentials = [
+        Key::AccessKeyId,
+        Key::WebIdentityTokenFile,
+        Key::ContainerCredentialsRelativeUri,
+        Key::ContainerCredentialsFullUri,
+    ];
+    let none = credentials
+        .iter()
+        .all(|key| builder.get_config_value(key).is_none());
+    none.then(|| {
+        format!(
+            "no credentials for the endpoint {endpoint}: set AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY"
+        )
+    })
+}
+
+/// A store's error in one line, in words where it is a common mistake: no credentials (the
+/// client fell back to the cloud's metadata service and was refused), a plain-HTTP endpoint,
+/// a missing bucket; else the service's own code and message, without its XML.
+fn explain(error: &str) -> String {
+    if error.contains("169.254.169.254") || error.contains("/latest/api/token") {
+        return "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or run where \
+                an instance or pod role provides them)"
+            .to_string();
+    }
+    if error.contains("builder error") && error.contains("http://") {
+        return "the endpoint is plain HTTP: set AWS_ALLOW_HTTP=true to use it".to_string();
+    }
+    let tag = |name: &str| {
+        let open = format!("<{name}>");
+        let start = error.find(&open)? + open.len();
+        let end = error[start..].find("</")? + start;
+        Some(error[start..end].trim().to_string())
+    };
+    match (tag("Code"), tag("Message")) {
+        (Some(code), _) if code == "NoSuchBucket" => {
+            let bucket = tag("BucketName").unwrap_or_default();
+            format!("the bucket {bucket:?} does not exist: create it, or fix the URL")
+        }
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        _ => error
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or(error)
+            .to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +259,21 @@ mod tests {
         let objects = Objects::open(&url).unwrap();
         assert_eq!(objects.path("site/a.xml").as_ref(), "public/v1/site/a.xml");
         assert_eq!(objects.url("index.html"), "s3://feeds/public/v1/index.html");
+    }
+
+    #[test]
+    fn store_errors_become_one_line() {
+        let missing = "Object at location feeds/index.html not found: Error performing PUT \
+            http://127.0.0.1:5123/nobucket/feeds/index.html - Server returned non-2xx status \
+            code: 404 Not Found: <?xml version=\"1.0\"?>\n<Error><Code>NoSuchBucket</Code>\
+            <Message>The specified bucket does not exist</Message><BucketName>nobucket\
+            </BucketName></Error>";
+        assert_eq!(
+            explain(missing),
+            "the bucket \"nobucket\" does not exist: create it, or fix the URL"
+        );
+        let imds = "Generic S3 error: Error performing PUT http://169.254.169.254/latest/api/token";
+        assert!(explain(imds).starts_with("no credentials"));
+        assert_eq!(explain("first\nsecond"), "first");
     }
 }

@@ -42,13 +42,38 @@ date_order = "dmy"
 /// (what to replace in GOOD, its replacement, a phrase the message must hold, line of the error).
 const CASES: &[(&str, &str, &str, usize)] = &[
     ("[output]", "[outptu]", "did you mean `output`", 1),
-    ("max_items = 50", "max_items = 50\ncolour = 1", "unknown key `colour` in [output]", 5),
-    ("max_items = 50", "max_items = \"50\"", "write it without quotes: 50", 4),
-    ("max_items = 50", "max_items = 0", "max_items must be at least 1", 4),
+    (
+        "max_items = 50",
+        "max_items = 50\ncolour = 1",
+        "unknown key `colour` in [output]",
+        5,
+    ),
+    (
+        "max_items = 50",
+        "max_items = \"50\"",
+        "write it without quotes: 50",
+        4,
+    ),
+    (
+        "max_items = 50",
+        "max_items = 0",
+        "max_items must be at least 1",
+        4,
+    ),
     ("max_items = 50", "max_items = -1", "whole number", 4),
-    ("[\"rss\", \"atom\"]", "[\"rss\", \"xml\"]", "unknown value \"xml\"", 3),
+    (
+        "[\"rss\", \"atom\"]",
+        "[\"rss\", \"xml\"]",
+        "unknown value \"xml\"",
+        3,
+    ),
     ("[\"rss\", \"atom\"]", "\"rss\"", "a list", 3),
-    ("[\"rss\", \"atom\"]", "[]", "formats must name at least one format", 3),
+    (
+        "[\"rss\", \"atom\"]",
+        "[]",
+        "formats must name at least one format",
+        3,
+    ),
     (
         "\"https://feeds.example.org/\"",
         "\"feeds.example.org\"",
@@ -61,19 +86,74 @@ const CASES: &[(&str, &str, &str, usize)] = &[
         "websub_hub \"not a url\"",
         5,
     ),
-    ("timeout_secs = 20", "timeout_secs = \"20\"", "without quotes: 20", 7),
-    ("timeout_secs = 20", "timeout = 20", "did you mean `timeout_secs`", 7),
-    ("concurrency = 4", "concurrency = 4\nrobots_txt = \"yes\"", "true or false", 9),
-    ("concurrency = 4", "concurrency = 0", "concurrency must be at least 1", 8),
-    ("min_every = \"5m\"", "min_every = \"5 minutes please\"", "invalid duration", 11),
+    (
+        "timeout_secs = 20",
+        "timeout_secs = \"20\"",
+        "without quotes: 20",
+        7,
+    ),
+    (
+        "timeout_secs = 20",
+        "timeout = 20",
+        "did you mean `timeout_secs`",
+        7,
+    ),
+    (
+        "concurrency = 4",
+        "concurrency = 4\nrobots_txt = \"yes\"",
+        "true or false",
+        9,
+    ),
+    (
+        "concurrency = 4",
+        "concurrency = 0",
+        "concurrency must be at least 1",
+        8,
+    ),
+    (
+        "min_every = \"5m\"",
+        "min_every = \"5 minutes please\"",
+        "invalid duration",
+        11,
+    ),
     ("[[site]]\nid", "[site]\nid", "two brackets", 13),
-    ("id = \"news\"", "id = \"Nachrichten News\"", "such as \"nachrichten-news\"", 14),
+    (
+        "id = \"news\"",
+        "id = \"Nachrichten News\"",
+        "such as \"nachrichten-news\"",
+        14,
+    ),
     ("id = \"news\"\n", "", "missing key `id`", 13),
-    ("Europe/Berlin", "Europe/Berlln", "did you mean \"Europe/Berlin\"", 16),
-    ("language = \"de\"", "language = \"xx-!!\"", "unknown language \"xx-!!\"", 17),
-    ("every = \"30m\"", "every = \"soon\"", "invalid duration \"soon\"", 18),
-    ("render = \"http\"", "render = \"chrome\"", "unknown value \"chrome\"", 19),
-    ("date_order = \"dmy\"", "date_order = \"dym\"", "did you mean \"dmy\"", 20),
+    (
+        "Europe/Berlin",
+        "Europe/Berlln",
+        "did you mean \"Europe/Berlin\"",
+        16,
+    ),
+    (
+        "language = \"de\"",
+        "language = \"xx-!!\"",
+        "unknown language \"xx-!!\"",
+        17,
+    ),
+    (
+        "every = \"30m\"",
+        "every = \"soon\"",
+        "invalid duration \"soon\"",
+        18,
+    ),
+    (
+        "render = \"http\"",
+        "render = \"chrome\"",
+        "unknown value \"chrome\"",
+        19,
+    ),
+    (
+        "date_order = \"dmy\"",
+        "date_order = \"dym\"",
+        "did you mean \"dmy\"",
+        20,
+    ),
     ("pages = 2", "pages = \"2\"", "without quotes: 2", 30),
     ("pages = 2", "pages = 0", "pages must be from 1 to 100", 30),
     (
@@ -84,17 +164,37 @@ const CASES: &[(&str, &str, &str, usize)] = &[
     ),
     ("li.story", "li.", "a class name is missing after `.`", 22),
     ("h2 a", "h2 >", "nothing follows a combinator", 23),
-    ("(?i)bundestag", "(?i)bundestag(", "invalid regex \"(?i)bundestag(\"", 29),
+    (
+        "(?i)bundestag",
+        "(?i)bundestag(",
+        "invalid regex \"(?i)bundestag(\"",
+        29,
+    ),
     ("%d.%m.%Y", "%d.%Q.%Y", "date_format \"%d.%Q.%Y\"", 25),
-    ("title = \"h2 a\"", "titel = \"h2 a\"", "did you mean `title`", 23),
-    ("render = \"http\"", "render = \"browser\"\nwait_for = \"div[\"", "wait_for", 20),
+    (
+        "title = \"h2 a\"",
+        "titel = \"h2 a\"",
+        "did you mean `title`",
+        23,
+    ),
+    (
+        "render = \"http\"",
+        "render = \"browser\"\nwait_for = \"div[\"",
+        "wait_for",
+        20,
+    ),
     (
         "pages = 2",
         "pages = 2\nheaders = { Cookie = \"a=b\" }",
         "use the cookies",
         31,
     ),
-    ("id = \"politik\"", "id = \"politik\"\n  id = \"x\"", "set twice", 28),
+    (
+        "id = \"politik\"",
+        "id = \"politik\"\n  id = \"x\"",
+        "set twice",
+        28,
+    ),
     ("  url = \"https", "  url = https", "quote", 28),
     (
         "pages = 2",
@@ -151,7 +251,10 @@ fn broken_configs_are_explained_in_one_plain_line() {
         )
         .collect();
         if !problems.is_empty() {
-            failures.push(format!("{from} -> {to}: {stderr}\n    {}", problems.join("; ")));
+            failures.push(format!(
+                "{from} -> {to}: {stderr}\n    {}",
+                problems.join("; ")
+            ));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
@@ -165,7 +268,10 @@ fn a_config_without_sections_points_to_suggest() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("no section"), "{stderr}");
         assert!(stderr.contains("feedwright suggest URL"), "{stderr}");
-        assert!(!project.dir.path().join("feeds").exists(), "folders were made");
+        assert!(
+            !project.dir.path().join("feeds").exists(),
+            "folders were made"
+        );
         assert!(!project.dir.path().join(".feedwright").exists());
     }
 }
@@ -187,5 +293,8 @@ fn a_missing_config_says_where_it_looked_and_how_to_start() {
     assert!(stderr.contains("config.toml"), "{stderr}");
     assert!(stderr.contains("--config"), "{stderr}");
     assert!(stderr.contains("FEEDWRIGHT_CONFIG"), "{stderr}");
-    assert!(stderr.contains("feedwright suggest URL --append"), "{stderr}");
+    assert!(
+        stderr.contains("feedwright suggest URL --append"),
+        "{stderr}"
+    );
 }

@@ -199,6 +199,58 @@ fn a_bucket_that_does_not_exist_is_a_clear_error() {
         "the error names the object: {stderr}"
     );
     assert!(!stderr.contains("testing\""), "no secret in {stderr}");
+    // In words, on one line each, and the sections' report still comes.
+    assert!(
+        stderr.contains("the bucket \"missing\" does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("<?xml") && !stderr.contains("<Error>"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["sections"].as_array().unwrap().len(), 1, "{report}");
+    assert!(report["listing_error"].is_string(), "{report}");
+}
+
+#[test]
+fn missing_credentials_and_a_plain_http_endpoint_say_what_to_set() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    moto.create_bucket("feeds");
+    let server = Server::start();
+    let project = project(&server, "s3://feeds", 1);
+    let run = |drop: &str| {
+        let mut cmd = assert_cmd::Command::cargo_bin("feedwright").unwrap();
+        cmd.args(["run", "--config"]).arg(project.config());
+        for (name, value) in moto.env() {
+            if name != drop {
+                cmd.env(name, value);
+            } else {
+                cmd.env_remove(name);
+            }
+        }
+        let output = cmd.assert().failure().get_output().clone();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let no_key = run("AWS_ACCESS_KEY_ID");
+    assert!(
+        no_key.contains("no credentials") && no_key.contains("AWS_ACCESS_KEY_ID"),
+        "{no_key}"
+    );
+    assert!(!no_key.contains("169.254.169.254"), "{no_key}");
+    let plain = run("AWS_ALLOW_HTTP");
+    assert!(
+        plain.contains("is plain HTTP: set AWS_ALLOW_HTTP=true"),
+        "{plain}"
+    );
+    assert!(!plain.contains("builder error"), "{plain}");
+    for stderr in [no_key, plain] {
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(errors.len(), 1, "{stderr}");
+        assert!(!stderr.lines().any(|l| l.starts_with('<')), "{stderr}");
+    }
 }
 
 #[test]

@@ -171,6 +171,38 @@ fn websub_hub_is_told_of_each_changed_feed_once_and_a_failing_hub_only_warns() {
     let report = project.run_json(0);
     let warnings = report["sections"][0]["warnings"].to_string();
     assert!(warnings.contains("WebSub hub not told"), "{warnings}");
+    // The run's own line says so too, with the count; -v lists each; the table counts them.
+    server.route("/list", Route::ok("text/html", page(2, 5, true)));
+    let output = project.cmd(&["-v", "run"]).success().get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("o/list: ok"))
+        .unwrap();
+    assert!(
+        line.contains("— 3 warnings: WebSub hub not told that"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("o/list: warning: WebSub hub not told")
+            .count(),
+        3,
+        "{stderr}"
+    );
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.lines().next().unwrap().ends_with("warnings"),
+        "{table}"
+    );
+    assert!(
+        table.lines().nth(1).unwrap().trim_end().ends_with(" 3"),
+        "{table}"
+    );
+    assert!(
+        table.contains("1 section, 0 failed, 1 with warnings"),
+        "{table}"
+    );
 }
 
 /// A raw HTTP/1.0 GET: status and body.

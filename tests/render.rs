@@ -458,7 +458,10 @@ fn suggest_and_check_show_the_rendered_list() {
     assert!(plain.contains("--browser"), "{plain}");
     let (code, rendered) = suggest(&["--browser"]);
     assert_eq!(code, Some(0), "{rendered}");
-    assert!(!rendered.contains("may be built by JavaScript"), "{rendered}");
+    assert!(
+        !rendered.contains("may be built by JavaScript"),
+        "{rendered}"
+    );
     // The block runs pasted alone into an empty config, in the browser.
     let block = rendered
         .split("yours with --append config.toml.")

@@ -134,3 +134,85 @@ fn a_bad_shard_is_a_usage_error() {
     let project = project(&servers);
     project.cmd(&["run", "--shard", "3/3"]).code(2);
 }
+
+/// Runs `run --json` for shard `shard` (none: unsharded); returns the report and stderr.
+fn run_shard(project: &Project, shard: Option<&str>) -> (serde_json::Value, String) {
+    let mut command = assert_cmd::Command::cargo_bin("feedwright").unwrap();
+    command
+        .args(["run", "--json", "--config"])
+        .arg(project.config())
+        .env_remove("FEEDWRIGHT_SHARD");
+    if let Some(shard) = shard {
+        command.env("FEEDWRIGHT_SHARD", shard);
+    }
+    let output = command.assert().success().get_output().clone();
+    (
+        serde_json::from_slice(&output.stdout).unwrap(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Each section's feed dates, from the RSS file.
+fn feed_dates(project: &Project, key: &str) -> Vec<String> {
+    let feed = project.parse(&format!("{key}.xml"));
+    feed.entries
+        .iter()
+        .map(|e| format!("{} {:?}", e.id, e.published))
+        .collect()
+}
+
+#[test]
+fn moving_to_more_and_fewer_shards_keeps_every_sections_history() {
+    let servers = servers();
+    let project = project(&servers);
+    let (first, _) = run_shard(&project, None);
+    let keys: Vec<String> = first["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["section"].as_str().unwrap().to_string())
+        .collect();
+    let dates: HashMap<&String, Vec<String>> =
+        keys.iter().map(|k| (k, feed_dates(&project, k))).collect();
+    // Later runs see a changed page (one more story) so that every section is read again.
+    for (i, server) in servers.iter().enumerate() {
+        for s in 0..2 {
+            let page = LIST.replace(
+                "</ul>",
+                "<li><a href=\"/a/3\">A third story of the day</a></li></ul>",
+            );
+            server.route(&format!("/list/{i}/{s}"), Route::ok("text/html", page));
+        }
+    }
+    for layout in [["0/3", "1/3", "2/3"].as_slice(), ["0/2", "1/2"].as_slice()] {
+        let mut seen = 0;
+        for shard in layout {
+            let (report, stderr) = run_shard(&project, Some(shard));
+            for section in report["sections"].as_array().unwrap() {
+                seen += 1;
+                let key = section["section"].as_str().unwrap().to_string();
+                assert!(
+                    section["new"].as_u64().unwrap() <= 1,
+                    "{shard} {key}: its two stories came back as new: {section}"
+                );
+                let now = feed_dates(&project, &key);
+                for kept in &dates[&key] {
+                    assert!(now.contains(kept), "{shard} {key}: {kept} moved: {now:?}");
+                }
+            }
+            // A state that did not exist yet takes its sections' history from the others.
+            if ["1/3", "2/3"].contains(shard) && !report["sections"].as_array().unwrap().is_empty()
+            {
+                assert!(
+                    stderr.contains("state: shard count is now"),
+                    "{shard}: {stderr}"
+                );
+                assert!(
+                    report["reseeded"]["sections"].as_u64().unwrap() > 0,
+                    "{report}"
+                );
+            }
+        }
+        assert_eq!(seen, keys.len());
+    }
+}

@@ -305,7 +305,12 @@ fn watch_can_serve_the_folder_too() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(terminate(&mut child).0, 0);
+    let (code, stderr) = terminate(&mut child);
+    assert_eq!(code, 0);
+    // It says where it serves, and that it stopped.
+    assert!(stderr.contains(&format!("on http://{addr}/")), "{stderr}");
+    assert!(stderr.contains("watching 1 section of"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("watch stopped"), "{stderr}");
 }
 
 #[test]

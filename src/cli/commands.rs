@@ -105,6 +105,12 @@ pub(super) fn run(
             }
         }
     }
+    if let Some(done) = &report.reseeded {
+        eprintln!("state: {}", logging::redact(&done.to_string()));
+    }
+    if let Some(error) = &report.listing_error {
+        eprintln!("error: {}", logging::redact(error));
+    }
     if report.all_ok() {
         EXIT_OK
     } else {
@@ -296,7 +302,7 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
             let how = match (done.created, done.new_site) {
                 (true, _) => "created it with",
                 (false, true) => "added a new site with",
-                (false, false) => "added to its site",
+                (false, false) => "added to the site of its host",
             };
             eprintln!(
                 "{}: {how} section {}; try it with feedwright check --config {} {}",

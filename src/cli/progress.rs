@@ -59,6 +59,7 @@ impl Observer for Lines {
                 eprintln!("serving {} on http://{addr}/", root.display());
             }
             WatchEvent::Stopped => eprintln!("watch stopped"),
+            WatchEvent::Reseeded(done) => eprintln!("state: {}", redact(&done.to_string())),
         }
     }
 }

@@ -158,10 +158,7 @@ pub(super) fn summary_table(report: &RunReport) -> String {
     );
     let _ = match warned {
         0 => writeln!(out),
-        n => writeln!(
-            out,
-            ", {n} with warnings (-v lists them all)"
-        ),
+        n => writeln!(out, ", {n} with warnings (-v lists them all)"),
     };
     out
 }
@@ -192,6 +189,12 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                         .map(|(field, selector, n)| format!("{} {selector:?} {n}", field.name()))
                         .collect();
                     let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
+                }
+                if let Some(how) = &report.detected {
+                    let _ = writeln!(
+                        table,
+                        "   no item selector: items found automatically ({how})"
+                    );
                 }
                 for page in &report.pages {
                     let _ = writeln!(table, "   next page followed: {page}");

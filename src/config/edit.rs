@@ -56,8 +56,9 @@ impl NewSection {
         let section_id = slug(
             url.path_segments()
                 .and_then(|mut s| s.rfind(|p| !p.is_empty()))
-                .map(|last| last.rsplit_once('.').map_or(last, |(stem, _)| stem))
-                .unwrap_or(""),
+                .map_or("", |last| {
+                    last.rsplit_once('.').map_or(last, |(stem, _)| stem)
+                }),
         );
         NewSection {
             site_id: non_empty(slug(bare), "site"),
@@ -150,14 +151,14 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
     if !created {
         Config::parse(&text, path)?;
     }
-    let mut document: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        ConfigError::Invalid {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            message: e.message().to_string(),
-        }
-    })?;
+    let mut document: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: e.message().to_string(),
+            })?;
     let mut new = new.clone();
     let host = new.url.host_str().map(bare);
     let site = document
@@ -166,11 +167,7 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
         .and_then(|sites| {
             sites.iter_mut().find(|site| {
                 site.get("id").and_then(Item::as_str) == Some(new.site_id.as_str())
-                    || site
-                        .get("home")
-                        .and_then(Item::as_str)
-                        .and_then(|home| Url::parse(home).ok())
-                        .is_some_and(|home| home.host_str().map(bare) == host)
+                    || site_hosts(site).iter().any(|h| Some(h.as_str()) == host)
             })
         });
     let (updated, new_site) = match site {
@@ -223,6 +220,39 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
         new_site,
         created,
     })
+}
+
+/// The hosts a `[[site]]` table names: its `home`, its `hosts` and its sections' pages,
+/// without `www.`.
+fn site_hosts(site: &Table) -> Vec<String> {
+    let host_of = |text: &str| {
+        Url::parse(text)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| bare(h).to_string()))
+    };
+    let mut hosts: Vec<String> = site
+        .get("home")
+        .and_then(Item::as_str)
+        .and_then(host_of)
+        .into_iter()
+        .collect();
+    if let Some(listed) = site.get("hosts").and_then(Item::as_array) {
+        hosts.extend(
+            listed
+                .iter()
+                .filter_map(|h| h.as_str())
+                .map(|h| bare(h).to_string()),
+        );
+    }
+    if let Some(sections) = site.get("section").and_then(Item::as_array_of_tables) {
+        hosts.extend(
+            sections
+                .iter()
+                .filter_map(|s| s.get("url").and_then(Item::as_str))
+                .filter_map(host_of),
+        );
+    }
+    hosts
 }
 
 /// `id`, or `id-2`, `id-3`… whichever is not taken.
@@ -296,7 +326,11 @@ mod tests {
         let path = dir.path().join("config.toml");
         let first = "# my feeds\n[output]\ndir = \"out\" # here\n\n[[site]]\nid = \"example-org\"\nhome = \"https://example.org/\"\n  [[site.section]]\n  id = \"politik-news\" # the first\n  url = \"https://example.org/a\"\n\n[[site]]\nid = \"other\"\n  [[site.section]]\n  id = \"x\"\n  url = \"https://other.org/\"\n";
         std::fs::write(&path, first).unwrap();
-        let appended = append(&path, &suggested("https://www.example.org/de/Politik_News.html")).unwrap();
+        let appended = append(
+            &path,
+            &suggested("https://www.example.org/de/Politik_News.html"),
+        )
+        .unwrap();
         assert_eq!(appended.key, "example-org/politik-news-2");
         assert!(!appended.new_site && !appended.created);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -304,8 +338,15 @@ mod tests {
             assert!(text.contains(kept), "{text}");
         }
         let config = Config::parse(&text, &path).unwrap();
-        let keys: Vec<String> = config.sections().map(|s| s.key()).collect();
-        assert_eq!(keys, ["example-org/politik-news", "example-org/politik-news-2", "other/x"]);
+        let keys: Vec<String> = config.sections().map(crate::config::Section::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "example-org/politik-news",
+                "example-org/politik-news-2",
+                "other/x"
+            ]
+        );
 
         let elsewhere = append(&path, &suggested("https://news.example.net/world/")).unwrap();
         assert_eq!(elsewhere.key, "news-example-net/world");
@@ -325,6 +366,9 @@ mod tests {
         std::fs::write(&broken, "[output]\ncolour = 1\n").unwrap();
         let err = append(&broken, &suggested("https://example.org/news/")).unwrap_err();
         assert!(err.to_string().contains("colour"), "{err}");
-        assert_eq!(std::fs::read_to_string(&broken).unwrap(), "[output]\ncolour = 1\n");
+        assert_eq!(
+            std::fs::read_to_string(&broken).unwrap(),
+            "[output]\ncolour = 1\n"
+        );
     }
 }

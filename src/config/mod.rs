@@ -48,6 +48,9 @@ pub struct Config {
     pub state_path: PathBuf,
     /// `[state] path` when it is an object-store URL.
     pub state_url: Option<Url>,
+    /// `[state] path` as written (made absolute) when it holds `{shard}`: the pattern of the
+    /// states of every shard, kept when `{shard}` is filled in.
+    pub state_template: Option<String>,
     /// `[state] lease`: how long a worker's claim on a state in object storage lasts.
     pub state_lease: Duration,
     /// `[fetch]`.
@@ -298,6 +301,11 @@ impl Config {
     /// sharding), and selection keeps to the shard's sections.
     pub fn with_shard(mut self, shard: Option<Shard>) -> Config {
         let index = shard.map_or(0, |s| s.index).to_string();
+        self.state_template = match &self.state_url {
+            Some(url) => Some(url.as_str().replace("%7Bshard%7D", "{shard}")),
+            None => Some(self.state_path.to_string_lossy().into_owned()),
+        }
+        .filter(|template| template.contains("{shard}"));
         let path = self.state_path.to_string_lossy().replace("{shard}", &index);
         self.state_path = PathBuf::from(path);
         self.state_url = self.state_url.take().map(|url| {
@@ -437,7 +445,10 @@ every = "30m"
             "  every = \"2h\"\n  [[site.section]]\n  id = \"military-space\"\n  url = \"https://a/\"\n",
         );
         assert!(error_of(&section).contains("duplicate section id"));
-        assert!(error_of(&GOOD.replace("\"spacewar\"", "\"Space War\"")).contains("such as \"space-war\""));
+        assert!(
+            error_of(&GOOD.replace("\"spacewar\"", "\"Space War\""))
+                .contains("such as \"space-war\"")
+        );
     }
 
     #[test]

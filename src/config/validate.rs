@@ -70,7 +70,7 @@ impl Checker<'_> {
                     format!("duplicate site id {:?}", site.id.get_ref()),
                 ));
             }
-            sites.push(self.site(site, &output)?);
+            sites.push(self.site(&site, &output)?);
         }
         let state = self.target(&raw.state.path)?;
         Ok(Config {
@@ -84,6 +84,7 @@ impl Checker<'_> {
                 Target::Bucket(url) => Some(url),
                 Target::Folder(_) => None,
             },
+            state_template: None,
             state_lease: self.duration(&raw.state.lease)?,
             fetch,
             browser,
@@ -224,7 +225,7 @@ impl Checker<'_> {
         ])
     }
 
-    fn site(&self, raw: RawSite, output: &Output) -> Result<Site, ConfigError> {
+    fn site(&self, raw: &RawSite, output: &Output) -> Result<Site, ConfigError> {
         let id = self.id(&raw.id, "site")?;
         let title = raw.title.as_deref().cloned().unwrap_or_else(|| id.clone());
         let home = raw.home.as_ref().map(|h| self.url(h, "home")).transpose()?;

@@ -36,7 +36,10 @@ impl Checker<'_> {
                 let mistake = crate::extract::css_mistake(raw.get_ref(), &e);
                 self.error(
                     raw,
-                    format!("invalid CSS selector {:?} in wait_for: {mistake}", raw.get_ref()),
+                    format!(
+                        "invalid CSS selector {:?} in wait_for: {mistake}",
+                        raw.get_ref()
+                    ),
                 )
             })
     }
@@ -82,7 +85,10 @@ impl Checker<'_> {
 
     pub(super) fn timezone(&self, raw: &Spanned<Text>) -> Result<Tz, ConfigError> {
         raw.get_ref().trim().parse::<Tz>().map_err(|_| {
-            let near = nearest(raw.get_ref(), chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()));
+            let near = nearest(
+                raw.get_ref(),
+                chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()),
+            );
             let hint = match near {
                 Some(zone) => format!("did you mean \"{zone}\"?"),
                 None => "use an IANA name such as \"Europe/Paris\" or \"UTC\"".to_string(),
@@ -126,7 +132,10 @@ impl Checker<'_> {
         })
     }
 
-    pub(super) fn selector(&self, raw: &Option<Spanned<Text>>) -> Result<Option<FieldSelector>, ConfigError> {
+    pub(super) fn selector(
+        &self,
+        raw: &Option<Spanned<Text>>,
+    ) -> Result<Option<FieldSelector>, ConfigError> {
         let Some(spec) = raw else { return Ok(None) };
         if let Some(known) = self.compiled.borrow().get(spec.get_ref().as_str()) {
             return Ok(Some(known.clone()));
@@ -156,7 +165,10 @@ impl Checker<'_> {
     }
 
     /// Compiles the selectors written for each field.
-    pub(super) fn compile(&self, specs: [(Field, &Option<Spanned<Text>>); 7]) -> Result<Rules, ConfigError> {
+    pub(super) fn compile(
+        &self,
+        specs: [(Field, &Option<Spanned<Text>>); 7],
+    ) -> Result<Rules, ConfigError> {
         let mut rules = Rules::default();
         for (field, spec) in specs {
             rules.set(field, self.selector(spec)?);
@@ -175,15 +187,13 @@ pub(super) fn web_url(text: &str) -> Option<Url> {
 /// Why `text` is not a usable URL for `what`, with the fix when a scheme is all it lacks.
 pub(super) fn not_a_web_url(what: &str, text: &str) -> String {
     let text = text.trim();
-    if !text.contains("://") {
-        if let Some(url) = web_url(&format!("https://{text}")) {
-            return format!("{what} {text:?} has no scheme: add \"https://\" (\"{url}\")");
-        }
+    if !text.contains("://")
+        && let Some(url) = web_url(&format!("https://{text}"))
+    {
+        return format!("{what} {text:?} has no scheme: add \"https://\" (\"{url}\")");
     }
     format!("{what} {text:?} is not an http:// or https:// URL")
 }
-
-
 
 /// Reads a duration such as `45s`, `30m`, `2h`, `1d` or `1h 30m`; zero is refused.
 pub(super) fn parse_duration(text: &str) -> Option<Duration> {

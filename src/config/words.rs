@@ -3,7 +3,10 @@
 //! misspelt one.
 
 /// The one of `known` closest to `given`, when it is close enough to be a slip of the keyboard.
-pub(super) fn nearest<'a>(given: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(super) fn nearest<'a>(
+    given: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let given = given.trim().to_lowercase();
     if given.is_empty() {
         return None;
@@ -75,26 +78,30 @@ pub(super) fn plain(message: &str, text: &str, offset: usize) -> String {
         let name = backticked(rest).first().copied().unwrap_or(rest);
         return format!("missing key `{name}`{within}");
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return wrong_type(found, expected, table);
-        }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return wrong_type(found, expected, table);
     }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!(
-                "expected {}, found {}",
-                kind(expected),
-                found_value(found)
-            );
-        }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("expected {}, found {}", kind(expected), found_value(found));
     }
     if message.starts_with("duplicate key") {
-        let name = backticked(message).first().copied().unwrap_or_default().to_string();
+        let name = backticked(message)
+            .first()
+            .copied()
+            .unwrap_or_default()
+            .to_string();
         return format!("the key `{name}` is set twice{within}");
     }
     // The reader's own syntax messages are short; keep them, on one line.
-    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     lines.join(": ")
 }
 
@@ -212,7 +219,10 @@ mod tests {
     fn tables_are_found_above_the_offset() {
         let text = "[output]\ndir = 1\n[[site]]\nid = 2\n  [site.items]\nx = 3\n";
         assert_eq!(table_at(text, text.find("dir").unwrap()), Some("[output]"));
-        assert_eq!(table_at(text, text.find("x =").unwrap()), Some("[site.items]"));
+        assert_eq!(
+            table_at(text, text.find("x =").unwrap()),
+            Some("[site.items]")
+        );
         assert_eq!(table_at("a = 1\n", 0), None);
     }
 
@@ -232,11 +242,19 @@ mod tests {
             "unknown key `timzone` in [[site]]; did you mean `timezone`?"
         );
         assert_eq!(
-            plain("unknown variant `xml`, expected one of `rss`, `atom`, `json`", "", 0),
+            plain(
+                "unknown variant `xml`, expected one of `rss`, `atom`, `json`",
+                "",
+                0
+            ),
             "unknown value \"xml\": use one of \"rss\", \"atom\" or \"json\""
         );
         assert_eq!(
-            plain("invalid type: map, expected a sequence", "[site]\nid = \"a\"\n", 0),
+            plain(
+                "invalid type: map, expected a sequence",
+                "[site]\nid = \"a\"\n",
+                0
+            ),
             "expected a list, such as [\"a\", \"b\"], found a table; write [[site]] with two brackets on each side, once per entry"
         );
     }

@@ -72,16 +72,24 @@ pub fn css_mistake(css: &str, error: &scraper::error::SelectorErrorKind) -> &'st
         return "nothing follows a combinator (`>`, `+` or `~`) or a comma";
     }
     match error {
-        Kind::UnexpectedToken => "a character that cannot stand there (check brackets, quotes and commas)",
+        Kind::UnexpectedToken => {
+            "a character that cannot stand there (check brackets, quotes and commas)"
+        }
         Kind::EndOfLine => "it ends too early (an unclosed bracket, quote or parenthesis?)",
-        Kind::InvalidAtRule | Kind::InvalidAtRuleBody => "`@` cannot stand in a selector (write `selector@attribute` to read an attribute)",
-        Kind::QualRuleInvalid | Kind::TooManyNestedBlocks => "brackets or parentheses that do not pair up",
+        Kind::InvalidAtRule | Kind::InvalidAtRuleBody => {
+            "`@` cannot stand in a selector (write `selector@attribute` to read an attribute)"
+        }
+        Kind::QualRuleInvalid | Kind::TooManyNestedBlocks => {
+            "brackets or parentheses that do not pair up"
+        }
         Kind::ExpectedColonOnPseudoElement | Kind::ExpectedIdentityOnPseudoElement => {
             "a name is missing after `::`"
         }
         Kind::UnexpectedSelectorParseError(detail) => match detail {
             Detail::ClassNeedsIdent => "a class name is missing after `.`",
-            Detail::DanglingCombinator => "nothing follows a combinator (`>`, `+` or `~`) or a comma",
+            Detail::DanglingCombinator => {
+                "nothing follows a combinator (`>`, `+` or `~`) or a comma"
+            }
             Detail::EmptySelector => "a comma with no selector before or after it",
             Detail::NoIdentForPseudo | Detail::PseudoElementExpectedIdent => {
                 "a name is missing after `:`"
@@ -92,7 +100,9 @@ pub fn css_mistake(css: &str, error: &scraper::error::SelectorErrorKind) -> &'st
             | Detail::InvalidQualNameInAttr
             | Detail::ExpectedBarInAttr
             | Detail::ExplicitNamespaceUnexpectedToken
-            | Detail::ExpectedNamespace => "an attribute name is missing or malformed inside `[...]`",
+            | Detail::ExpectedNamespace => {
+                "an attribute name is missing or malformed inside `[...]`"
+            }
             Detail::UnexpectedTokenInAttributeSelector | Detail::BadValueInAttr => {
                 "an attribute test inside `[...]` is malformed (write `[name]` or `[name=\"value\"]`)"
             }

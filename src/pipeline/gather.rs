@@ -26,6 +26,8 @@ pub(super) struct Gathered {
     pub(super) matches: Vec<(Field, String, usize)>,
     /// The page's next-page link, looked for only when the section reads more than one page.
     pub(super) next: Option<NextLink>,
+    /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
+    pub(super) detected: Option<String>,
     /// A page read over HTTP that yielded no items but runs scripts: its list may be built
     /// by them.
     pub(super) scripted: bool,
@@ -53,6 +55,7 @@ pub(super) fn gather(
     let mut declared = None;
     let mut next = None;
     let mut scripted = false;
+    let mut detected = None;
     let (raw, channel_date) = match section.source {
         Source::Feed => {
             let page = extract::feed::parse(&response.body).map_err(|e| SectionError::Parse {
@@ -72,6 +75,7 @@ pub(super) fn gather(
                 && extract::detect::is_scripted(&document);
             warnings.extend(selector_warnings(&extraction));
             matches = extraction.matches;
+            detected = extraction.detected;
             declared = extraction.language;
             (extraction.items, None)
         }
@@ -130,6 +134,7 @@ pub(super) fn gather(
         warnings,
         matches,
         next,
+        detected,
         scripted,
     })
 }
@@ -157,11 +162,6 @@ fn selector_warnings(extraction: &Extraction) -> Vec<String> {
                 field.name()
             ));
         }
-    }
-    if let Some(how) = &extraction.detected {
-        warnings.push(format!(
-            "no item selector: items found automatically ({how})"
-        ));
     }
     warnings
 }

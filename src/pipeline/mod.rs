@@ -14,6 +14,7 @@ mod order;
 mod outputs;
 mod pages;
 mod report;
+mod reshard;
 mod robots;
 mod schedule;
 mod section;
@@ -37,6 +38,7 @@ pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
+pub use reshard::Reseeded;
 pub use status::{SectionStatus, humane, status};
 pub use watch::{Request, serve_root, watch};
 
@@ -170,7 +172,9 @@ pub async fn run(
 ) -> Result<RunReport, PassError> {
     let (checkout, state_path) = check_out(config, now)?;
     let lock = store::lock(&state_path)?;
-    let store = Arc::new(Mutex::new(Store::open(&state_path)?));
+    let mut opened = Store::open(&state_path)?;
+    let reseeded = reshard::reseed(config, &mut opened)?;
+    let store = Arc::new(Mutex::new(opened));
     let output = Arc::new(outputs::open(config)?);
     let shared = Arc::new(Shared {
         loader: Loader::new(config.clone(), Some(store.clone()), now)?,
@@ -200,16 +204,25 @@ pub async fn run(
     release_freed_memory();
     // On the blocking pool, like the sections' writes, whose freed memory it reuses.
     let listing = Arc::clone(config);
-    joined(tokio::task::spawn_blocking(move || {
+    // A listing that cannot be written fails the run, but the sections' report still stands.
+    let listing_error = joined(tokio::task::spawn_blocking(move || {
         store.log_run(now, Utc::now(), &entries)?;
-        outputs::write_listing(&listing, &output, &store, now)
+        Ok::<_, PassError>(
+            outputs::write_listing(&listing, &output, &store, now)
+                .err()
+                .map(|e| e.to_string()),
+        )
     }))
     .await?;
     drop(lock);
     if let Some(checkout) = checkout {
         checkout.checkin()?;
     }
-    Ok(RunReport { sections: reports })
+    Ok(RunReport {
+        sections: reports,
+        listing_error,
+        reseeded,
+    })
 }
 
 /// Gives what the sections freed back to the system before the listing is built: glibc

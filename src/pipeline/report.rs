@@ -83,12 +83,18 @@ pub struct SectionReport {
 pub struct RunReport {
     /// One entry per selected section, in config order.
     pub sections: Vec<SectionReport>,
+    /// Why `index.html` and `feeds.opml` could not be written, if they could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing_error: Option<String>,
+    /// The shard count changed and sections took their history from other states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reseeded: Option<super::Reseeded>,
 }
 
 impl RunReport {
-    /// Whether every section succeeded.
+    /// Whether every section succeeded and the listing was written.
     pub fn all_ok(&self) -> bool {
-        self.sections.iter().all(|s| s.status.is_ok())
+        self.listing_error.is_none() && self.sections.iter().all(|s| s.status.is_ok())
     }
 }
 
@@ -103,6 +109,8 @@ pub struct CheckReport {
     pub warnings: Vec<String>,
     /// For each configured selector: how many items it gave a value.
     pub matches: Vec<(Field, String, usize)>,
+    /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
+    pub detected: Option<String>,
     /// The next-page links followed (`pages` > 1), each with how it was found.
     pub pages: Vec<String>,
     /// Items the pages gave (before `max_items`).
@@ -156,6 +164,8 @@ pub enum WatchEvent<'a> {
     },
     /// `watch` stopped: the sections in flight finished, the state was saved.
     Stopped,
+    /// The shard count changed and sections took their history from other states.
+    Reseeded(&'a super::Reseeded),
 }
 
 #[cfg(test)]

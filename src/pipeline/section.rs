@@ -59,6 +59,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         items: Vec::new(),
         warnings: Vec::new(),
         matches: Vec::new(),
+        detected: None,
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
@@ -72,10 +73,12 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 drafts,
                 warnings,
                 matches,
+                detected,
                 ..
             },
             followed,
         )) => {
+            report.detected = detected;
             report.pages = followed
                 .into_iter()
                 .map(|link| format!("{} ({})", link.url, link.how))

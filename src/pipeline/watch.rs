@@ -97,7 +97,10 @@ pub async fn watch(
     let lease = initial.state_lease;
     let (mut checkout, state_path) = check_out(&initial, Utc::now().trunc_subsecs(0))?;
     let _lock = store::lock(&state_path)?;
-    let opened = Store::open_as(&state_path, Access::Shared)?;
+    let mut opened = Store::open_as(&state_path, Access::Shared)?;
+    if let Some(reseeded) = super::reshard::reseed(&initial, &mut opened)? {
+        observer.event(&WatchEvent::Reseeded(&reseeded));
+    }
     // Failures in a row before this start, so that a failing section keeps backing off.
     let streaks = opened.failure_streaks()?;
     let store = Arc::new(Mutex::new(opened));

@@ -63,17 +63,9 @@ impl Bucket {
 
     /// The names of the objects directly under `folder`.
     pub(super) fn list(&self, folder: &str) -> Result<Vec<String>, PublishError> {
-        let path = self.objects.path(folder);
-        let store = self.objects.store();
-        let listed = self
-            .objects
-            .block_on(store.list_with_delimiter(Some(&path)))
-            .map_err(|e| self.objects.error(folder, "cannot list", e))?;
-        Ok(listed
-            .objects
-            .into_iter()
-            .filter_map(|o| o.location.filename().map(str::to_string))
-            .collect())
+        self.objects
+            .list(folder)
+            .map_err(|e| self.objects.error(folder, "cannot list", e).into())
     }
 
     /// The bytes of `name`, or `None` when there is no such object.

@@ -9,6 +9,7 @@ mod cache;
 mod history;
 mod lock;
 mod remote;
+mod reshard;
 mod runs;
 mod schema;
 

@@ -54,6 +54,21 @@ impl Checkout {
         Ok(checkout)
     }
 
+    /// The URLs of the states beside the one at `url` (in its folder) whose names `matches`
+    /// accepts.
+    pub fn beside(url: &Url, matches: impl Fn(&str) -> bool) -> Result<Vec<Url>, StoreError> {
+        let (parent, _) = split(url);
+        let objects = Objects::open(&parent).map_err(remote)?;
+        let names = objects
+            .list("")
+            .map_err(|e| remote(objects.error("", "cannot list", e)))?;
+        Ok(names
+            .iter()
+            .filter(|name| matches(name))
+            .filter_map(|name| parent.join(name).ok())
+            .collect())
+    }
+
     fn open(url: &Url) -> Result<Checkout, StoreError> {
         let (parent, name) = split(url);
         let objects = Objects::open(&parent).map_err(remote)?;

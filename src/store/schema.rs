@@ -95,6 +95,12 @@ CREATE TABLE schedule (
     every_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 ",
+    r"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+",
 ];
 
 /// How a process uses the state.

@@ -12,9 +12,9 @@ use scraper::{ElementRef, Html};
 use url::Url;
 
 use super::items::{extract_one, page_language};
-use score::DateHint;
 use super::{Field, FieldSelector, Rules, element_text};
 use crate::model::RawItem;
+use score::DateHint;
 
 /// How a candidate list was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +92,19 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
 pub fn is_scripted(document: &Html) -> bool {
     /// Inline code shorter than this is a tracker or a one-liner, not a list being built.
     const INLINE_CHARS: usize = 200;
-    document.root_element().select(css!("script")).any(|script| {
-        let kind = script.attr("type").unwrap_or("").trim().to_ascii_lowercase();
-        let code = kind.is_empty() || kind.contains("javascript") || kind == "module";
-        code && (script.attr("src").is_some()
-            || script.text().map(str::len).sum::<usize>() >= INLINE_CHARS)
-    })
+    document
+        .root_element()
+        .select(css!("script"))
+        .any(|script| {
+            let kind = script
+                .attr("type")
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            let code = kind.is_empty() || kind.contains("javascript") || kind == "module";
+            code && (script.attr("src").is_some()
+                || script.text().map(str::len).sum::<usize>() >= INLINE_CHARS)
+        })
 }
 
 /// The items of the best candidate, or none, with what found them (`article.post`, `JSON-LD`).

@@ -63,7 +63,9 @@ static LOCAL_HINTS: LazyLock<Mutex<HashMap<Language, Option<Arc<Regex>>>>> =
 impl DateHint {
     /// The hint for a page that declares `lang` (its `<html lang>`).
     pub(super) fn for_page(lang: Option<&str>) -> DateHint {
-        let language = lang.and_then(Language::from_tag).filter(|l| !l.is_english());
+        let language = lang
+            .and_then(Language::from_tag)
+            .filter(|l| !l.is_english());
         let local = language.and_then(|language| {
             let mut hints = LOCAL_HINTS.lock().expect("never poisoned");
             hints
@@ -123,8 +125,7 @@ pub(super) fn score(
     let fraction = |test: &dyn Fn(&ElementRef, &str) -> bool| {
         texts.iter().filter(|(c, text)| test(c, text)).count() as f64 / n
     };
-    let dated =
-        fraction(&|c, text| c.select(css!("time")).next().is_some() || hint.is_match(text));
+    let dated = fraction(&|c, text| c.select(css!("time")).next().is_some() || hint.is_match(text));
     let pictured = fraction(&|c, _| c.select(css!("img")).next().is_some());
     let wordy = fraction(&|_, text| text.chars().count() > WORDY_CHARS);
     let furniture = fraction(&|c, _| is_furniture(*c));
