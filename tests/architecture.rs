@@ -267,3 +267,105 @@ fn the_import_check_sees_imports() {
         "use crate::store::Store;\nlet x = crate::fetch::Tally::default();\nuse other_crate::x;";
     assert_eq!(crate_modules_named(text), ["store", "fetch"]);
 }
+
+/// The modules of `siblings` that `code` names: `super::name`, a name in a `super::{…}`
+/// group, or `crate::<parent>::name` where `parent` is the folder's module path.
+fn siblings_named<'a>(code: &str, parent: &str, siblings: &'a [String]) -> Vec<&'a String> {
+    let word_at = |text: &str| -> String {
+        text.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut named: Vec<String> = Vec::new();
+    for (at, _) in code.match_indices("super::") {
+        let rest = &code[at + "super::".len()..];
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = &group[..group.find('}').unwrap_or(group.len())];
+            named.extend(group.split(',').map(word_at));
+        } else {
+            named.push(word_at(rest));
+        }
+    }
+    if !parent.is_empty() {
+        let prefix = format!("crate::{parent}::");
+        for (at, _) in code.match_indices(&prefix) {
+            named.push(word_at(&code[at + prefix.len()..]));
+        }
+    }
+    siblings.iter().filter(|s| named.contains(s)).collect()
+}
+
+/// A module's code without its unit tests.
+fn code_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.split("#[cfg(test)]")
+        .next()
+        .unwrap_or(&text)
+        .to_string()
+}
+
+#[test]
+fn modules_of_one_folder_never_import_each_other_in_a_circle() {
+    let mut folders: Vec<PathBuf> = rust_files(&src())
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect();
+    folders.dedup();
+    let mut circles = Vec::new();
+    for folder in folders {
+        let parent = folder
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .replace('/', "::");
+        // Each file is a module; so is each sub-folder (its mod.rs for `super::`, all its files
+        // for `crate::` paths).
+        let mut modules: Vec<(String, String)> = Vec::new();
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                let own = code_of(&path.join("mod.rs"));
+                let inner: String = rust_files(&path)
+                    .iter()
+                    .map(|f| code_of(f).replace("super::", "self::"))
+                    .collect();
+                modules.push((stem, own + &inner));
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !["mod", "lib", "main"].contains(&stem.as_str())
+            {
+                modules.push((stem, code_of(&path)));
+            }
+        }
+        let names: Vec<String> = modules.iter().map(|(n, _)| n.clone()).collect();
+        let imports = |n: &str| -> Vec<&String> {
+            modules
+                .iter()
+                .find(|(m, _)| m == n)
+                .map(|(m, code)| {
+                    siblings_named(code, &parent, &names)
+                        .into_iter()
+                        .filter(|s| *s != m)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // A circle: a module reaches itself by following imports.
+        for start in &names {
+            let mut seen: Vec<&String> = Vec::new();
+            let mut stack = imports(start);
+            while let Some(next) = stack.pop() {
+                if next == start {
+                    circles.push(format!("{}: {start}", folder.display()));
+                    break;
+                }
+                if !seen.contains(&next) {
+                    seen.push(next);
+                    stack.extend(imports(next));
+                }
+            }
+        }
+    }
+    assert!(circles.is_empty(), "imports in a circle: {circles:#?}");
+}

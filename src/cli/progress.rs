@@ -116,7 +116,8 @@ impl Observer for Bar {
             .lock()
             .expect("progress lock")
             .retain(|s| *s != report.section);
-        self.requests.fetch_add(report.requests, Ordering::Relaxed);
+        self.requests
+            .fetch_add(report.counts.requests, Ordering::Relaxed);
         if !report.status.is_ok() || !report.warnings.is_empty() || !report.drift.is_empty() {
             self.bar.println(redact(&section_line(report)));
         }

@@ -10,22 +10,26 @@ use feedwright::pipeline::{
 /// One line for one section, as logged while a run goes on: what it did, and how many
 /// warnings it has with the first of them.
 pub(super) fn section_line(r: &SectionReport) -> String {
-    let requests = format!("{} {}", r.requests, plural(r.requests as usize, "request"));
-    let seconds = r.millis as f64 / 1000.0;
+    let requests = format!(
+        "{} {}",
+        r.counts.requests,
+        plural(r.counts.requests as usize, "request")
+    );
+    let seconds = r.counts.millis as f64 / 1000.0;
     let line = match &r.status {
-        Status::Ok if r.not_modified > 0 => format!(
+        Status::Ok if r.counts.not_modified > 0 => format!(
             "{}: ok, not modified, {} kept, {requests}, {} written, {seconds:.1}s",
-            r.section, r.kept, r.written
+            r.section, r.counts.kept, r.written
         ),
         Status::Ok => format!(
             "{}: ok, {} found, {} new, {} kept, {requests}, {} written, {seconds:.1}s",
-            r.section, r.found, r.new, r.kept, r.written
+            r.section, r.counts.found, r.counts.new, r.counts.kept, r.written
         ),
-        Status::Failed(error) if r.kept > 0 => format!(
+        Status::Failed(error) if r.counts.kept > 0 => format!(
             "{}: failed: {error} (its feed of {} {} stays as it was)",
             r.section,
-            r.kept,
-            plural(r.kept, "item")
+            r.counts.kept,
+            plural(r.counts.kept, "item")
         ),
         Status::Failed(error) => format!("{}: failed: {error}", r.section),
     };
@@ -122,7 +126,7 @@ pub(super) fn summary_table(report: &RunReport) -> String {
     for s in &report.sections {
         let status = if s.status.is_ok() { "ok" } else { "failed" };
         // A page that did not change was not read: nothing was found on it, nothing is new.
-        let unread = s.not_modified > 0 || !s.status.is_ok();
+        let unread = s.counts.not_modified > 0 || !s.status.is_ok();
         let count = |n: usize| {
             if unread {
                 "-".to_string()
@@ -135,12 +139,12 @@ pub(super) fn summary_table(report: &RunReport) -> String {
             "{:<width$}  {:<6}  {:>5}  {:>5}  {:>5}  {:>8}  {:>4}  {:>5.1}s  {:>8}",
             s.section,
             status,
-            count(s.found),
-            count(s.new),
-            s.kept,
-            s.requests,
-            s.not_modified,
-            s.millis as f64 / 1000.0,
+            count(s.counts.found),
+            count(s.counts.new),
+            s.counts.kept,
+            s.counts.requests,
+            s.counts.not_modified,
+            s.counts.millis as f64 / 1000.0,
             warnings_of(s).len()
         );
     }

@@ -2,6 +2,7 @@
 //! how sections are selected. The schema as written is in `raw`, its validation in
 //! `validate`.
 
+mod checker;
 mod edit;
 mod env;
 mod error;
@@ -284,7 +285,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         Secrets::start();
         let parsed: Result<raw::RawConfig, _> = toml::from_str(text);
-        let checker = validate::Checker {
+        let checker = checker::Checker {
             text,
             path,
             compiled: std::cell::RefCell::default(),

@@ -9,8 +9,8 @@ use toml::Spanned;
 use url::Url;
 
 use super::ConfigError;
+use super::checker::Checker;
 use super::env::Text;
-use super::validate::Checker;
 use crate::fetch::{Profile, bare_host};
 
 /// The request keys of a site or a section, as written.

@@ -2,13 +2,12 @@
 //! selectors and patterns compiled, and every problem reported at its line and column.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use toml::Spanned;
 
-use super::env::Secrets;
+use super::checker::Checker;
 use super::raw::{
     RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, RawWatch,
     merge_rules,
@@ -16,46 +15,10 @@ use super::raw::{
 use super::requests::RawRequests;
 use super::values::{not_a_web_url, web_url};
 use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Target, Watch};
-use crate::extract::{Field, FieldSelector, Rules};
+use crate::extract::{Field, Rules};
 use crate::fetch;
 
-/// Turns the raw schema into a [`Config`], reporting problems at their place in the file.
-pub(super) struct Checker<'a> {
-    pub(super) text: &'a str,
-    pub(super) path: &'a Path,
-    /// Selectors already compiled: sections of one site share most of theirs.
-    /// Values read from the environment, kept out of error messages.
-    pub(super) secrets: Secrets,
-    pub(super) compiled: std::cell::RefCell<std::collections::HashMap<String, FieldSelector>>,
-}
-
 impl Checker<'_> {
-    pub(super) fn error_at(&self, offset: usize, message: &str) -> ConfigError {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ConfigError::Invalid {
-            path: self.path.to_path_buf(),
-            line,
-            column,
-            message: self.secrets.redact(message).into_owned(),
-        }
-    }
-
-    pub(super) fn error<T>(&self, at: &Spanned<T>, message: impl AsRef<str>) -> ConfigError {
-        self.error_at(at.span().start, message.as_ref())
-    }
-
-    pub(super) fn relative(&self, path: &str) -> PathBuf {
-        let folder = self.path.parent().unwrap_or(Path::new("."));
-        let folder = if folder.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            folder
-        };
-        folder.join(path)
-    }
-
     pub(super) fn build(&self, raw: RawConfig) -> Result<Config, ConfigError> {
         let output = self.output(raw.output)?;
         let fetch = self.fetch(raw.fetch)?;

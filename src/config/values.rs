@@ -9,8 +9,8 @@ use regex::Regex;
 use toml::Spanned;
 use url::Url;
 
+use super::checker::Checker;
 use super::env::Text;
-use super::validate::Checker;
 use super::words::nearest;
 use super::{ConfigError, Every, Target};
 use crate::extract::{Field, FieldSelector, Rules};

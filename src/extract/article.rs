@@ -4,7 +4,7 @@
 use scraper::{ElementRef, Html};
 
 use super::dom::element_text;
-use super::items::{html_field, image_field, page_language, text_field};
+use super::fields::{html_field, image_field, page_language, text_field};
 use super::{FieldSelector, Rules, jsonld};
 use crate::locale;
 use crate::model::{DateSource, RawArticle};

@@ -1,10 +1,10 @@
 //! Reading an index page's items with a section's selectors.
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::Html;
 
 use super::detect;
-use super::dom::element_text;
-use super::rules::{FieldSelector, Rules};
+use super::fields::{extract_one, page_language};
+use super::rules::Rules;
 use crate::model::Field;
 use crate::model::RawItem;
 
@@ -20,11 +20,6 @@ pub struct Extraction {
     pub detected: Option<String>,
     /// The page's `<html lang>`.
     pub language: Option<String>,
-}
-
-/// The first link of an item, its default title and link.
-fn links() -> &'static Selector {
-    css!("a[href]")
 }
 
 /// Extracts the items of a parsed HTML page fetched from `page` with `rules`; without an
@@ -69,140 +64,10 @@ pub fn extract_items(document: &Html, rules: &Rules, page: &url::Url) -> Extract
     }
 }
 
-/// The language a page declares: `<html lang>`.
-pub(crate) fn page_language(root: ElementRef) -> Option<String> {
-    root.attr("lang")
-        .map(str::trim)
-        .filter(|lang| !lang.is_empty())
-        .map(str::to_string)
-}
-
-/// Reads every field of one item element.
-pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
-    // The headline link serves both the default title and the default link: find it once.
-    let defaults_needed = rules.title.is_none() || rules.link.is_none();
-    let titled = defaults_needed
-        .then(|| first_titled_link(element))
-        .flatten();
-    RawItem {
-        title: match &rules.title {
-            Some(field) => text_field(element, field),
-            None => titled.as_ref().map(|(_, text)| text.clone()),
-        },
-        link: match &rules.link {
-            Some(field) => field.first(element).and_then(|el| match field.attr() {
-                Some(attr) => el.attr(attr).map(str::to_string),
-                None => el
-                    .attr("href")
-                    .map(str::to_string)
-                    .or_else(|| Some(element_text(el))),
-            }),
-            None => titled
-                .map(|(a, _)| a)
-                .or_else(|| self_or_first(element, links()))
-                .and_then(|a| a.attr("href"))
-                .map(str::to_string),
-        },
-        date: match &rules.date {
-            Some(field) => field
-                .first(element)
-                .and_then(|el| date_of(el, field.attr())),
-            None => self_or_first(element, css!("time")).and_then(|el| date_of(el, None)),
-        },
-        summary_html: rules
-            .summary
-            .as_ref()
-            .and_then(|field| html_field(element, field)),
-        content_html: rules
-            .content
-            .as_ref()
-            .and_then(|field| html_field(element, field)),
-        author: rules
-            .author
-            .as_ref()
-            .and_then(|field| text_field(element, field)),
-        image: rules
-            .image
-            .as_ref()
-            .and_then(|field| image_field(element, field)),
-    }
-}
-
-/// The first link with visible text, and that text (an image link before the headline has
-/// none).
-pub(crate) fn first_titled_link(element: ElementRef) -> Option<(ElementRef, String)> {
-    let own = links().matches(&element).then_some(element);
-    own.into_iter()
-        .chain(element.select(links()))
-        .map(|a| (a, element_text(a)))
-        .find(|(_, text)| !text.is_empty())
-}
-
-fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<ElementRef<'a>> {
-    if selector.matches(&element) {
-        Some(element)
-    } else {
-        element.select(selector).next()
-    }
-}
-
-/// The first non-empty text (or attribute) among the field's matches.
-pub(crate) fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
-    scope
-        .select(field.selector())
-        .filter_map(|el| match field.attr() {
-            Some(attr) => el.attr(attr).map(str::to_string),
-            None => Some(element_text(el)),
-        })
-        .find(|text| !text.trim().is_empty())
-}
-
-/// The inner HTML of the field's first match (an attribute's value, escaped, if one is named).
-pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
-    let el = field.first(scope)?;
-    match field.attr() {
-        Some(attr) => el
-            .attr(attr)
-            .map(|v| html_escape::encode_text(v).into_owned()),
-        None => Some(el.inner_html()),
-    }
-}
-
-/// The image URL of the field's first match: the named attribute, else its `src`.
-pub(crate) fn image_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
-    let el = field.first(scope)?;
-    match field.attr() {
-        Some(attr) => el.attr(attr).map(str::to_string),
-        None => image_src(el),
-    }
-}
-
-/// The date text of an element: an explicit attribute, a `datetime` attribute, else its text.
-fn date_of(el: ElementRef, attr: Option<&str>) -> Option<String> {
-    match attr {
-        Some(attr) => el.attr(attr).map(str::to_string),
-        None => el
-            .attr("datetime")
-            .or_else(|| el.attr("content"))
-            .map(str::to_string)
-            .or_else(|| Some(element_text(el))),
-    }
-}
-
-/// The image URL of an element: its own `src`/`data-src`, else that of its first `<img>`.
-fn image_src(el: ElementRef) -> Option<String> {
-    let own = |e: ElementRef| {
-        ["src", "data-src", "data-lazy-src"]
-            .iter()
-            .find_map(|a| e.attr(a).filter(|v| !v.trim().is_empty()))
-            .map(str::to_string)
-    };
-    own(el).or_else(|| el.select(css!("img")).find_map(own))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::FieldSelector;
 
     fn page() -> url::Url {
         url::Url::parse("https://example.org/news/").unwrap()

@@ -6,6 +6,7 @@ pub mod article;
 pub mod detect;
 mod dom;
 pub mod feed;
+mod fields;
 mod items;
 mod jsonld;
 pub mod pager;

@@ -3,7 +3,8 @@
 
 use url::Url;
 
-use super::retry::MAX_RETRY_AFTER_SECS;
+/// Longest `Retry-After` honoured; a longer one fails the request instead.
+pub(super) const MAX_RETRY_AFTER_SECS: u64 = 300;
 
 /// The HTTP client could not be built (an unusable TLS setup).
 #[derive(Debug, thiserror::Error)]

@@ -8,8 +8,7 @@ use reqwest::header::{IF_MODIFIED_SINCE, IF_NONE_MATCH, LOCATION};
 use url::Url;
 
 use super::error::{FetchError, FetchErrorKind, RedirectRefusal, classify};
-use super::response::{self, BodyError};
-use super::retry::retry_after;
+use super::response::{self, BodyError, retry_after};
 use super::{Fetched, Fetcher, Profile, Tally, Validators};
 
 /// Where one hop led.

@@ -2,15 +2,11 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use url::Url;
 
-use super::error::{FetchError, FetchErrorKind};
+use super::error::{FetchError, FetchErrorKind, MAX_RETRY_AFTER_SECS};
 use super::request::{Attempt, Step};
 use super::{Fetcher, Profile, Tally, Validators};
-
-/// Longest `Retry-After` honoured; a longer one fails the request instead.
-pub(super) const MAX_RETRY_AFTER_SECS: u64 = 300;
 
 impl Fetcher {
     /// One hop, retried on timeouts, connection errors, 429 and 5xx with exponential backoff
@@ -57,17 +53,6 @@ fn too_late(error: FetchError, wait: Duration) -> FetchError {
     }
 }
 
-/// `Retry-After` as seconds or an HTTP date.
-pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let seconds = (when.timestamp() - chrono::Utc::now().timestamp()).max(0);
-    Some(Duration::from_secs(seconds.unsigned_abs()))
-}
-
 /// Wait before retry number `attempt` (0-based): 0.5 s doubling, capped at 30 s, ±25 % jitter.
 pub(super) fn backoff(attempt: u32) -> Duration {
     let base = Duration::from_millis(500).saturating_mul(1 << attempt.min(6));
@@ -90,19 +75,5 @@ mod tests {
             );
         }
         assert!(backoff(20) <= Duration::from_millis(37_500));
-    }
-
-    #[test]
-    fn retry_after_reads_seconds_and_dates() {
-        let mut headers = HeaderMap::new();
-        headers.insert(RETRY_AFTER, "7".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
-        headers.insert(
-            RETRY_AFTER,
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
-        );
-        assert_eq!(retry_after(&headers), Some(Duration::ZERO), "a past date");
-        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
-        assert_eq!(retry_after(&headers), None);
     }
 }

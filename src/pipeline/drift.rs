@@ -18,14 +18,14 @@ const MIN_HISTORY: usize = 3;
 pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) -> Vec<String> {
     let reads: Vec<&LoggedRun> = history
         .iter()
-        .filter(|r| r.failure.is_none() && r.found > 0)
+        .filter(|r| r.failure.is_none() && r.counts.found > 0)
         .take(LOOK_BACK)
         .collect();
     if reads.len() < MIN_HISTORY || found == 0 {
         return Vec::new();
     }
     let mut warnings = Vec::new();
-    let mut counts: Vec<usize> = reads.iter().map(|r| r.found).collect();
+    let mut counts: Vec<usize> = reads.iter().map(|r| r.counts.found).collect();
     counts.sort_unstable();
     let median = counts[counts.len() / 2];
     if found * 2 < median {
@@ -34,7 +34,7 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
             reads.len()
         ));
     }
-    let total: usize = reads.iter().map(|r| r.found).sum();
+    let total: usize = reads.iter().map(|r| r.counts.found).sum();
     let share = |part: usize, of: usize| part as f64 / of.max(1) as f64;
     let fields: [(&str, Filled); 4] = [
         ("date", |c| c.dated),
@@ -43,7 +43,7 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
         ("author", |c| c.author),
     ];
     for (name, of) in fields {
-        let before = share(reads.iter().map(|r| of(&r.coverage)).sum(), total);
+        let before = share(reads.iter().map(|r| of(&r.counts.coverage)).sum(), total);
         let now = share(of(&coverage), found);
         if before >= 0.8 && now < 0.2 {
             warnings.push(format!(
@@ -53,7 +53,7 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
             ));
         }
     }
-    let undated_before = 1.0 - share(reads.iter().map(|r| r.coverage.dated).sum(), total);
+    let undated_before = 1.0 - share(reads.iter().map(|r| r.counts.coverage.dated).sum(), total);
     let undated_now = 1.0 - share(coverage.dated, found);
     if undated_before < 0.2 && undated_now > 0.5 {
         warnings.push(format!(
@@ -67,24 +67,24 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Counts;
     use chrono::{TimeZone, Utc};
 
     fn run(found: usize, dated: usize) -> LoggedRun {
         LoggedRun {
             ended: Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
             failure: None,
-            found,
-            coverage: Coverage {
-                dated,
-                summary: found,
-                ..Coverage::default()
+            counts: Counts {
+                found,
+                coverage: Coverage {
+                    dated,
+                    summary: found,
+                    ..Coverage::default()
+                },
+                kept: found,
+                requests: 1,
+                ..Counts::default()
             },
-            new: 0,
-            kept: found,
-            requests: 1,
-            not_modified: 0,
-            bytes: 0,
-            millis: 0,
         }
     }
 

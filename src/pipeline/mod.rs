@@ -7,6 +7,7 @@ mod drift;
 mod enrich;
 mod error;
 mod gather;
+mod listing;
 mod load;
 mod manifest;
 mod monitor;
@@ -208,7 +209,7 @@ pub async fn run(
     let listing_error = joined(tokio::task::spawn_blocking(move || {
         store.log_run(now, Utc::now(), &entries)?;
         Ok::<_, PassError>(
-            outputs::write_listing(&listing, &output, &store, now)
+            listing::write_listing(&listing, &output, &store, now)
                 .err()
                 .map(|e| e.to_string()),
         )
@@ -246,14 +247,7 @@ fn run_entry(config: &Config, r: &SectionReport) -> RunEntry {
                 config.secrets.redact(&error.to_string()).into_owned(),
             )),
         },
-        found: r.found,
-        coverage: r.coverage,
-        new: r.new,
-        kept: r.kept,
-        requests: r.requests,
-        not_modified: r.not_modified,
-        bytes: r.bytes,
-        millis: u64::try_from(r.millis).unwrap_or(u64::MAX),
+        counts: r.counts,
     }
 }
 

@@ -106,20 +106,20 @@ impl Monitor {
         }
         c.requests
             .get_or_create(&labels)
-            .inc_by(u64::from(report.requests));
+            .inc_by(u64::from(report.counts.requests));
         c.not_modified
             .get_or_create(&labels)
-            .inc_by(u64::from(report.not_modified));
-        c.bytes.get_or_create(&labels).inc_by(report.bytes);
+            .inc_by(u64::from(report.counts.not_modified));
+        c.bytes.get_or_create(&labels).inc_by(report.counts.bytes);
         c.duration
             .get_or_create(&labels)
-            .observe(report.millis as f64 / 1000.0);
+            .observe(report.counts.millis as f64 / 1000.0);
         let host = HostLabels {
             host: section.url.host_str().unwrap_or_default().to_string(),
         };
         c.host_requests
             .get_or_create(&host)
-            .inc_by(u64::from(report.requests));
+            .inc_by(u64::from(report.counts.requests));
         if !report.status.is_ok() {
             c.host_errors.get_or_create(&host).inc();
         }

@@ -1,17 +1,17 @@
 //! Writing what the store holds: a section's feed files (only those whose bytes change, and
-//! none at all when the page and the files are as they were), and the listing of every feed.
+//! none at all when the page and the files are as they were), each put with its stamp
+//! recorded ([`put`]).
 
 use std::path::Path;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{PassError, SectionError};
-use super::{SectionReport, Shared, manifest, meta, retention};
+use super::{SectionReport, Shared, meta, retention};
 use crate::config::{Config, Section, Target};
 use crate::publish::{Bucket, Output, PublishError, Stamp, Written};
-use crate::render::{self, FeedMeta, Format, Listed};
+use crate::render::{self, FeedMeta, Format};
 use crate::store::{OutputStamp, Retention, Store, StoreError};
 
 /// Renders the section's feeds from its stored history and writes those whose bytes changed.
@@ -51,13 +51,13 @@ pub(super) async fn publish_section(
                     .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()))
             });
         if intact {
-            (report.kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
+            (report.counts.kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
             return Ok(());
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;
         (items, recorded)
     };
-    report.kept = items.len();
+    report.counts.kept = items.len();
     // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
     // writing waits for fsyncs), so that sections publish side by side, a bounded number at
     // a time, while the async workers keep the connections moving.
@@ -153,56 +153,6 @@ pub(super) fn open(config: &Config) -> Result<Output, PassError> {
         Target::Folder(path) => Output::Folder(path.clone()),
         Target::Bucket(url) => Output::Bucket(Bucket::open(url, &config.output.cache_control)?),
     })
-}
-
-/// Writes `index.html` and `feeds.opml` listing every section that has feed files, and the
-/// feeds' stylesheet.
-pub(super) fn write_listing(
-    config: &Config,
-    output: &Output,
-    store: &Store,
-    now: DateTime<Utc>,
-) -> Result<(), PassError> {
-    let primary = config.output.formats[0];
-    let own: Vec<&Section> = match config.shard {
-        Some(_) => config.select(&[]).unwrap_or_default(),
-        None => config.sections().collect(),
-    };
-    let mut listed = Vec::with_capacity(own.len());
-    for section in own {
-        let meta = meta(config, section);
-        let name = meta.file(primary);
-        let recorded = store.output(&output.location(&name))?;
-        if !output.exists(&name, recorded.as_ref().map(OutputStamp::stamp)) {
-            continue;
-        }
-        let (items, updated) =
-            store.feed_summary(&section.key(), retention(config, section), now)?;
-        listed.push(Listed {
-            meta,
-            items,
-            updated,
-        });
-    }
-    if let Some(shard) = config.shard {
-        listed = manifest::merge(config, output, store, shard, listed)?;
-    }
-    let title = "Feeds";
-    let opml_format = if config.output.formats.contains(&Format::Rss) {
-        Format::Rss
-    } else {
-        primary
-    };
-    // One listing in memory at a time: with thousands of feeds each is megabytes.
-    let index = render::index_html(title, &config.output.formats, &listed);
-    put::<PassError>(store, output, "index.html", &index, "")?;
-    drop(index);
-    let opml = render::opml(title, opml_format, &listed);
-    put::<PassError>(store, output, "feeds.opml", &opml, "")?;
-    drop(opml);
-    let style = render::STYLE_XSL.as_bytes();
-    put::<PassError>(store, output, render::STYLE_FILE, style, "")?;
-    Ok(())
 }
 
 /// A digest of what a section's files are rendered from besides its items.

@@ -7,7 +7,7 @@ use crate::config::{ConfigError, Secrets};
 use crate::extract::Field;
 use crate::fetch::ClientError;
 use crate::model::Item;
-use crate::store::Coverage;
+use crate::store::{Counts, Coverage};
 
 /// How one section ended.
 #[derive(Debug, Default)]
@@ -48,20 +48,9 @@ impl serde::Serialize for Status {
 pub struct SectionReport {
     /// `site/section`.
     pub section: String,
-    /// Items found on the page (0 when it was not modified).
-    pub found: usize,
-    /// How many of them carried a date, summary, image, author.
-    pub coverage: Coverage,
-    /// Items new to the section's history.
-    pub new: usize,
-    /// Items in the feed now.
-    pub kept: usize,
-    /// HTTP requests made, robots.txt included.
-    pub requests: u32,
-    /// Answers that were 304 Not Modified.
-    pub not_modified: u32,
-    /// Body bytes received.
-    pub bytes: u64,
+    /// What it did: items found, new and kept, requests, bytes, time.
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Feed files rewritten.
     pub written: usize,
     /// Skipped items, empty selectors, undated items.
@@ -71,8 +60,6 @@ pub struct SectionReport {
     /// Public addresses of the feed files whose bytes changed (for WebSub).
     #[serde(skip)]
     pub published: Vec<url::Url>,
-    /// Wall time in milliseconds.
-    pub millis: u128,
     /// Ok or failed with a reason.
     #[serde(flatten)]
     pub status: Status,
@@ -176,18 +163,18 @@ mod tests {
     fn report(status: Status) -> SectionReport {
         SectionReport {
             section: "s/a".into(),
-            found: 1,
-            coverage: Coverage::default(),
-            new: 1,
-            kept: 1,
-            requests: 1,
-            not_modified: 0,
-            bytes: 0,
+            counts: Counts {
+                found: 1,
+                new: 1,
+                kept: 1,
+                requests: 1,
+                millis: 5,
+                ..Counts::default()
+            },
             written: 3,
             warnings: Vec::new(),
             drift: Vec::new(),
             published: Vec::new(),
-            millis: 5,
             status,
         }
     }

@@ -90,7 +90,7 @@ impl Schedule {
                 let adapted = if failed {
                     current
                 } else {
-                    adapt(current, report.new > 0, bounds)
+                    adapt(current, report.counts.new > 0, bounds)
                 };
                 slot.auto = Some(adapted);
                 adapted
@@ -129,7 +129,7 @@ fn next_wait(every: Duration, failures: u32) -> Duration {
 mod tests {
     use super::*;
     use crate::pipeline::Status;
-    use crate::store::Coverage;
+    use crate::store::Counts;
 
     fn bounds() -> Watch {
         Watch {
@@ -142,19 +142,17 @@ mod tests {
     fn report(new: usize) -> SectionReport {
         SectionReport {
             section: "s/a".into(),
-            found: 5,
-            coverage: Coverage::default(),
-            new,
-            kept: 5,
-            requests: 1,
-            not_modified: u32::from(new == 0),
-            bytes: 0,
-            written: 0,
-            warnings: Vec::new(),
-            drift: Vec::new(),
-            published: Vec::new(),
-            millis: 1,
+            counts: Counts {
+                found: 5,
+                new,
+                kept: 5,
+                requests: 1,
+                not_modified: u32::from(new == 0),
+                millis: 1,
+                ..Counts::default()
+            },
             status: Status::Ok,
+            ..SectionReport::default()
         }
     }
 

@@ -116,17 +116,20 @@ pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionRepor
             retention(&shared.config, section),
             shared.now,
         );
-        report.kept = kept.map_or(0, |(kept, _)| kept);
+        report.counts.kept = kept.map_or(0, |(kept, _)| kept);
         report.status = Status::Failed(Box::new(error));
     }
-    if report.found > 0 && report.status.is_ok() {
+    if report.counts.found > 0 && report.status.is_ok() {
         let history = shared
             .store
             .lock()
             .expect("store lock")
             .recent_runs(&report.section, drift::LOOK_BACK * 2);
         match history {
-            Ok(history) => report.drift = drift::warnings(report.found, report.coverage, &history),
+            Ok(history) => {
+                report.drift =
+                    drift::warnings(report.counts.found, report.counts.coverage, &history)
+            }
             Err(e) => tracing::warn!("{}: run log: {e}", report.section),
         }
     }
@@ -139,9 +142,9 @@ pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionRepor
             }
         }
     }
-    report.requests = tally.get();
-    report.bytes = tally.bytes();
-    report.millis = started.elapsed().as_millis();
+    report.counts.requests = tally.get();
+    report.counts.bytes = tally.bytes();
+    report.counts.millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report
 }
 
@@ -185,7 +188,7 @@ async fn update(
         .await?;
     let response = match fetched {
         Fetched::NotModified => {
-            report.not_modified = 1;
+            report.counts.not_modified = 1;
             return publish_section(shared, section, report, true).await;
         }
         Fetched::Page(response) => response,
@@ -276,8 +279,8 @@ async fn merge(
         tally,
     )
     .await;
-    report.found = gathered.found;
-    report.coverage = coverage(&gathered.drafts);
+    report.counts.found = gathered.found;
+    report.counts.coverage = coverage(&gathered.drafts);
     report.warnings = gathered.warnings;
     let mut drafts = gathered.drafts;
     let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
@@ -298,7 +301,7 @@ async fn merge(
         redate: &redate,
         cache: &cache,
     };
-    report.new = shared.store.lock().expect("store lock").update_section(
+    report.counts.new = shared.store.lock().expect("store lock").update_section(
         &update,
         retention(&shared.config, section),
         shared.now,

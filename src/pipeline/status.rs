@@ -56,7 +56,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
         let failure = last(true);
         let read = history
             .iter()
-            .position(|r| r.failure.is_none() && r.found > 0);
+            .position(|r| r.failure.is_none() && r.counts.found > 0);
         let (items, newest_item) = store.feed_summary(&key, retention(config, section), now)?;
         let interval = match section.every {
             Every::Fixed(every) => every,
@@ -80,11 +80,15 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             consecutive_failures: failures,
             items,
             newest_item,
-            found: read.map_or(0, |i| history[i].found),
-            new: history.first().map_or(0, |r| r.new),
-            coverage: read.map_or_else(Coverage::default, |i| history[i].coverage),
+            found: read.map_or(0, |i| history[i].counts.found),
+            new: history.first().map_or(0, |r| r.counts.new),
+            coverage: read.map_or_else(Coverage::default, |i| history[i].counts.coverage),
             drift: read.map_or_else(Vec::new, |i| {
-                drift::warnings(history[i].found, history[i].coverage, &history[i + 1..])
+                drift::warnings(
+                    history[i].counts.found,
+                    history[i].counts.coverage,
+                    &history[i + 1..],
+                )
             }),
             interval_secs: interval.as_secs(),
             backoff_secs: backoff,

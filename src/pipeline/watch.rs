@@ -18,9 +18,10 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 use super::error::PassError;
+use super::listing::write_listing;
 use super::load::Loader;
 use super::monitor::Monitor;
-use super::outputs::{self, write_listing};
+use super::outputs;
 use super::schedule::Schedule;
 use super::{Observer, SectionReport, Shared, WatchEvent, check_out, run_entry, section};
 use crate::config::{Config, Section, Target};

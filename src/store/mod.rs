@@ -22,7 +22,7 @@ pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
 pub use history::{PageCache, PageUpdate, Retention};
 pub use lock::{Lock, lock};
 pub use remote::Checkout;
-pub use runs::{Coverage, LoggedRun, RunEntry};
+pub use runs::{Counts, Coverage, LoggedRun, RunEntry};
 pub use schema::Access;
 
 /// Why the state could not be used; each names the file.

@@ -26,13 +26,10 @@ pub struct Coverage {
     pub author: usize,
 }
 
-/// One section's outcome, for the run log.
-#[derive(Debug, Clone)]
-pub struct RunEntry {
-    /// `site/section`.
-    pub section: String,
-    /// `None` when it succeeded, else the stable error kind and the reason.
-    pub failure: Option<(&'static str, String)>,
+/// What one run of a section did, in numbers: the pass reports it, the run log stores it and
+/// reads it back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
     /// Items on the page (0 when it was not read again).
     pub found: usize,
     /// How many of them carried each field.
@@ -41,14 +38,25 @@ pub struct RunEntry {
     pub new: usize,
     /// Items in the feed.
     pub kept: usize,
-    /// Requests made.
+    /// Requests made, robots.txt and article pages included.
     pub requests: u32,
     /// 304 answers.
     pub not_modified: u32,
-    /// Bytes fetched.
+    /// Body bytes fetched.
     pub bytes: u64,
     /// Wall time in milliseconds.
     pub millis: u64,
+}
+
+/// One section's outcome, for the run log.
+#[derive(Debug, Clone)]
+pub struct RunEntry {
+    /// `site/section`.
+    pub section: String,
+    /// `None` when it succeeded, else the stable error kind and the reason.
+    pub failure: Option<(&'static str, String)>,
+    /// What it did.
+    pub counts: Counts,
 }
 
 /// A logged run of one section, as `status`, drift warnings and metrics read it back.
@@ -58,22 +66,8 @@ pub struct LoggedRun {
     pub ended: DateTime<Utc>,
     /// The stable error kind and the reason, if it failed.
     pub failure: Option<(String, String)>,
-    /// Items read (0 when the page was not read again).
-    pub found: usize,
-    /// How many of them carried each field.
-    pub coverage: Coverage,
-    /// Items new to the history.
-    pub new: usize,
-    /// Items in the feed.
-    pub kept: usize,
-    /// Requests made.
-    pub requests: u32,
-    /// 304 answers.
-    pub not_modified: u32,
-    /// Bytes fetched.
-    pub bytes: u64,
-    /// Wall time in milliseconds.
-    pub millis: u64,
+    /// What it did.
+    pub counts: Counts,
 }
 
 /// A count as SQLite stores it.
@@ -95,7 +89,7 @@ impl Store {
         entries: &[RunEntry],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        let requests: u32 = entries.iter().map(|e| e.requests).sum();
+        let requests: u32 = entries.iter().map(|e| e.counts.requests).sum();
         let failed = entries.iter().filter(|e| e.failure.is_some()).count();
         tx.prepare_cached(
             "INSERT INTO runs (started, ended, requests, failed) VALUES (?1, ?2, ?3, ?4)",
@@ -115,14 +109,15 @@ impl Store {
                    (SELECT run_id FROM run_sections WHERE section = ?1
                     ORDER BY run_id DESC LIMIT 1 OFFSET ?2)",
             )?;
-            for e in entries {
-                let (status, kind, reason) = match &e.failure {
+            for entry in entries {
+                let e = &entry.counts;
+                let (status, kind, reason) = match &entry.failure {
                     None => ("ok", None, None),
                     Some((kind, reason)) => ("failed", Some(*kind), Some(reason.as_str())),
                 };
                 insert.execute(params![
                     run_id,
-                    e.section,
+                    entry.section,
                     status,
                     kind,
                     reason,
@@ -139,7 +134,7 @@ impl Store {
                     i64::try_from(e.millis).unwrap_or(i64::MAX),
                     ms(ended),
                 ])?;
-                prune.execute(params![e.section, KEPT_PER_SECTION - 1])?;
+                prune.execute(params![entry.section, KEPT_PER_SECTION - 1])?;
             }
         }
         tx.prepare_cached("DELETE FROM runs WHERE id < (SELECT min(run_id) FROM run_sections)")?
@@ -181,19 +176,21 @@ impl Store {
                     run_ended.unwrap_or(0)
                 }),
                 failure: kind.map(|k| (k, reason.unwrap_or_default())),
-                found: uncount(r.get(4)?),
-                new: uncount(r.get(5)?),
-                kept: uncount(r.get(6)?),
-                requests: r.get(7)?,
-                not_modified: r.get(8)?,
-                coverage: Coverage {
-                    dated: uncount(r.get(9)?),
-                    summary: uncount(r.get(10)?),
-                    image: uncount(r.get(11)?),
-                    author: uncount(r.get(12)?),
+                counts: Counts {
+                    found: uncount(r.get(4)?),
+                    new: uncount(r.get(5)?),
+                    kept: uncount(r.get(6)?),
+                    requests: r.get(7)?,
+                    not_modified: r.get(8)?,
+                    coverage: Coverage {
+                        dated: uncount(r.get(9)?),
+                        summary: uncount(r.get(10)?),
+                        image: uncount(r.get(11)?),
+                        author: uncount(r.get(12)?),
+                    },
+                    bytes: u64::try_from(r.get::<_, i64>(13)?).unwrap_or(0),
+                    millis: u64::try_from(r.get::<_, i64>(14)?).unwrap_or(0),
                 },
-                bytes: u64::try_from(r.get::<_, i64>(13)?).unwrap_or(0),
-                millis: u64::try_from(r.get::<_, i64>(14)?).unwrap_or(0),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -237,17 +234,19 @@ mod tests {
         RunEntry {
             section: section.into(),
             failure: failed.then(|| ("fetch", format!("{section}: timed out"))),
-            found: 4,
-            coverage: Coverage {
-                dated: 3,
-                ..Coverage::default()
+            counts: Counts {
+                found: 4,
+                coverage: Coverage {
+                    dated: 3,
+                    ..Coverage::default()
+                },
+                new: 1,
+                kept: 1,
+                requests: 2,
+                not_modified: 0,
+                bytes: 100,
+                millis: 5,
             },
-            new: 1,
-            kept: 1,
-            requests: 2,
-            not_modified: 0,
-            bytes: 100,
-            millis: 5,
         }
     }
 
@@ -279,8 +278,8 @@ mod tests {
             Some(("fetch".to_string(), "a: timed out".to_string()))
         );
         assert_eq!(recent[1].failure, None);
-        assert_eq!(recent[1].coverage.dated, 3);
-        assert_eq!(recent[1].bytes, 100);
+        assert_eq!(recent[1].counts.coverage.dated, 3);
+        assert_eq!(recent[1].counts.bytes, 100);
     }
 
     #[test]

@@ -7,10 +7,11 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::score::{DateHint, MIN_HEADLINE_CHARS, score};
+use super::headlines::{Headline, headline_links};
+use super::score::{DateHint, score};
 use super::selector::{item_selector, relative_selector, signature};
 use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read_with_containers, rules_of};
-use crate::extract::items::first_titled_link;
+use crate::extract::fields::first_titled_link;
 use crate::model::RawItem;
 
 /// How far above a link its item container may be.
@@ -32,50 +33,6 @@ const TEASER_CLASSES: [&str; 8] = [
     "intro",
     "lead",
 ];
-
-/// Links that could be headlines: usable, with enough text, not "read more".
-pub(super) fn headline_links(root: ElementRef) -> impl Iterator<Item = (ElementRef, String)> {
-    let not_headline = regex!(
-        r"(?i)^\W*(read\s+more|more|continue\s+reading|next|previous|older\s+posts|newer\s+posts|comments?|share|reply)\W*$"
-    );
-    root.select(css!("a[href]")).filter_map(|a| {
-        let href = a.attr("href").unwrap_or("").trim();
-        let usable = !href.is_empty()
-            && !href.starts_with('#')
-            && !["javascript:", "mailto:", "tel:", "data:"]
-                .iter()
-                .any(|s| href.to_ascii_lowercase().starts_with(s));
-        let text = element_text(a);
-        (usable && text.chars().count() >= MIN_HEADLINE_CHARS && !not_headline.is_match(&text))
-            .then_some((a, text))
-    })
-}
-
-/// A headline link with what scoring needs of it, worked out once for all its containers.
-#[derive(Clone, Copy)]
-pub(super) struct Headline<'a> {
-    link: ElementRef<'a>,
-    /// Characters of its text, counted up to 100.
-    pub(super) chars: usize,
-    /// Whether it leads away from the page's site.
-    pub(super) offsite: bool,
-}
-
-impl<'a> Headline<'a> {
-    fn new(link: ElementRef<'a>, text: &str, page: &Url) -> Self {
-        let target = link.attr("href").and_then(|h| page.join(h).ok());
-        Headline {
-            link,
-            chars: text.chars().count().min(100),
-            offsite: target.as_ref().and_then(site) != site(page),
-        }
-    }
-}
-
-/// A URL's host without a leading `www.`.
-fn site(url: &Url) -> Option<&str> {
-    url.host_str().map(|h| h.trim_start_matches("www."))
-}
 
 /// Containers sharing one path from `<body>`: their level above the link, and each
 /// container with its first headline link.

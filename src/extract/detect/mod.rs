@@ -4,6 +4,7 @@
 //! `config.toml` (`selector`).
 
 mod blocks;
+mod headlines;
 mod score;
 mod selector;
 mod structured;
@@ -11,7 +12,7 @@ mod structured;
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::items::{extract_one, page_language};
+use super::fields::{extract_one, page_language};
 use super::{Field, FieldSelector, Rules, element_text};
 use crate::model::RawItem;
 use score::DateHint;

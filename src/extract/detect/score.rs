@@ -11,12 +11,10 @@ use std::sync::{Arc, LazyLock, Mutex};
 use regex::Regex;
 use scraper::ElementRef;
 
-use super::blocks::Headline;
 use super::element_text;
+use super::headlines::Headline;
 use crate::locale::{Language, MONTH_NAME};
 
-/// Shortest link text taken as a headline.
-pub(super) const MIN_HEADLINE_CHARS: usize = 8;
 /// How the container count grows the score (less than linearly: long lists of short links
 /// must not win by size alone).
 const COUNT_EXPONENT: f64 = 0.8;

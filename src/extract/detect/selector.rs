@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 
-use super::blocks::headline_links;
+use super::headlines::headline_links;
 
 /// A tag with its first stable class: `article.post`. The first class is the element's kind;
 /// later ones are often modifiers (`card card--lead`). Classes with digits or odd characters
