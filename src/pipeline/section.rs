@@ -127,8 +127,8 @@ pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionRepor
             .recent_runs(&report.section, drift::LOOK_BACK * 2);
         match history {
             Ok(history) => {
-                report.drift =
-                    drift::warnings(report.counts.found, report.counts.coverage, &history)
+                let counts = &report.counts;
+                report.drift = drift::warnings(counts.found, counts.coverage, &history);
             }
             Err(e) => tracing::warn!("{}: run log: {e}", report.section),
         }
