@@ -319,3 +319,58 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
         }
     }
 }
+
+/// `feedwright date TEXT`: how a date string is read; returns the exit code.
+pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
+    use feedwright::locale::Language;
+    use feedwright::normalize::dates::{DateOrder, DateRules, ParsedDate, parse_date};
+    let language = match language {
+        None => Language::english(),
+        Some(tag) => match Language::from_tag(tag) {
+            Some(language) => language,
+            None => {
+                let hint = Language::nearest_tag(tag)
+                    .map_or_else(String::new, |near| format!("; did you mean \"{near}\"?"));
+                eprintln!("error: unknown language {tag:?}{hint}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let Ok(zone) = timezone.parse::<chrono_tz::Tz>() else {
+        eprintln!(
+            "error: unknown timezone {timezone:?}: use an IANA name such as \"Europe/Paris\""
+        );
+        return EXIT_USAGE;
+    };
+    let now = now();
+    let rules = DateRules {
+        order: DateOrder::Auto,
+        format: None,
+        language: &language,
+        now: Some((now, zone)),
+    };
+    let Some(parsed) = parse_date(text, &rules) else {
+        eprintln!(
+            "could not read a date in {text:?} (language {}): no date form matched; an item \
+             dated so takes its first-seen time",
+            language.code()
+        );
+        return EXIT_FAILED;
+    };
+    let instant = parsed.resolve(zone, now, now);
+    let local = instant.with_timezone(&zone);
+    match parsed {
+        ParsedDate::Day(day) => println!(
+            "{day} ({zone}), precision: day (an item dated so takes its first-seen time that \
+             day, else {} = {})",
+            local.format("%Y-%m-%d %H:%M %:z"),
+            instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        _ => println!(
+            "{} ({zone}) = {}, precision: minute",
+            local.format("%Y-%m-%d %H:%M %:z"),
+            instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    }
+    EXIT_OK
+}

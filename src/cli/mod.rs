@@ -103,6 +103,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// How a date string is read: the instant and its precision, or why it cannot be read.
+    Date {
+        /// The date as a page writes it (`13 января 2015 г. в 13:34`).
+        text: String,
+        /// The language it is written in (BCP 47) [default: English].
+        #[arg(long, value_name = "TAG")]
+        language: Option<String>,
+        /// The time zone zone-less dates are read in (IANA name).
+        #[arg(long, value_name = "ZONE", default_value = "UTC")]
+        timezone: String,
+    },
     /// Serve the output folder over HTTP for a local preview.
     Serve {
         /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
@@ -181,6 +192,11 @@ pub(crate) fn main() -> i32 {
             shard,
         } => commands::check(config, shard, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Date {
+            text,
+            language,
+            timezone,
+        } => commands::date(&text, language.as_deref(), &timezone),
         Command::Status {
             config,
             shard,

@@ -4,20 +4,25 @@
 //! English is built in and always tried; other languages' month names come from glibc's
 //! tables (`months`), their relative-date words from `relative`.
 
+mod cldr;
 mod months;
 mod relative;
 
 use std::collections::HashMap;
 
 use pure_rust_locales::Locale;
+pub(crate) use cldr::{Period, Vocabulary};
 pub(crate) use relative::{Unit, Words};
 
-/// A language dates are read in: a BCP 47 tag (`de`, `pt-BR`) matched to glibc's locales.
+/// A language dates are read in: a BCP 47 tag (`de`, `pt-BR`, `sr-Latn`) matched to its CLDR
+/// words and, where glibc has the language, to glibc's locale too (more month forms).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Language {
     /// The primary subtag, lower case: `pt` of `pt-BR`.
     code: String,
-    /// Its glibc locale; `None` for English, which is built in.
+    /// The CLDR language it reads as (`sr-Latn`, `zh-Hant`, `de`).
+    cldr: Option<&'static str>,
+    /// Its glibc locale, if glibc has the language.
     locale: Option<Locale>,
 }
 
@@ -60,12 +65,13 @@ impl Language {
     pub fn english() -> Language {
         Language {
             code: "en".into(),
+            cldr: Some("en"),
             locale: None,
         }
     }
 
-    /// The language of a BCP 47 tag (`de`, `pt-BR`, `zh-Hant-TW`, also `de_DE`), if glibc
-    /// knows it.
+    /// The language of a BCP 47 tag (`de`, `pt-BR`, `zh-Hant-TW`, `sr-Latn`, also `de_DE`), if
+    /// CLDR or glibc knows it.
     pub fn from_tag(tag: &str) -> Option<Language> {
         let mut parts = tag.trim().split(['-', '_']);
         let code = parts.next()?.to_ascii_lowercase();
@@ -87,11 +93,24 @@ impl Language {
         // Another language glibc has, in the country of the same name (`hu_HU`, `et_EE`).
         let same_name =
             || Locale::try_from(format!("{code}_{}", code.to_ascii_uppercase()).as_str()).ok();
-        let locale = exact.or_else(preferred).or_else(same_name)?;
-        Some(Language {
-            code,
-            locale: Some(locale),
-        })
+        let locale = exact.or_else(preferred).or_else(same_name);
+        let cldr = cldr::resolve(tag);
+        (locale.is_some() || cldr.is_some()).then_some(Language { code, cldr, locale })
+    }
+
+    /// The known tag nearest to `tag`, for a message about one that is not known.
+    pub fn nearest_tag(tag: &str) -> Option<&'static str> {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        cldr::tags()
+            .map(|known| (strsim::levenshtein(&tag, &known.to_ascii_lowercase()), known))
+            .filter(|(distance, known)| *distance <= 2.min(known.len() - 1))
+            .min_by_key(|(distance, known)| (*distance, *known))
+            .map(|(_, known)| known)
+    }
+
+    /// Its CLDR words, read on first use.
+    pub(crate) fn vocabulary(&self) -> Option<&'static Vocabulary> {
+        cldr::vocabulary(self.cldr?)
     }
 
     /// The primary subtag: `de`.
@@ -101,7 +120,7 @@ impl Language {
 
     /// Whether this is English (nothing to add to the built-in forms).
     pub fn is_english(&self) -> bool {
-        self.locale.is_none()
+        self.code == "en"
     }
 
     /// Its month names, lower case, with their numbers (empty for English: built in).

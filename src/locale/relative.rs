@@ -22,6 +22,8 @@ pub(crate) enum Unit {
     Week,
     /// Months.
     Month,
+    /// Quarters of a year.
+    Quarter,
     /// Years.
     Year,
 }
@@ -34,6 +36,9 @@ pub(crate) struct Words {
     pub(crate) before: Vec<String>,
     /// Words after the unit: "ago", "назад", "前".
     pub(crate) after: Vec<String>,
+    /// Words before the number of a date to come: "in" (`in 3 hours`).
+    #[serde(default)]
+    pub(crate) ahead: Vec<String>,
     /// Unit stems (a word that starts with one counts), with their unit.
     pub(crate) units: BTreeMap<String, Unit>,
     /// "just now".

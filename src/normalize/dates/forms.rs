@@ -9,8 +9,9 @@ use super::zones::{zone_offset, zone_pattern};
 use super::{DateOrder, ParsedDate};
 use crate::locale::MONTH_NAME;
 
-/// A time of day: `14:05`, `2:05:30 pm`.
-const TIME: &str = r"(?P<hour>\d{1,2})[:hH](?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[ap]\.?m\.?)?";
+/// A time of day: `14:05`, `2:05:30 pm`, `13.12`, `5.45 pm`, `14h30`, `21時40分`, `6 pm`
+/// (an hour alone only with its period; `night` is the hours around midnight).
+const TIME: &str = r"(?P<hour>\d{1,2})(?:\s*(?:[:hH.]|[時时点시])\s*(?P<minute>\d{2})\s*[分분]?(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?\s*(?P<ampm>[ap]\.?\s?m\b\.?|night\b)?";
 
 /// An ISO 8601 date, with an optional time and zone, or the basic form `20180619T055000+0900`.
 fn iso() -> &'static Regex {
@@ -20,26 +21,45 @@ fn iso() -> &'static Regex {
     ))
 }
 
-/// A day before a month name and a year (`04 Apr 2013`, `23rd October 2024`).
+/// A day before a month name and a year (`04 Apr 2013`, `23rd October 2024`, `08.June.2014`,
+/// `12-Mar-2014`).
 pub(super) fn day_first() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{MONTH_NAME}\.?,?\s+(?:\d{{4}}|\d{{2}})\b"
+        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?[\s.\-/]*{MONTH_NAME}\.?,?[\s.\-/]+(?:\d{{4}}|\d{{2}})\b"
     ))
 }
 
-/// A month name before a day and a year (`Oct 23, 2024`, `April 3rd, 2013`).
+/// A month name before a day and a year (`Oct 23, 2024`, `April 3rd, 2013`), or before a day,
+/// a time and a year (`Aug 05 12:00:00 2015`).
 pub(super) fn month_first() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b{MONTH_NAME}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+        r"(?i)\b{MONTH_NAME}\.?[\s.\-/]+\d{{1,2}}(?:st|nd|rd|th)?(?:,?[\s.\-/]+|\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s+)\d{{4}}\b"
+    ))
+}
+
+/// A year before a month name and a day (`2016. augusztus 11.`, `2015-кві-12` once read).
+pub(super) fn year_first() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b\d{{4}}\.?,?[\s.\-/]*{MONTH_NAME}\.?,?[\s.\-/]*\d{{1,2}}\b"
     ))
 }
 
 /// The time (and zone) that may follow a month-name date.
 fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^\s*[,\-–—|·@]?\s*(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^[\s,.\-–—|·@]*(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
+}
+
+/// A time written before its date (`10:06am Dec 11, 2014`).
+fn time_before() -> &'static Regex {
+    regex!(&format!(r"(?i){TIME}[\s,\-–—|·@]*$"))
+}
+
+/// A time inside a date (`Aug 05 12:00:00 2015`).
+fn time_inside() -> &'static Regex {
+    regex!(&format!(r"(?i)\s{TIME}\s"))
 }
 
 /// A date written with the CJK year, month and day signs: `2024年10月23日`, `2024년 10월 23일`.
@@ -61,7 +81,7 @@ pub(super) fn parse_cjk(text: &str) -> Option<ParsedDate> {
 /// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
 fn numeric() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:,?\s+{TIME}(?:\s*{})?)?",
+        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:[.,]?\s+{TIME}(?:\s*{})?)?",
         zone_pattern()
     ))
 }
@@ -103,8 +123,14 @@ pub(super) fn month_name_date(
         let mut numbers = span
             .split(|c: char| !c.is_ascii_digit())
             .filter(|n| !n.is_empty());
-        let day = numbers.next()?.parse().ok()?;
-        let year = year(numbers.next_back()?)?;
+        let first = numbers.next()?;
+        let last = numbers.next_back()?;
+        // Year first (`2016. augusztus 11.`) or last; a time between is not either.
+        let (day, year) = if first.len() == 4 {
+            (last.parse().ok()?, self::year(first)?)
+        } else {
+            (first.parse().ok()?, self::year(last)?)
+        };
         // Words end at spaces, digits and punctuation (not at every non-letter: a Bengali
         // virama is a mark inside a word).
         let month = span
@@ -112,10 +138,15 @@ pub(super) fn month_name_date(
             .filter(|w| !w.is_empty())
             .find_map(month)?;
         let day = ymd(year, month, day)?;
-        match time_after().captures(&text[found.end()..]) {
-            Some(caps) => with_time(day, &caps, "zone"),
-            None => Some(ParsedDate::Day(day)),
-        }
+        let after = time_after().captures(&text[found.end()..]);
+        let before = time_before().captures(&text[..found.start()]);
+        after
+            .into_iter()
+            .chain(time_inside().captures_iter(span))
+            .chain(before)
+            .map(|caps| with_time(day, &caps, "zone"))
+            .find(|parsed| !matches!(parsed, Some(ParsedDate::Day(_))))
+            .unwrap_or(Some(ParsedDate::Day(day)))
     })
 }
 
@@ -172,17 +203,29 @@ fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<Parsed
         return Some(ParsedDate::Day(day));
     };
     let mut hour: u32 = hour.as_str().parse().ok()?;
+    if caps.name("minute").is_none() && caps.name("ampm").is_none() {
+        return Some(ParsedDate::Day(day));
+    }
     if let Some(ampm) = caps.name("ampm") {
-        if hour == 0 || hour > 12 {
-            return Some(ParsedDate::Day(day));
+        let period = ampm.as_str().to_ascii_lowercase();
+        if period.starts_with('n') {
+            // The hours around midnight: 11 at night is 23:00, 3 at night 03:00.
+            if (6..12).contains(&hour) {
+                hour += 12;
+            }
+        } else {
+            if hour == 0 || hour > 12 {
+                return Some(ParsedDate::Day(day));
+            }
+            let pm = period.starts_with('p');
+            hour = hour % 12 + if pm { 12 } else { 0 };
         }
-        let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
-        hour = hour % 12 + if pm { 12 } else { 0 };
     }
     let second = caps
         .name("second")
         .map_or(Some(0), |s| s.as_str().parse().ok())?;
-    let Some(time) = NaiveTime::from_hms_opt(hour, num(caps, "minute")?, second) else {
+    let minute = caps.name("minute").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let Some(time) = NaiveTime::from_hms_opt(hour, minute, second) else {
         return Some(ParsedDate::Day(day));
     };
     zoned(

@@ -9,6 +9,7 @@
 mod forms;
 mod language;
 mod relative;
+mod translate;
 mod zones;
 
 use chrono::{
@@ -18,7 +19,9 @@ use chrono::{
 use chrono_tz::Tz;
 
 use crate::locale::Language;
-use forms::{day_first, month_first, month_name_date, parse_cjk, parse_iso, parse_numeric};
+use forms::{
+    day_first, month_first, month_name_date, parse_cjk, parse_iso, parse_numeric, year_first,
+};
 
 /// How ambiguous all-numeric dates such as `03/05/2024` are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -107,7 +110,6 @@ pub struct DateRules<'a> {
 impl DateRules<'static> {
     /// English, automatic numeric order, no format, no relative dates.
     pub fn english() -> DateRules<'static> {
-        static ENGLISH: std::sync::LazyLock<Language> = std::sync::LazyLock::new(Language::english);
         DateRules {
             order: DateOrder::Auto,
             format: None,
@@ -138,6 +140,38 @@ pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
     }
     let text = ascii_digits(text);
     let text = text.as_ref();
+    let direct = written(text, rules);
+    if matches!(direct, Some(ParsedDate::Zoned(_) | ParsedDate::Local(_))) {
+        return direct;
+    }
+    // The built-in forms found a day alone, or nothing: the text may say more in words they do
+    // not know (a time after `г. в`, a month cut short, a weekday in the way, `noon`).
+    let worth = direct.is_none()
+        || text.contains(':')
+        || !text.is_ascii()
+        || regex!(r"(?i)noon|midnight|[ap]\.?m\b|\d\.\d\d\b").is_match(text);
+    if !worth {
+        return direct;
+    }
+    let english = translate::reading(text, rules.language)?;
+    let via = written(
+        &english,
+        &DateRules {
+            language: &ENGLISH,
+            ..rules.clone()
+        },
+    );
+    match (direct, via) {
+        (Some(direct), Some(via)) if via.precision() <= direct.precision() => Some(direct),
+        (direct, via) => via.or(direct),
+    }
+}
+
+/// English, for text already put in English words.
+static ENGLISH: std::sync::LazyLock<Language> = std::sync::LazyLock::new(Language::english);
+
+/// The written forms of dates, tried in turn on `text` (ASCII digits).
+fn written(text: &str, rules: &DateRules) -> Option<ParsedDate> {
     // Cheap byte tests spare the pattern searches that cannot match.
     let bytes = text.as_bytes();
     let iso_like = text.contains('-')
@@ -159,6 +193,11 @@ pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         .or_else(|| {
             has_letters
                 .then(|| month_name_date(month_first(), text, &english))
+                .flatten()
+        })
+        .or_else(|| {
+            has_letters
+                .then(|| month_name_date(year_first(), text, &english))
                 .flatten()
         })
         .or_else(|| foreign.as_ref()?.month_name_date(text))

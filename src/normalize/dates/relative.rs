@@ -30,6 +30,11 @@ fn any_of<S: AsRef<str>>(words: &[S]) -> String {
         .join("|")
 }
 
+/// Letters of scripts written without spaces, where a word may touch another.
+fn is_unspaced(c: char) -> bool {
+    matches!(u32::from(c), 0x0E00..=0x0EFF | 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF)
+}
+
 impl RelativeForms {
     pub(super) fn new(language: &Language) -> Option<RelativeForms> {
         let words = language.relative_words()?;
@@ -50,6 +55,12 @@ impl RelativeForms {
             alternatives.push(format!(
                 r"(?P<n2>{count})\s*(?P<unit2>{units})\w*?\s*(?:{})",
                 any_of(&words.after)
+            ));
+        }
+        if !words.ahead.is_empty() {
+            alternatives.push(format!(
+                r"\b(?:{})\s+(?P<n3>{count})\s*(?P<unit3>{units})\w*",
+                any_of(&words.ahead)
             ));
         }
         let counted = Regex::new(&format!("(?i){}", alternatives.join("|"))).ok()?;
@@ -75,7 +86,14 @@ impl RelativeForms {
         if let Some(caps) = self.counted.captures(text) {
             return self.counted_back(&caps, now, tz);
         }
-        if let Some(caps) = self.named.captures(text) {
+        // A whole word only: `вчера` is not the end of `позавчера`.
+        let whole = |caps: &Captures| {
+            let start = caps.get(0).map_or(0, |m| m.start());
+            let before = text[..start].chars().next_back();
+            let first = text[start..].chars().next();
+            !matches!((before, first), (Some(b), Some(f)) if b.is_alphabetic() && f.is_alphabetic() && !f.is_ascii_digit() && !is_unspaced(f))
+        };
+        if let Some(caps) = self.named.captures_iter(text).find(whole) {
             let word = caps["day"].to_lowercase();
             let today = now.with_timezone(&tz).date_naive();
             let yesterday = self
@@ -103,11 +121,18 @@ impl RelativeForms {
     }
 
     fn counted_back(&self, caps: &Captures, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
-        let count = caps.name("n").or_else(|| caps.name("n2"))?.as_str();
+        // A date to come (`in 3 hours`) counts forward; it is clamped to now later.
+        let ahead = caps.name("n3").is_some();
+        let count = caps
+            .name("n")
+            .or_else(|| caps.name("n2"))
+            .or_else(|| caps.name("n3"))?
+            .as_str();
         let n: u32 = count.parse().unwrap_or(1);
         let stem = caps
             .name("unit")
-            .or_else(|| caps.name("unit2"))?
+            .or_else(|| caps.name("unit2"))
+            .or_else(|| caps.name("unit3"))?
             .as_str()
             .to_lowercase();
         let unit = self
@@ -117,18 +142,35 @@ impl RelativeForms {
             .filter(|(s, _)| stem.starts_with(&s.to_lowercase()))
             .max_by_key(|(s, _)| s.chars().count())
             .map(|(_, unit)| *unit)?;
+        let sign: i64 = if ahead { -1 } else { 1 };
         let seconds = |per: i64| {
-            ParsedDate::Zoned((now - chrono::Duration::seconds(per * i64::from(n))).fixed_offset())
+            let back = chrono::Duration::seconds(sign * per * i64::from(n));
+            ParsedDate::Zoned((now - back).fixed_offset())
         };
         let today = now.with_timezone(&tz).date_naive();
+        let days = |count: u64| {
+            if ahead {
+                today.checked_add_days(Days::new(count))
+            } else {
+                today.checked_sub_days(Days::new(count))
+            }
+        };
+        let months = |count: u32| {
+            if ahead {
+                today.checked_add_months(Months::new(count))
+            } else {
+                today.checked_sub_months(Months::new(count))
+            }
+        };
         Some(match unit {
             Unit::Second => seconds(1),
             Unit::Minute => seconds(60),
             Unit::Hour => seconds(3600),
-            Unit::Day => ParsedDate::Day(today.checked_sub_days(Days::new(u64::from(n)))?),
-            Unit::Week => ParsedDate::Day(today.checked_sub_days(Days::new(7 * u64::from(n)))?),
-            Unit::Month => ParsedDate::Day(today.checked_sub_months(Months::new(n))?),
-            Unit::Year => ParsedDate::Day(today.checked_sub_months(Months::new(12 * n))?),
+            Unit::Day => ParsedDate::Day(days(u64::from(n))?),
+            Unit::Week => ParsedDate::Day(days(7 * u64::from(n))?),
+            Unit::Month => ParsedDate::Day(months(n)?),
+            Unit::Quarter => ParsedDate::Day(months(3 * n)?),
+            Unit::Year => ParsedDate::Day(months(12 * n)?),
         })
     }
 }
