@@ -25,6 +25,12 @@ import tempfile
 
 VERSION = sys.argv[1] if len(sys.argv) > 1 else "48.2.0"
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "locale", "cldr-dates.txt")
+# Forms pages write that CLDR does not list (as months.rs adds forms glibc lacks): a short
+# period before a time.
+SUPPLEMENT = {
+    "zh": ["p\tpm\t晚"],
+    "zh-Hant": ["p\tpm\t晚"],
+}
 UNITS = ["year", "quarter", "month", "week", "day", "hour", "minute", "second"]
 # CJK signs stay in the text: the CJK date form reads them.
 CJK = re.compile(r"^[\u3000-\u9fff\uac00-\ud7af\s]+$")
@@ -151,6 +157,7 @@ def language(tag, main, rules):
                 values = forms(table.values())
                 if values:
                     lines.append("\t".join(["t", unit, sign] + values))
+    lines.extend(SUPPLEMENT.get(tag, []))
     # Identical lines of the short and narrow variants add nothing.
     out = []
     for line in lines:

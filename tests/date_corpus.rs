@@ -10,7 +10,7 @@ use feedwright::locale::Language;
 use feedwright::normalize::dates::{DateOrder, DateRules, ParsedDate, parse_date};
 
 /// Rows read right, of those whose English rendering is a whole or relative date.
-const FLOOR: usize = 800;
+const FLOOR: usize = 820;
 
 #[derive(serde::Deserialize)]
 struct Row {
@@ -84,5 +84,8 @@ fn every_language_reads_its_dates_as_english_reads_their_rendering() {
     println!("per language: {}", table.join(", "));
     println!("misses:\n{}", misses.join("\n"));
     println!("date corpus: {right} of {judged} rows read as their English rendering");
-    assert!(right >= FLOOR, "{right} of {judged}, below the floor of {FLOOR}");
+    assert!(
+        right >= FLOOR,
+        "{right} of {judged}, below the floor of {FLOOR}"
+    );
 }

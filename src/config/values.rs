@@ -19,13 +19,11 @@ use crate::locale::Language;
 impl Checker<'_> {
     pub(super) fn language(&self, raw: &Spanned<Text>) -> Result<Language, ConfigError> {
         Language::from_tag(raw.get_ref()).ok_or_else(|| {
-            self.error(
-                raw,
-                format!(
-                    "unknown language {:?} (use a BCP 47 tag such as \"de\" or \"pt-BR\")",
-                    raw.get_ref()
-                ),
-            )
+            let hint = match Language::nearest_tag(raw.get_ref()) {
+                Some(near) => format!("did you mean \"{near}\"?"),
+                None => "use a BCP 47 tag such as \"de\", \"pt-BR\" or \"sr-Latn\"".to_string(),
+            };
+            self.error(raw, format!("unknown language {:?}: {hint}", raw.get_ref()))
         })
     }
 

@@ -84,10 +84,13 @@ pub(crate) fn resolve(tag: &str) -> Option<&'static str> {
     let lower = tag.to_ascii_lowercase();
     let parts: Vec<&str> = tag.split('-').filter(|p| !p.is_empty()).collect();
     let language = parts.first()?.to_ascii_lowercase();
-    let script = parts
-        .get(1)
-        .filter(|s| s.len() == 4)
-        .map(|s| format!("{}{}", s[..1].to_ascii_uppercase(), s[1..].to_ascii_lowercase()));
+    let script = parts.get(1).filter(|s| s.len() == 4).map(|s| {
+        format!(
+            "{}{}",
+            s[..1].to_ascii_uppercase(),
+            s[1..].to_ascii_lowercase()
+        )
+    });
     let region = parts.iter().skip(1).find(|p| p.len() == 2 || p.len() == 3);
     let mut candidates = Vec::new();
     for (alias, target) in ALIASES {
@@ -224,7 +227,10 @@ mod tests {
         assert!(ru.weekdays.contains(&"вторник".to_string()));
         assert!(ru.periods.contains(&("вечера".to_string(), Period::Pm)));
         assert!(ru.literals.contains(&"в".to_string()));
-        assert!(ru.relative_words.contains(&("позавчера".to_string(), Unit::Day, -2)));
+        assert!(
+            ru.relative_words
+                .contains(&("позавчера".to_string(), Unit::Day, -2))
+        );
         assert!(
             ru.relative_patterns
                 .contains(&("{0} дня назад".to_string(), Unit::Day, -1))

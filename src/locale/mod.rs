@@ -10,8 +10,8 @@ mod relative;
 
 use std::collections::HashMap;
 
-use pure_rust_locales::Locale;
 pub(crate) use cldr::{Period, Vocabulary};
+use pure_rust_locales::Locale;
 pub(crate) use relative::{Unit, Words};
 
 /// A language dates are read in: a BCP 47 tag (`de`, `pt-BR`, `sr-Latn`) matched to its CLDR
@@ -102,7 +102,12 @@ impl Language {
     pub fn nearest_tag(tag: &str) -> Option<&'static str> {
         let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
         cldr::tags()
-            .map(|known| (strsim::levenshtein(&tag, &known.to_ascii_lowercase()), known))
+            .map(|known| {
+                (
+                    strsim::levenshtein(&tag, &known.to_ascii_lowercase()),
+                    known,
+                )
+            })
             .filter(|(distance, known)| *distance <= 2.min(known.len() - 1))
             .min_by_key(|(distance, known)| (*distance, *known))
             .map(|(_, known)| known)
@@ -123,11 +128,25 @@ impl Language {
         self.code == "en"
     }
 
-    /// Its month names, lower case, with their numbers (empty for English: built in).
+    /// Its month names, lower case, with their numbers, from glibc and CLDR (empty for
+    /// English: built in). Forms written with digits (`10月`, `tháng 10`) are left to the
+    /// forms that read digits.
     pub(crate) fn month_names(&self) -> HashMap<String, u32> {
-        self.locale
+        if self.is_english() {
+            return HashMap::new();
+        }
+        let mut names = self
+            .locale
             .map(|locale| months::names(&self.code, locale))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Some(words) = self.vocabulary() {
+            for (form, month) in &words.months {
+                if !form.chars().any(|c| c.is_ascii_digit()) {
+                    names.entry(form.clone()).or_insert(*month);
+                }
+            }
+        }
+        names
     }
 
     /// Its month names as a regex alternation without groups, longest first (`octobre`

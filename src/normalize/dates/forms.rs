@@ -45,9 +45,12 @@ pub(super) fn year_first() -> &'static Regex {
 }
 
 /// The time (and zone) that may follow a month-name date.
+///
+/// Between them may stand a year word that the languages' patterns do not spell out (`року`,
+/// `года`, `roku`) and a connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
 fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^[\s,.\-–—|·@]*(?:(?:at|à|um|om|alle|a las|às|kl\.?|klo|saat|в|o)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^[\s,.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
 }
@@ -59,7 +62,7 @@ fn time_before() -> &'static Regex {
 
 /// A time inside a date (`Aug 05 12:00:00 2015`).
 fn time_inside() -> &'static Regex {
-    regex!(&format!(r"(?i)\s{TIME}\s"))
+    regex!(r"\s(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s")
 }
 
 /// A date written with the CJK year, month and day signs: `2024年10月23日`, `2024년 10월 23일`.
@@ -81,7 +84,7 @@ pub(super) fn parse_cjk(text: &str) -> Option<ParsedDate> {
 /// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
 fn numeric() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:[.,]?\s+{TIME}(?:\s*{})?)?",
+        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:\s*[.,|·@–—]?\s+{TIME}(?:\s*{})?)?",
         zone_pattern()
     ))
 }
@@ -120,6 +123,10 @@ pub(super) fn month_name_date(
 ) -> Option<ParsedDate> {
     pattern.find_iter(text).find_map(|found| {
         let span = found.as_str();
+        // `4 january 13:50`: the 13 is an hour, not a year.
+        if text[found.end()..].starts_with(':') {
+            return None;
+        }
         let mut numbers = span
             .split(|c: char| !c.is_ascii_digit())
             .filter(|n| !n.is_empty());
@@ -224,7 +231,9 @@ fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<Parsed
     let second = caps
         .name("second")
         .map_or(Some(0), |s| s.as_str().parse().ok())?;
-    let minute = caps.name("minute").map_or(Some(0), |m| m.as_str().parse().ok())?;
+    let minute = caps
+        .name("minute")
+        .map_or(Some(0), |m| m.as_str().parse().ok())?;
     let Some(time) = NaiveTime::from_hms_opt(hour, minute, second) else {
         return Some(ParsedDate::Day(day));
     };

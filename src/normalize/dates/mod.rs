@@ -141,15 +141,21 @@ pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
     let text = ascii_digits(text);
     let text = text.as_ref();
     let direct = written(text, rules);
-    if matches!(direct, Some(ParsedDate::Zoned(_) | ParsedDate::Local(_))) {
-        return direct;
-    }
-    // The built-in forms found a day alone, or nothing: the text may say more in words they do
-    // not know (a time after `г. в`, a month cut short, a weekday in the way, `noon`).
-    let worth = direct.is_none()
-        || text.contains(':')
-        || !text.is_ascii()
-        || regex!(r"(?i)noon|midnight|[ap]\.?m\b|\d\.\d\d\b").is_match(text);
+    // Another language's words may say more than the built-in forms saw (a time after `г. в`,
+    // `ip.` after a time, a month cut short): its text is always read in English words too.
+    // English text only when the forms found a day alone, or nothing, and there may be more
+    // (a weekday in the way, `noon`, a time before the date).
+    let foreign = !rules.language.is_english() || !text.is_ascii();
+    let worth = match direct {
+        Some(ParsedDate::Zoned(_)) => false,
+        Some(ParsedDate::Local(_)) => foreign,
+        Some(ParsedDate::Day(_)) => {
+            foreign
+                || text.contains(':')
+                || regex!(r"(?i)noon|midnight|[ap]\.?m\b|\d\.\d\d\b").is_match(text)
+        }
+        None => true,
+    };
     if !worth {
         return direct;
     }
@@ -161,8 +167,9 @@ pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
             ..rules.clone()
         },
     );
+    // The words read as a whole (`day before yesterday`, not `yesterday`) win a tie.
     match (direct, via) {
-        (Some(direct), Some(via)) if via.precision() <= direct.precision() => Some(direct),
+        (Some(direct), Some(via)) if via.precision() < direct.precision() => Some(direct),
         (direct, via) => via.or(direct),
     }
 }

@@ -84,7 +84,16 @@ impl RelativeForms {
     /// A relative date in `text`, counted back from `now` (days in `tz`).
     pub(super) fn parse(&self, text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
         if let Some(caps) = self.counted.captures(text) {
-            return self.counted_back(&caps, now, tz);
+            let counted = self.counted_back(&caps, now, tz)?;
+            // `2 days ago 14:30`: a day with its time.
+            let rest = &text[caps.get(0).map_or(0, |m| m.end())..];
+            let time = regex!(r"^\D{0,6}?(\d{1,2}):(\d{2})")
+                .captures(rest)
+                .and_then(|t| NaiveTime::from_hms_opt(t[1].parse().ok()?, t[2].parse().ok()?, 0));
+            return Some(match (counted, time) {
+                (ParsedDate::Day(day), Some(time)) => ParsedDate::Local(day.and_time(time)),
+                (counted, _) => counted,
+            });
         }
         // A whole word only: `вчера` is not the end of `позавчера`.
         let whole = |caps: &Captures| {
