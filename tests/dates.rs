@@ -203,3 +203,98 @@ fn a_relative_date_keeps_the_instant_it_was_first_read_at() {
     let second = project.parse("r/news.json");
     assert_eq!(dated(&second, "Erste Meldung des Tages"), three_hours);
 }
+
+/// The day and, where it has one, the time a reading gives, as `YYYY-MM-DD[ HH:MM]`.
+fn shown(parsed: Option<ParsedDate>) -> String {
+    match parsed {
+        Some(ParsedDate::Day(day)) => day.to_string(),
+        Some(ParsedDate::Local(at)) => at.format("%Y-%m-%d %H:%M").to_string(),
+        Some(ParsedDate::Zoned(at)) => at.format("%Y-%m-%d %H:%M").to_string(),
+        None => "nothing".to_string(),
+    }
+}
+
+#[test]
+fn dates_as_real_sites_write_them_keep_their_times() {
+    let cases = [
+        ("ru", "13 января 2015 г. в 13:34", "2015-01-13 13:34"),
+        ("de", "18.10.14 um 22:56 Uhr", "2014-10-18 22:56"),
+        ("es", "julio 5, 2015 en 1:04 pm", "2015-07-05 13:04"),
+        ("ja", "2016年3月20日 21時40分", "2016-03-20 21:40"),
+        ("zh", "2016年9月14日晚8:00", "2016-09-14 20:00"),
+        ("zh", "2016年9月14日下午3:05", "2016-09-14 15:05"),
+        ("fi", "12.5.2020 klo 16:45", "2020-05-12 16:45"),
+        ("hr", "24.03.2019. u 22:22", "2019-03-24 22:22"),
+        ("en", "8:25 a.m. Dec. 12, 2014", "2014-12-12 08:25"),
+        ("en", "November 19, 2014 at noon", "2014-11-19 12:00"),
+        ("fi", "5.7.2018 5.45 ip.", "2018-07-05 17:45"),
+        ("tr", "08.Haziran.2014, 11:07", "2014-06-08 11:07"),
+        ("de", "12-Mär-2014", "2014-03-12"),
+        ("uk", "2015-кві-12", "2015-04-12"),
+        ("uk", "17 верес 2015 6:17", "2015-09-17 06:17"),
+        ("uk", "28 лютого 2020 року об 11:57", "2020-02-28 11:57"),
+        ("ru", "21 сентября 2021г., вторник", "2021-09-21"),
+        ("ru", "2 Декабрь 95 11:15", "1995-12-02 11:15"),
+        ("en", "Wed Aug 05 12:00:00 2015", "2015-08-05 12:00"),
+        ("en", "[Sept] 04, 2014.", "2014-09-04"),
+        ("hr", "26. 10.21", "2021-10-26"),
+        ("hr", "13. studenog 1989.", "1989-11-13"),
+        ("bn", "1লা জানুয়ারী 2015", "2015-01-01"),
+        ("th", "11 กุมภา 2020, 8:13 AM", "2020-02-11 08:13"),
+        ("th", "23 ตุลาคม 2567", "2024-10-23"),
+        ("ko", "2023. 12. 14.", "2023-12-14"),
+        ("ko", "2023년 12월 14일 오후 3:20", "2023-12-14 15:20"),
+        ("hu", "2016. augusztus 11.", "2016-08-11"),
+        ("vi", "23 Tháng 10 2024", "2024-10-23"),
+        ("vi", "ngày 23 tháng 10 năm 2024", "2024-10-23"),
+        ("lt", "2024 m. spalio 23 d.", "2024-10-23"),
+        ("en", "10:06am Dec 11, 2014", "2014-12-11 10:06"),
+        ("fr", "1er octobre 2024 à 14h30", "2024-10-01 14:30"),
+        ("en", "30 . 09 . 22", "2022-09-30"),
+        ("el", "1 ιούνιος 2002 07:17 μ.μ.", "2002-06-01 19:17"),
+        ("hi", "23 अक्टूबर 2024", "2024-10-23"),
+        ("ar", "6 يناير، 2015، الساعة 05:16 مساءً", "2015-01-06 17:16"),
+        ("he", "18 לאוקטובר 2012 בשעה 19:21", "2012-10-18 19:21"),
+        ("ka", "23 ოქტომბერი 2024", "2024-10-23"),
+        ("fil", "Biyernes Hulyo 3, 2015", "2015-07-03"),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(language, text, want)| {
+            let got = shown(read(language, text));
+            (got != *want).then(|| format!("{language} {text:?}: {got}, want {want}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn relative_words_of_every_language() {
+    // now() is 2024-10-23 12:00 UTC.
+    for (language, text, want) in [
+        ("hu", "tegnapelőtt", "2024-10-21"),
+        ("ru", "позавчера", "2024-10-21"),
+        ("de", "vorgestern", "2024-10-21"),
+        ("vi", "hôm qua", "2024-10-22"),
+        ("hi", "कल", "2024-10-22"),
+        ("ru", "5 дней назад", "2024-10-18"),
+        ("ka", "3 დღის წინ", "2024-10-20"),
+        ("tr", "2 hafta önce", "2024-10-09"),
+        ("he", "לפני 3 שעות", "2024-10-23 09:00"),
+        ("zh-Hant", "3 小時前", "2024-10-23 09:00"),
+        ("en", "2 days ago 14:30", "2024-10-21 14:30"),
+    ] {
+        assert_eq!(shown(read(language, text)), want, "{language} {text:?}");
+    }
+}
+
+#[test]
+fn every_cldr_language_and_the_ways_tags_are_written() {
+    for tag in [
+        "vi", "hi", "be", "ka", "tl", "ar", "he", "fa", "sr-Latn", "zh-Hant", "de_DE", "khq",
+    ] {
+        assert!(Language::from_tag(tag).is_some(), "{tag}");
+    }
+    assert_eq!(Language::nearest_tag("dee"), Some("de"));
+    assert_eq!(Language::nearest_tag("sr-latn-x"), Some("sr-Latn"));
+}

@@ -50,7 +50,7 @@ pub(super) fn year_first() -> &'static Regex {
 /// `года`, `roku`) and a connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
 fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^[\s,.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
 }

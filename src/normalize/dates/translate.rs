@@ -85,7 +85,7 @@ impl Translator {
             // often part of something else; a day period (`晚` before a time) is not.
             let mut signs = word.chars();
             if let (Some(only), None) = (signs.next(), signs.next())
-                && unspaced(only)
+                && (unspaced(only) || has_cjk(word))
                 && !matches!(meaning, Meaning::Period(_))
             {
                 return;
@@ -199,7 +199,10 @@ impl Translator {
                         .find(|(_, ch)| !(ch.is_alphabetic() || is_mark(*ch)))
                         .map_or(text.len(), |(at, _)| *at);
                     let word = &text[at..end];
-                    let end = match self.month_by_prefix(word) {
+                    let end = match self
+                        .month_by_prefix(word)
+                        .or_else(|| self.prefixed_month(word))
+                    {
                         Some(month) => {
                             out.push(' ');
                             out.push_str(ENGLISH_MONTHS[month as usize - 1]);
@@ -242,6 +245,17 @@ impl Translator {
             let ends = after.is_none_or(|next| !joins(last, next));
             ends.then_some((word.len(), meaning))
         })
+    }
+
+    /// A month name behind a one-letter prefix that Hebrew and Arabic write on the word
+    /// (`לאפריל`, `בנובמבר`: "to April", "in November").
+    fn prefixed_month(&self, word: &str) -> Option<u32> {
+        let rest = word.strip_prefix(['ל', 'ב', 'ה', 'ו', 'מ', 'ب', 'ل', 'و', 'ف'])?;
+        let rest = rest.trim_start_matches('-');
+        self.months
+            .iter()
+            .find(|(form, _)| form == rest)
+            .map(|(_, month)| *month)
     }
 
     /// The month whose names alone start with `word` (three letters or more).
@@ -368,6 +382,8 @@ fn without_vowel_marks(text: &str) -> String {
     composed
         .chars()
         .filter(|c| !matches!(u32::from(*c), 0x064B..=0x065F | 0x0670 | 0x0591..=0x05C7))
+        // A typographic apostrophe is how CLDR writes `d’abril`; pages type `d'abril`.
+        .map(|c| if c == '\u{2019}' { '\'' } else { c })
         .collect()
 }
 
