@@ -28,8 +28,9 @@ pub(super) struct Translator {
     words: HashMap<char, Vec<(String, Meaning)>>,
     /// Month forms, for words cut short (`верес`, `Sept`).
     months: Vec<(String, u32)>,
-    /// Relative-time patterns, with the unit and the direction each stands for.
-    relative: Vec<(Regex, Unit, i64)>,
+    /// Relative-time patterns as one regex, and for each of its number groups the unit and
+    /// direction that pattern stands for.
+    relative: Option<(Regex, Vec<(Unit, i64)>)>,
     /// Thai pages count years in the Buddhist era.
     buddhist: bool,
 }
@@ -121,36 +122,42 @@ impl Translator {
         for list in words.values_mut() {
             list.sort_by_key(|(word, _)| std::cmp::Reverse(word.chars().count()));
         }
-        // Longest first: `in {0} Stunden` before `in {0} Stunde`.
+        // One pattern for all of them, longest first (`in {0} Stunden` before `in {0}
+        // Stunde`): the group that took the number tells which.
         let mut patterns: Vec<&(String, Unit, i64)> = vocabulary.relative_patterns.iter().collect();
         patterns.sort_by_key(|(pattern, _, _)| std::cmp::Reverse(pattern.chars().count()));
-        let relative = patterns
-            .into_iter()
-            .filter_map(|(pattern, unit, sign)| {
-                let (before, after) = pattern.split_once("{0}")?;
-                let piece = |text: &str| {
-                    text.split_whitespace()
-                        .map(regex::escape)
-                        .collect::<Vec<_>>()
-                        .join(r"\s*")
-                };
-                let edge = |c: Option<char>| {
-                    if c.is_some_and(|c| c.is_alphabetic() && !unspaced(c)) {
-                        r"\b"
-                    } else {
-                        ""
-                    }
-                };
-                let regex = format!(
-                    r"(?i){}{}\s*(\d+)\s*{}{}",
-                    edge(before.trim().chars().next()),
-                    piece(before),
-                    piece(after),
-                    edge(after.trim().chars().last())
-                );
-                Some((Regex::new(&regex).ok()?, *unit, *sign))
-            })
-            .collect();
+        let piece = |text: &str| {
+            text.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s*")
+        };
+        let edge = |c: Option<char>| {
+            if c.is_some_and(|c| c.is_alphabetic() && !unspaced(c)) {
+                r"\b"
+            } else {
+                ""
+            }
+        };
+        let mut alternatives = Vec::new();
+        let mut meanings = Vec::new();
+        for (pattern, unit, sign) in patterns {
+            let Some((before, after)) = pattern.split_once("{0}") else {
+                continue;
+            };
+            alternatives.push(format!(
+                r"{}{}\s*(\d+)\s*{}{}",
+                edge(before.trim().chars().next()),
+                piece(before),
+                piece(after),
+                edge(after.trim().chars().last())
+            ));
+            meanings.push((*unit, *sign));
+        }
+        let relative = Regex::new(&format!("(?i){}", alternatives.join("|")))
+            .ok()
+            .filter(|_| !alternatives.is_empty())
+            .map(|regex| (regex, meanings));
         Translator {
             words,
             months,
@@ -162,17 +169,20 @@ impl Translator {
     /// `text` (lower case, ASCII digits) in English words.
     pub(super) fn translate(&self, text: &str) -> String {
         let mut text = without_vowel_marks(&text.to_lowercase());
-        for (pattern, unit, sign) in &self.relative {
-            if let Some(caps) = pattern.captures(&text) {
-                let whole = caps.get(0).expect("a match");
-                let count = &caps[1];
-                let english = if *sign < 0 {
-                    format!(" {count} {} ago ", unit_name(*unit))
+        if let Some((pattern, meanings)) = &self.relative
+            && let Some(caps) = pattern.captures(&text)
+        {
+            let whole = caps.get(0).expect("a match").range();
+            let found = (1..caps.len()).find_map(|group| Some((group, caps.get(group)?)));
+            if let Some((group, count)) = found {
+                let (unit, sign) = meanings[group - 1];
+                let count = count.as_str().to_string();
+                let english = if sign < 0 {
+                    format!(" {count} {} ago ", unit_name(unit))
                 } else {
-                    format!(" in {count} {} ", unit_name(*unit))
+                    format!(" in {count} {} ", unit_name(unit))
                 };
-                text.replace_range(whole.range(), &english);
-                break;
+                text.replace_range(whole, &english);
             }
         }
         let mut out = String::with_capacity(text.len() + 16);
