@@ -209,8 +209,16 @@ impl Translator {
                         .find(|(_, ch)| !(ch.is_alphabetic() || is_mark(*ch)))
                         .map_or(text.len(), |(at, _)| *at);
                     let word = &text[at..end];
+                    // Between two numbers (`25 ян 2016`) two letters are enough.
+                    let between_numbers = text[..at]
+                        .trim_end()
+                        .ends_with(|c: char| c.is_ascii_digit())
+                        && text[end..]
+                            .trim_start()
+                            .starts_with(|c: char| c.is_ascii_digit());
+                    let shortest = if between_numbers { 2 } else { 3 };
                     let end = match self
-                        .month_by_prefix(word)
+                        .month_by_prefix(word, shortest)
                         .or_else(|| self.prefixed_month(word))
                     {
                         Some(month) => {
@@ -268,9 +276,9 @@ impl Translator {
             .map(|(_, month)| *month)
     }
 
-    /// The month whose names alone start with `word` (three letters or more).
-    fn month_by_prefix(&self, word: &str) -> Option<u32> {
-        if word.chars().count() < 3 {
+    /// The month whose names alone start with `word` (`shortest` letters or more).
+    fn month_by_prefix(&self, word: &str, shortest: usize) -> Option<u32> {
+        if word.chars().count() < shortest {
             return None;
         }
         let mut found = self
