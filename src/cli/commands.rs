@@ -374,3 +374,55 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
     }
     EXIT_OK
 }
+
+/// `feedwright heal`: the selectors found anew, as a config change; returns the exit code (0:
+/// nothing to heal or written, 1: proposals not written).
+pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -> i32 {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let selected = match config.select(only) {
+        Ok(selected) => selected,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let proposals = match pipeline::heal_proposals(&config, &selected) {
+        Ok(proposals) => proposals,
+        Err(e) => return pass_failed(&e),
+    };
+    if proposals.is_empty() {
+        eprintln!("nothing to heal: every section's selectors are its config's own");
+        return EXIT_OK;
+    }
+    print!("{}", logging::redact(&report::heal_diff(&proposals)));
+    if !write {
+        eprintln!(
+            "{} {} to heal; feedwright heal --write puts the change into {}",
+            proposals.len(),
+            report::plural(proposals.len(), "section"),
+            config.path.display()
+        );
+        return EXIT_FAILED;
+    }
+    let changes: Vec<config::SelectorChange> = proposals
+        .iter()
+        .map(|p| (p.site_id.clone(), p.section_id.clone(), p.new.clone()))
+        .collect();
+    match config::write_selectors(&config.path, &changes) {
+        Ok(written) => {
+            eprintln!(
+                "{}: wrote the selectors of {}",
+                config.path.display(),
+                written.join(", ")
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}

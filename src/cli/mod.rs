@@ -103,6 +103,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Selectors found anew after a redesign, as a config change; --write applies it.
+    Heal {
+        /// Config file [default: $FEEDWRIGHT_CONFIG or ./config.toml].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+        /// Only these sites or site/sections.
+        #[arg(value_name = "SITE[/SECTION]")]
+        only: Vec<String>,
+        /// Write the change into the config file (comments and order kept).
+        #[arg(long)]
+        write: bool,
+    },
     /// How a date string is read: the instant and its precision, or why it cannot be read.
     Date {
         /// The date as a page writes it (`13 января 2015 г. в 13:34`).
@@ -192,6 +204,11 @@ pub(crate) fn main() -> i32 {
             shard,
         } => commands::check(config, shard, section),
         Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Heal {
+            config,
+            only,
+            write,
+        } => commands::heal(config, &only, write),
         Command::Date {
             text,
             language,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use feedwright::extract::detect::Kind;
 use feedwright::pipeline::{
-    CheckReport, RunReport, SectionReport, SectionStatus, Status, Suggestion, humane,
+    CheckReport, HealProposal, RunReport, SectionReport, SectionStatus, Status, Suggestion, humane,
 };
 
 /// One line for one section, as logged while a run goes on: what it did, and how many
@@ -111,6 +111,10 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         }
         for warning in &s.drift {
             let _ = writeln!(out, "{}: drift: {warning}", s.section);
+        }
+        if let Some(heal) = &s.heal {
+            let how = if s.healed { "healed to" } else { "proposed" };
+            let _ = writeln!(out, "{}: {how}: {heal} (feedwright heal)", s.section);
         }
     }
     out
@@ -360,4 +364,36 @@ fn toml_string(text: &str) -> String {
 /// The width of a table's section column: its longest name, at least as wide as "section".
 fn section_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
     names.map(str::len).max().unwrap_or(0).max("section".len())
+}
+
+/// `heal` output: each section's selectors, old and new, with the evidence.
+pub(super) fn heal_diff(proposals: &[HealProposal]) -> String {
+    let mut out = String::new();
+    for p in proposals {
+        let state = if p.applied {
+            "in use since it healed"
+        } else {
+            "proposed"
+        };
+        let _ = writeln!(
+            out,
+            "{}: {state} ({}: {} of {} {} already stored)",
+            p.section,
+            p.rule,
+            p.known,
+            p.found,
+            plural(p.found, "item")
+        );
+        for (field, css) in &p.old {
+            let _ = writeln!(out, "  - {field} = {}", toml_string(css));
+        }
+        for (field, css) in &p.new {
+            let _ = writeln!(out, "  + {field} = {}", toml_string(css));
+        }
+        if !p.sample.is_empty() {
+            let titles: Vec<String> = p.sample.iter().map(|t| format!("{t:?}")).collect();
+            let _ = writeln!(out, "  titles: {}", titles.join(", "));
+        }
+    }
+    out
 }

@@ -255,6 +255,69 @@ fn site_hosts(site: &Table) -> Vec<String> {
     hosts
 }
 
+/// The selectors to write for one section: its site's id, its own id, and the selectors by
+/// field name.
+pub type SelectorChange = (String, String, Vec<(String, String)>);
+
+/// Sets the `items` selectors of sections of the config at `path`, keeping the file's comments, order and layout; the result is
+/// checked as a config before it replaces the file, atomically. Returns `site/section` of each
+/// section written.
+pub fn write_selectors(
+    path: &Path,
+    changes: &[SelectorChange],
+) -> Result<Vec<String>, ConfigError> {
+    let read_error = |source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = std::fs::read_to_string(path).map_err(read_error)?;
+    let mut document: DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: 1,
+                column: 1,
+                message: e.message().to_string(),
+            })?;
+    let mut written = Vec::new();
+    for (site_id, section_id, selectors) in changes {
+        let section = document
+            .get_mut("site")
+            .and_then(Item::as_array_of_tables_mut)
+            .and_then(|sites| {
+                sites
+                    .iter_mut()
+                    .find(|s| s.get("id").and_then(Item::as_str) == Some(site_id.as_str()))
+            })
+            .and_then(|site| site.get_mut("section"))
+            .and_then(Item::as_array_of_tables_mut)
+            .and_then(|sections| {
+                sections
+                    .iter_mut()
+                    .find(|s| s.get("id").and_then(Item::as_str) == Some(section_id.as_str()))
+            });
+        let Some(section) = section else {
+            continue;
+        };
+        let mut items = InlineTable::new();
+        for (field, css) in selectors {
+            items.insert(field, Value::from(css.as_str()));
+        }
+        section.insert("items", Item::Value(Value::InlineTable(items)));
+        written.push(format!("{site_id}/{section_id}"));
+    }
+    let updated = document.to_string();
+    Config::parse(&updated, path)?;
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(read_error)?;
+    std::io::Write::write_all(&mut file, updated.as_bytes()).map_err(read_error)?;
+    file.persist(path).map_err(|e| read_error(e.error))?;
+    Ok(written)
+}
+
 /// `id`, or `id-2`, `id-3`… whichever is not taken.
 fn unique(id: &str, taken: &[String]) -> String {
     (1..)

@@ -22,7 +22,7 @@ use regex::Regex;
 use serde::Deserialize;
 use url::Url;
 
-pub use edit::{Appended, NewSection, append};
+pub use edit::{Appended, NewSection, SelectorChange, append, write_selectors};
 pub use env::Secrets;
 pub use error::ConfigError;
 pub use shard::{Shard, shard_of};
@@ -154,6 +154,21 @@ pub enum Render {
     Http,
     /// Headless Chromium runs the page's scripts first.
     Browser,
+    /// HTTP, and the browser when HTTP yields no items (remembered per section).
+    Auto,
+}
+
+/// What a section does when its selectors stop matching: `heal = "off" | "suggest" | "auto"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Heal {
+    /// Fail (or warn) as the selectors say, nothing more.
+    Off,
+    /// Fail (or warn) and propose selectors found anew on the same page.
+    #[default]
+    Suggest,
+    /// Use the selectors found anew, remember them, and say so.
+    Auto,
 }
 
 /// One `[[site.section]]`, with the site's settings merged in.
@@ -199,6 +214,8 @@ pub struct Section {
     pub render: Render,
     /// With the browser: wait until this CSS selector matches.
     pub wait_for: Option<String>,
+    /// What to do when the selectors stop matching.
+    pub heal: Heal,
 }
 
 impl Section {
@@ -235,8 +252,8 @@ impl Section {
         if let Some(language) = &self.language {
             text.push_str(&format!("|{}", language.code()));
         }
-        if self.render == Render::Browser {
-            text.push_str(&format!("|browser|{:?}", self.wait_for));
+        if self.render != Render::Http {
+            text.push_str(&format!("|{:?}|{:?}", self.render, self.wait_for));
         }
         format!("{:x}", Sha256::digest(text.as_bytes()))
     }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::env::Text;
-use super::{Render, Source};
+use super::{Heal, Render, Source};
 use crate::normalize::dates::DateOrder;
 use crate::render::Format;
 
@@ -142,6 +142,7 @@ pub(super) struct RawSite {
     pub(super) hosts: Vec<Text>,
     pub(super) every: Option<Spanned<Text>>,
     pub(super) render: Option<Render>,
+    pub(super) heal: Option<Heal>,
     pub(super) wait_for: Option<Spanned<Text>>,
     pub(super) language: Option<Spanned<Text>>,
     pub(super) pages: Option<Spanned<usize>>,
@@ -205,6 +206,7 @@ pub(super) struct RawSection {
     pub(super) timezone: Option<Spanned<Text>>,
     pub(super) date_order: Option<DateOrder>,
     pub(super) render: Option<Render>,
+    pub(super) heal: Option<Heal>,
     pub(super) wait_for: Option<Spanned<Text>>,
     pub(super) language: Option<Spanned<Text>>,
     pub(super) pages: Option<Spanned<usize>>,

@@ -289,6 +289,7 @@ impl Checker<'_> {
                 },
                 next: self.selector(&section.next.clone().or(raw.next.clone()))?,
                 render: section.render.or(raw.render).unwrap_or_default(),
+                heal: section.heal.or(raw.heal).unwrap_or_default(),
                 wait_for: section
                     .wait_for
                     .as_ref()

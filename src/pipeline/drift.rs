@@ -13,21 +13,36 @@ pub(super) const LOOK_BACK: usize = 10;
 /// Fewer earlier reads than this say nothing yet.
 const MIN_HISTORY: usize = 3;
 
-/// The drift warnings of a read that found `found` items with `coverage`, against the earlier
-/// runs `history` (newest first; failures and unread pages are passed over).
-pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) -> Vec<String> {
-    let reads: Vec<&LoggedRun> = history
+/// The reads among `history` that drift is weighed against.
+fn reads(history: &[LoggedRun]) -> Vec<&LoggedRun> {
+    history
         .iter()
         .filter(|r| r.failure.is_none() && r.counts.found > 0)
         .take(LOOK_BACK)
-        .collect();
+        .collect()
+}
+
+fn median_count(reads: &[&LoggedRun]) -> usize {
+    let mut counts: Vec<usize> = reads.iter().map(|r| r.counts.found).collect();
+    counts.sort_unstable();
+    counts[counts.len() / 2]
+}
+
+/// Whether a read that found `found` items fell below half the median of the earlier reads.
+pub(super) fn count_fell(found: usize, history: &[LoggedRun]) -> bool {
+    let reads = reads(history);
+    reads.len() >= MIN_HISTORY && found * 2 < median_count(&reads)
+}
+
+/// The drift warnings of a read that found `found` items with `coverage`, against the earlier
+/// runs `history` (newest first; failures and unread pages are passed over).
+pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) -> Vec<String> {
+    let reads = reads(history);
     if reads.len() < MIN_HISTORY || found == 0 {
         return Vec::new();
     }
     let mut warnings = Vec::new();
-    let mut counts: Vec<usize> = reads.iter().map(|r| r.counts.found).collect();
-    counts.sort_unstable();
-    let median = counts[counts.len() / 2];
+    let median = median_count(&reads);
     if found * 2 < median {
         warnings.push(format!(
             "item count fell to {found} (median {median} over the last {} runs)",

@@ -44,7 +44,7 @@ pub enum SectionError {
         what: String,
     },
     /// The page yielded no items: wrong selectors or a changed layout. The feed is kept.
-    #[error("{url}: {}", no_items_message(*.stored, *.scripted))]
+    #[error("{url}: {}{}", no_items_message(*.stored, *.scripted), heal.as_ref().map_or_else(String::new, |h| format!("; {h}")))]
     NoItems {
         /// The page.
         url: Url,
@@ -52,6 +52,8 @@ pub enum SectionError {
         stored: usize,
         /// The page (read over HTTP) runs scripts: its list may be built by them.
         scripted: bool,
+        /// Selectors found anew on the page, or why none were.
+        heal: Option<String>,
     },
     /// A source feed that could not be read.
     #[error("{url}: {message}")]
@@ -168,6 +170,7 @@ mod tests {
             url: url.clone(),
             stored: 3,
             scripted: false,
+            heal: None,
         };
         assert_eq!(no_items.kind(), "no_items");
         assert_eq!(

@@ -58,11 +58,13 @@ impl Loader {
         }
     }
 
-    /// A section's own page: conditional over HTTP (`validators`), rendered in the browser
-    /// (which has no validators to send) when the section asks for it.
+    /// A section's own page: conditional over HTTP (`validators`), or rendered in the browser
+    /// (which has no validators to send) when `render` says so (`render = "auto"` has chosen
+    /// one of the two before).
     pub(super) async fn section_page(
         &self,
         section: &Section,
+        render: Render,
         validators: Option<&Validators>,
         tally: &Tally,
     ) -> Result<Fetched, SectionError> {
@@ -70,15 +72,15 @@ impl Loader {
         self.robots
             .check(&section.url, &self.fetcher, profile, tally)
             .await?;
-        match section.render {
-            Render::Http => Ok(self
-                .fetcher
-                .get_if_changed(&section.url, validators, profile, tally)
-                .await?),
+        match render {
             Render::Browser => Ok(Fetched::Page(
                 self.render(&section.url, section.wait_for.as_deref(), profile, tally)
                     .await?,
             )),
+            Render::Http | Render::Auto => Ok(self
+                .fetcher
+                .get_if_changed(&section.url, validators, profile, tally)
+                .await?),
         }
     }
 
@@ -95,8 +97,8 @@ impl Loader {
             .check(url, &self.fetcher, profile, tally)
             .await?;
         match render {
-            Render::Http => Ok(self.fetcher.get(url, profile, tally).await?),
             Render::Browser => self.render(url, wait_for, profile, tally).await,
+            Render::Http | Render::Auto => Ok(self.fetcher.get(url, profile, tally).await?),
         }
     }
 

@@ -169,6 +169,11 @@ impl Monitor {
             "section_drift_warnings",
             "Drift warnings of its last read",
         );
+        let healed = gauge(
+            &mut registry,
+            "section_healed",
+            "1 when the section runs on selectors it healed to after a redesign",
+        );
         for s in &sections {
             let (site, id) = s.section.split_once('/').unwrap_or((&s.section, ""));
             let labels = SectionLabels {
@@ -186,6 +191,7 @@ impl Monitor {
             new.get_or_create(&labels).set(n(s.new));
             kept.get_or_create(&labels).set(n(s.items));
             drift.get_or_create(&labels).set(n(s.drift.len()));
+            healed.get_or_create(&labels).set(i64::from(s.healed));
         }
         let c = self.counted.clone();
         registry.register(

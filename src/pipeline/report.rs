@@ -53,6 +53,12 @@ pub struct SectionReport {
     pub counts: Counts,
     /// Feed files rewritten.
     pub written: usize,
+    /// `heal = "auto"`: the selectors the section healed to this run, and the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healed: Option<String>,
+    /// `render = "auto"`: how the page was read this run (`http` or `browser`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub render: Option<&'static str>,
     /// Skipped items, empty selectors, undated items.
     pub warnings: Vec<String>,
     /// Signs that the page's layout changed, from its recent runs (the section still worked).
@@ -172,10 +178,8 @@ mod tests {
                 ..Counts::default()
             },
             written: 3,
-            warnings: Vec::new(),
-            drift: Vec::new(),
-            published: Vec::new(),
             status,
+            ..SectionReport::default()
         }
     }
 

@@ -10,10 +10,11 @@ use super::enrich;
 use super::error::SectionError;
 use super::gather::{Gathered, gather};
 use super::load::Loader;
+use super::mend::mend;
 use super::outputs::publish_section;
 use super::{CheckReport, SectionReport, Shared, Status, joined, retention};
 use super::{drift, pages};
-use crate::config::Section;
+use crate::config::{Render, Section};
 use crate::fetch::{Fetched, Response, Tally, Validators};
 use crate::model::Item;
 use crate::normalize::Draft;
@@ -39,6 +40,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 url: response.url,
                 stored: 0,
                 scripted: gathered.scripted,
+                heal: None,
             });
         }
         let followed = pages::follow(
@@ -182,9 +184,10 @@ async fn update(
         etag: c.etag.clone(),
         last_modified: c.last_modified.clone(),
     });
+    let render = super::mend::render_for(shared, section)?;
     let fetched = shared
         .loader
-        .section_page(section, validators.as_ref(), tally)
+        .section_page(section, render, validators.as_ref(), tally)
         .await?;
     let response = match fetched {
         Fetched::NotModified => {
@@ -213,7 +216,7 @@ async fn update(
     let reading = read(
         Arc::clone(shared),
         section.clone(),
-        response,
+        (render, response),
         cache,
         Arc::clone(tally),
         std::mem::take(report),
@@ -227,12 +230,12 @@ async fn update(
 async fn read(
     shared: Arc<Shared>,
     section: Section,
-    response: Response,
+    loaded: (Render, Response),
     cache: PageCache,
     tally: Arc<Tally>,
     mut report: SectionReport,
 ) -> (Result<(), SectionError>, SectionReport) {
-    let result = merge(&shared, &section, response, cache, &tally, &mut report).await;
+    let result = merge(&shared, &section, loaded, cache, &tally, &mut report).await;
     (result, report)
 }
 
@@ -241,7 +244,7 @@ async fn read(
 async fn merge(
     shared: &Shared,
     section: &Section,
-    response: Response,
+    (render, response): (Render, Response),
     cache: PageCache,
     tally: &Tally,
     report: &mut SectionReport,
@@ -256,7 +259,18 @@ async fn merge(
     })
     .await
     .expect("parsing does not panic");
-    let mut gathered = gathered?;
+    let (mut response, mut gathered) = (response, gathered?);
+    let mended = mend(
+        shared,
+        section,
+        render,
+        &mut response,
+        &mut gathered,
+        tally,
+        report,
+    )
+    .await?;
+    let section = mended.healed.as_ref().unwrap_or(section);
     let known = {
         let store = shared.store.lock().expect("store lock");
         if gathered.found == 0 {
@@ -264,6 +278,7 @@ async fn merge(
                 url: response.url,
                 stored: store.item_count(&key)?,
                 scripted: gathered.scripted,
+                heal: mended.note,
             });
         }
         store.known_dates(&key)?
@@ -281,7 +296,7 @@ async fn merge(
     .await;
     report.counts.found = gathered.found;
     report.counts.coverage = coverage(&gathered.drafts);
-    report.warnings = gathered.warnings;
+    report.warnings.extend(gathered.warnings);
     let mut drafts = gathered.drafts;
     let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
     let items: Vec<Item> = drafts

@@ -40,6 +40,10 @@ pub struct SectionStatus {
     pub drift: Vec<String>,
     /// Its `watch` interval, in seconds (`every = "auto"` moves it), before any backoff.
     pub interval_secs: u64,
+    /// Selectors found anew after a redesign, not yet in its config (`feedwright heal`).
+    pub heal: Option<String>,
+    /// Whether runs use them (`heal = "auto"`).
+    pub healed: bool,
     /// While it fails: the longer interval `watch` waits instead, in seconds (doubled per
     /// failure in a row, up to six hours).
     pub backoff_secs: Option<u64>,
@@ -63,6 +67,9 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             Every::Auto => store.schedule(&key)?.unwrap_or(config.watch.min_every),
         };
         let failures = history.iter().take_while(|r| r.failure.is_some()).count();
+        let heal = store
+            .heal(&key)?
+            .filter(|h| h.configured == super::mend::digest(section));
         let backoff = u32::try_from(failures)
             .ok()
             .filter(|&n| n > 0)
@@ -92,6 +99,15 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             }),
             interval_secs: interval.as_secs(),
             backoff_secs: backoff,
+            healed: heal.as_ref().is_some_and(|h| h.applied),
+            heal: heal.map(|h| {
+                let fields: Vec<String> = h
+                    .selectors
+                    .iter()
+                    .map(|(field, css)| format!("{field} = {css:?}"))
+                    .collect();
+                format!("{} ({})", fields.join(", "), h.rule)
+            }),
         });
     }
     Ok(sections)

@@ -6,6 +6,7 @@
 //! The store knows items and bytes, never formats: what a feed looks like is `render`'s business.
 
 mod cache;
+mod heal;
 mod history;
 mod lock;
 mod remote;
@@ -19,6 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
+pub use heal::{StoredHeal, StoredShape};
 pub use history::{PageCache, PageUpdate, Retention};
 pub use lock::{Lock, lock};
 pub use remote::Checkout;

@@ -101,6 +101,22 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) WITHOUT ROWID;
 ",
+    r"
+CREATE TABLE heals (
+    section    TEXT PRIMARY KEY,
+    configured TEXT NOT NULL,
+    selectors  TEXT NOT NULL,
+    applied    INTEGER NOT NULL,
+    rule       TEXT NOT NULL,
+    evidence   TEXT NOT NULL,
+    at         INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE renders (
+    section    TEXT PRIMARY KEY,
+    browser    INTEGER NOT NULL,
+    http_tried INTEGER NOT NULL
+) WITHOUT ROWID;
+",
 ];
 
 /// How a process uses the state.
