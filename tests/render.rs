@@ -560,3 +560,167 @@ fn a_browser_that_dies_is_started_again_and_the_run_goes_on() {
     assert_eq!(status("api").0, "ok", "{report}");
     gone_within(tmp.path(), Duration::from_secs(10)).unwrap();
 }
+
+#[test]
+fn render_auto_goes_to_the_browser_only_when_http_yields_nothing_and_remembers() {
+    if !chromium_installed() {
+        return;
+    }
+    let server = server();
+    server.route("/plain.html", Route::ok("text/html", support::LIST));
+    let tmp = tempfile::tempdir().unwrap();
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"a\"\nrender = \"auto\"\n{}{}{}",
+        section(
+            "inline",
+            &server.url("/inline-json.html"),
+            "  items = { item = \"li.note\" }\n"
+        ),
+        section(
+            "plain",
+            &server.url("/plain.html"),
+            "  items = { item = \"li\" }\n"
+        ),
+        section("api", &server.url("/api.html"), ""),
+    ));
+    let run = || {
+        let output = feedwright(&project, tmp.path(), &["run", "--json"])
+            .success()
+            .get_output()
+            .clone();
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+    let first = run();
+    let inline = &first["sections"][0];
+    let plain = &first["sections"][1];
+    assert_eq!(inline["render"], "browser", "{inline}");
+    assert_eq!(inline["found"], 3, "{inline}");
+    assert_eq!(plain["render"], "http", "{plain}");
+    assert_eq!(
+        plain["requests"], 1,
+        "a server-rendered page never starts the browser"
+    );
+    assert_eq!(
+        server.hits_of("/inline-json.html"),
+        2,
+        "HTTP first, then the browser"
+    );
+    // A list fetched from a JSON address after the load.
+    let api = &first["sections"][2];
+    assert_eq!(
+        (api["render"].as_str(), api["found"].as_u64()),
+        (Some("browser"), Some(4)),
+        "{api}"
+    );
+    assert_eq!(server.hits_of("/api/items.json"), 1);
+    assert!(titles(&project, "a/inline").contains(&"Fairing halves recovered at sea".to_string()));
+    // The next run goes straight to the browser.
+    server.clear_hits();
+    let second = run();
+    assert_eq!(second["sections"][0]["render"], "browser");
+    assert_eq!(server.hits_of("/inline-json.html"), 1, "no HTTP try first");
+    let check = feedwright(&project, tmp.path(), &["check"])
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        table.contains("render = \"auto\": read over browser"),
+        "{table}"
+    );
+    let status = feedwright(&project, tmp.path(), &["status"])
+        .success()
+        .get_output()
+        .clone();
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("a/inline: render = \"auto\": read over browser"),
+        "{status}"
+    );
+}
+
+#[test]
+fn render_auto_without_chromium_reads_over_http_and_warns() {
+    let server = Server::start();
+    server.route("/plain.html", Route::ok("text/html", support::LIST));
+    server.route(
+        "/empty.html",
+        Route::ok("text/html", "<html><body><div id=app></div></body></html>"),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"a\"\nrender = \"auto\"\n{}{}",
+        section(
+            "plain",
+            &server.url("/plain.html"),
+            "  items = { item = \"li\" }\n"
+        ),
+        section(
+            "empty",
+            &server.url("/empty.html"),
+            "  items = { item = \"li\" }\n"
+        ),
+    ));
+    let output = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["run", "--json", "--config"])
+        .arg(project.config())
+        .env("PATH", "/nonexistent")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["sections"][0]["status"], "ok", "{report}");
+    let empty = &report["sections"][1];
+    assert_eq!(
+        empty["error_kind"], "no_items",
+        "not a failure of its own: {empty}"
+    );
+    assert!(
+        empty["warnings"]
+            .to_string()
+            .contains("the browser could not help"),
+        "{empty}"
+    );
+}
+
+#[test]
+fn the_browser_stays_out_of_the_machines_own_network() {
+    if !chromium_installed() {
+        return;
+    }
+    let server = Server::start();
+    server.route(
+        "/probe.html",
+        Route::ok(
+            "text/html",
+            r#"<html><body><ul id="list"></ul><script>
+fetch('http://169.254.169.254/latest/meta-data/').catch(() => {});
+const list = document.getElementById('list');
+for (const n of [1, 2, 3]) {
+  list.insertAdjacentHTML('beforeend', `<li class="note"><a href="/n/${n}">Note number ${n} of the day</a></li>`);
+}
+</script></body></html>"#,
+        ),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"p\"\nrender = \"browser\"\n{}",
+        section(
+            "probe",
+            &server.url("/probe.html"),
+            "  items = { item = \"li.note\" }\n"
+        )
+    ));
+    let output = feedwright(&project, tmp.path(), &["run"])
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refused http://169.254.169.254/latest/meta-data/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("link-local"), "{stderr}");
+    assert_eq!(titles(&project, "p/probe").len(), 3);
+}

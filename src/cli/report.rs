@@ -112,6 +112,9 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         for warning in &s.drift {
             let _ = writeln!(out, "{}: drift: {warning}", s.section);
         }
+        if let Some(render) = s.render {
+            let _ = writeln!(out, "{}: render = \"auto\": read over {render}", s.section);
+        }
         if let Some(heal) = &s.heal {
             let how = if s.healed { "healed to" } else { "proposed" };
             let _ = writeln!(out, "{}: {how}: {heal} (feedwright heal)", s.section);
@@ -197,6 +200,9 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                         .map(|(field, selector, n)| format!("{} {selector:?} {n}", field.name()))
                         .collect();
                     let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
+                }
+                if let Some(render) = report.render {
+                    let _ = writeln!(table, "   render = \"auto\": read over {render}");
                 }
                 if let Some(how) = &report.detected {
                     let _ = writeln!(

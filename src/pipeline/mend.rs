@@ -194,6 +194,29 @@ pub(super) async fn mend(
     })
 }
 
+/// For `check`, which has no history: the page's most prominent list as selectors to try,
+/// when the section's own found nothing and it heals.
+pub(super) fn proposal_note(section: &Section, page: &Response) -> Option<String> {
+    if section.heal == Heal::Off || section.source == Source::Feed || section.rules.item.is_none() {
+        return None;
+    }
+    let known = std::collections::HashMap::new();
+    let history = History {
+        known: &known,
+        shape: crate::store::StoredShape::default(),
+        dated: 0.0,
+    };
+    let document = Html::parse_document(&page.text());
+    Some(match heal::propose(&document, &page.url, &history) {
+        Ok(proposal) => format!(
+            "the page's lists suggest: {} ({} items)",
+            proposal.describe(),
+            proposal.found
+        ),
+        Err(why) => format!("no selectors to suggest: {why}"),
+    })
+}
+
 /// `render = "auto"`: HTTP found nothing, so the browser reads the page; whichever worked is
 /// remembered.
 async fn rendered(

@@ -104,6 +104,8 @@ pub struct CheckReport {
     pub matches: Vec<(Field, String, usize)>,
     /// With no `item` selector: what automatic detection used (`article.post`, `JSON-LD`).
     pub detected: Option<String>,
+    /// `render = "auto"`: how the page was read (`http` or `browser`).
+    pub render: Option<&'static str>,
     /// The next-page links followed (`pages` > 1), each with how it was found.
     pub pages: Vec<String>,
     /// Items the pages gave (before `max_items`).

@@ -34,13 +34,32 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 &tally,
             )
             .await?;
+        let mut response = response;
         let mut gathered = gather(section, &response, now)?;
+        let mut render = (section.render == Render::Auto).then_some("http");
+        if gathered.found == 0 && section.render == Render::Auto {
+            // As a run would: the browser when HTTP yields nothing (without one, HTTP's).
+            let rendered = loader
+                .page(
+                    &section.url,
+                    Render::Browser,
+                    wait_for,
+                    &section.profile,
+                    &tally,
+                )
+                .await;
+            if let Ok(rendered) = rendered {
+                gathered = gather(section, &rendered, now)?;
+                response = rendered;
+                render = Some("browser");
+            }
+        }
         if gathered.found == 0 {
             return Err(SectionError::NoItems {
+                heal: super::mend::proposal_note(section, &response),
                 url: response.url,
                 stored: 0,
                 scripted: gathered.scripted,
-                heal: None,
             });
         }
         let followed = pages::follow(
@@ -53,7 +72,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
             &tally,
         )
         .await;
-        Ok((gathered, followed))
+        Ok((gathered, followed, render))
     }
     .await;
     let mut report = CheckReport {
@@ -62,6 +81,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         warnings: Vec::new(),
         matches: Vec::new(),
         detected: None,
+        render: None,
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
@@ -79,8 +99,10 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 ..
             },
             followed,
+            render,
         )) => {
             report.detected = detected;
+            report.render = render;
             report.pages = followed
                 .into_iter()
                 .map(|link| format!("{} ({})", link.url, link.how))

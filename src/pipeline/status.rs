@@ -44,6 +44,8 @@ pub struct SectionStatus {
     pub heal: Option<String>,
     /// Whether runs use them (`heal = "auto"`).
     pub healed: bool,
+    /// `render = "auto"`: how its page is read now (`http` or `browser`).
+    pub render: Option<&'static str>,
     /// While it fails: the longer interval `watch` waits instead, in seconds (doubled per
     /// failure in a row, up to six hours).
     pub backoff_secs: Option<u64>,
@@ -67,6 +69,13 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             Every::Auto => store.schedule(&key)?.unwrap_or(config.watch.min_every),
         };
         let failures = history.iter().take_while(|r| r.failure.is_some()).count();
+        let render = match section.render {
+            crate::config::Render::Auto => Some(match store.render_memory(&key)? {
+                Some((true, _)) => "browser",
+                _ => "http",
+            }),
+            _ => None,
+        };
         let heal = store
             .heal(&key)?
             .filter(|h| h.configured == super::mend::digest(section));
@@ -100,6 +109,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             interval_secs: interval.as_secs(),
             backoff_secs: backoff,
             healed: heal.as_ref().is_some_and(|h| h.applied),
+            render,
             heal: heal.map(|h| {
                 let fields: Vec<String> = h
                     .selectors

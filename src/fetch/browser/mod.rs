@@ -10,6 +10,7 @@
 //! any request. A browser that crashes or hangs is started again once; after a second failure
 //! its sections fail for the rest of the run.
 
+mod network;
 mod page;
 mod process;
 

@@ -49,6 +49,8 @@ struct Traffic {
     last_change: Option<Instant>,
     /// Requests let through.
     made: u32,
+    /// Requests refused for going into the machine's own network.
+    refused: u32,
     /// The page's own answer: status and content type.
     answer: Option<(u16, Option<String>)>,
 }
@@ -84,7 +86,16 @@ pub(super) async fn render(
             detail: e.to_string(),
         }),
     };
-    let made = traffic.lock().expect("never poisoned").made;
+    let (made, refused) = {
+        let t = traffic.lock().expect("never poisoned");
+        (t.made, t.refused)
+    };
+    if refused > 0 {
+        tracing::warn!(
+            "{url}: the browser refused {refused} request{} of the page into this machine's own network",
+            if refused == 1 { "" } else { "s" }
+        );
+    }
     for _ in 0..made {
         tally.add();
     }
@@ -162,6 +173,7 @@ async fn intercept(
 ) {
     let main_frame = page.mainframe().await.ok().flatten();
     let own_host = url.host_str().map(str::to_string);
+    let mut guard = super::network::Guard::new(url).await;
     let ended = |id: &str| {
         let mut t = traffic.lock().expect("never poisoned");
         if t.under_way.remove(id) {
@@ -188,6 +200,15 @@ async fn intercept(
                 let allowed = target.as_ref().is_some_and(|t| {
                     admits(t, &event.resource_type, main, own_host.as_deref())
                 });
+                let refused = match target.as_ref().filter(|_| allowed) {
+                    Some(t) => guard.refuses(t).await,
+                    None => None,
+                };
+                if let Some(why) = &refused {
+                    tracing::warn!("browser: refused {}: {why}", event.request.url);
+                    traffic.lock().expect("never poisoned").refused += 1;
+                }
+                let allowed = allowed && refused.is_none();
                 tracing::debug!(
                         "browser: {} {:?} {}",
                         if allowed { "loads" } else { "blocks" },
