@@ -3,6 +3,7 @@
 //! `validate`.
 
 mod checker;
+mod choices;
 mod edit;
 mod env;
 mod error;
@@ -19,9 +20,9 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use regex::Regex;
-use serde::Deserialize;
 use url::Url;
 
+pub use choices::{Every, Heal, Render, Source};
 pub use edit::{Appended, NewSection, SelectorChange, append, write_selectors};
 pub use env::Secrets;
 pub use error::ConfigError;
@@ -98,15 +99,6 @@ pub struct Watch {
     pub max_every: Duration,
 }
 
-/// How often `watch` runs a section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Every {
-    /// Always this interval.
-    Fixed(Duration),
-    /// Between `[watch] min_every` and `max_every`, from what its runs bring.
-    Auto,
-}
-
 /// `[fetch]`.
 #[derive(Debug, Clone)]
 pub struct Fetch {
@@ -133,42 +125,6 @@ pub struct Site {
     pub article_date_format: Option<String>,
     /// The site's sections.
     pub sections: Vec<Section>,
-}
-
-/// Where a section's items come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Source {
-    /// An HTML index page.
-    Html,
-    /// An RSS, Atom or JSON feed.
-    Feed,
-}
-
-/// How a section's page is loaded: `render = "http"` (default) or `"browser"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Render {
-    /// A plain HTTP request.
-    #[default]
-    Http,
-    /// Headless Chromium runs the page's scripts first.
-    Browser,
-    /// HTTP, and the browser when HTTP yields no items (remembered per section).
-    Auto,
-}
-
-/// What a section does when its selectors stop matching: `heal = "off" | "suggest" | "auto"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Heal {
-    /// Fail (or warn) as the selectors say, nothing more.
-    Off,
-    /// Fail (or warn) and propose selectors found anew on the same page.
-    #[default]
-    Suggest,
-    /// Use the selectors found anew, remember them, and say so.
-    Auto,
 }
 
 /// One `[[site.section]]`, with the site's settings merged in.
