@@ -183,6 +183,9 @@ pub(super) struct RawArticle {
     pub(super) author: Option<Spanned<Text>>,
     pub(super) image: Option<Spanned<Text>>,
     pub(super) content: Option<Spanned<Text>>,
+    pub(super) max_articles: Option<Spanned<usize>>,
+    pub(super) content_min_chars: Option<usize>,
+    pub(super) content_max_kb: Option<Spanned<usize>>,
 }
 
 fn yes() -> bool {

@@ -14,7 +14,9 @@ use super::raw::{
 };
 use super::requests::RawRequests;
 use super::values::{not_a_web_url, web_url};
-use super::{Config, ConfigError, Every, Fetch, Output, Section, Site, Source, Target, Watch};
+use super::{
+    Config, ConfigError, Every, Fetch, FullText, Output, Section, Site, Source, Target, Watch,
+};
 use crate::extract::{Field, Rules};
 use crate::fetch;
 
@@ -177,6 +179,8 @@ impl Checker<'_> {
     }
 
     fn article(&self, raw: &RawArticle) -> Result<Rules, ConfigError> {
+        // `content = "auto"` is no selector: the main text is found without one.
+        let content = raw.content.clone().filter(|c| !is_auto(c.get_ref()));
         self.compile([
             (Field::Title, &raw.title),
             (Field::Link, &raw.link),
@@ -184,8 +188,30 @@ impl Checker<'_> {
             (Field::Summary, &raw.summary),
             (Field::Author, &raw.author),
             (Field::Image, &raw.image),
-            (Field::Content, &raw.content),
+            (Field::Content, &content),
         ])
+    }
+
+    fn full_text(&self, raw: Option<&RawArticle>) -> Result<FullText, ConfigError> {
+        let mut full = FullText::default();
+        let Some(raw) = raw else { return Ok(full) };
+        full.auto = raw.content.as_ref().is_some_and(|c| is_auto(c.get_ref()));
+        if let Some(n) = &raw.max_articles {
+            if *n.get_ref() == 0 {
+                return Err(self.error(n, "max_articles must be at least 1"));
+            }
+            full.max_articles = *n.get_ref();
+        }
+        if let Some(n) = raw.content_min_chars {
+            full.min_chars = n;
+        }
+        if let Some(kb) = &raw.content_max_kb {
+            if *kb.get_ref() == 0 {
+                return Err(self.error(kb, "content_max_kb must be at least 1"));
+            }
+            full.max_bytes = kb.get_ref().saturating_mul(1024);
+        }
+        Ok(full)
     }
 
     fn site(&self, raw: &RawSite, output: &Output) -> Result<Site, ConfigError> {
@@ -303,6 +329,7 @@ impl Checker<'_> {
             title,
             home,
             hosts,
+            full_text: self.full_text(raw.article.as_ref())?,
             article_date_format: raw
                 .article
                 .as_ref()
@@ -313,6 +340,11 @@ impl Checker<'_> {
             sections,
         })
     }
+}
+
+/// Whether `content` says `auto`.
+fn is_auto(content: &str) -> bool {
+    content.trim().eq_ignore_ascii_case("auto")
 }
 
 /// Most pages one section may read per run.

@@ -7,6 +7,7 @@ pub mod detect;
 mod dom;
 pub mod feed;
 mod fields;
+pub mod fulltext;
 mod items;
 mod jsonld;
 pub mod pager;

@@ -10,28 +10,41 @@ use url::Url;
 use super::Shared;
 use super::error::SectionError;
 use super::gather::reading_language;
-use crate::config::Section;
+use crate::config::{FullText, Section};
+use crate::extract::Rules;
 use crate::extract::article::extract_article;
-use crate::fetch::Tally;
+use crate::extract::fulltext::main_text;
+use crate::fetch::{Response, Tally};
 use crate::model::RawArticle;
 use crate::normalize::dates::DateRules;
 use crate::normalize::{self, Context, Draft};
 use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
 
+/// What enrichment did besides filling drafts.
+#[derive(Debug, Default)]
+pub(super) struct Enriched {
+    /// Stored items enriched for the first time: their date may change once.
+    pub(super) redate: HashSet<String>,
+    /// What the section's warnings should say (paywalls, pages left for later runs).
+    pub(super) warnings: Vec<String>,
+}
+
 /// Enriches the drafts that are new to the section (or whose page failed before and may be
-/// tried again). Returns the ids of stored items enriched for the first time: their date may
-/// change once. A failure never holds an item back.
+/// tried again; with `content = "auto"`, also stored items whose page was left for a later
+/// run), at most `max_articles` pages a run, in page order (newest first). A failure never
+/// holds an item back.
 pub(super) async fn enrich(
     shared: &Shared,
     section: &Section,
     drafts: &mut [Draft],
     known: &HashMap<String, DateTime<Utc>>,
     tally: &Tally,
-) -> HashSet<String> {
+) -> Enriched {
     let site = shared.config.site_of(section);
     let Some(rules) = &site.article else {
-        return HashSet::new();
+        return Enriched::default();
     };
+    let full = site.full_text;
 
     // What the store already knows decides which pages to fetch: never one read before, nor
     // one that failed too often, nor (for stored items) one never tried.
@@ -48,13 +61,22 @@ pub(super) async fn enrich(
                 // Applied on every run, so the page's own fields never undo the article's.
                 Some(ArticleRecord::Read(article)) => articles.push((index, Some(article))),
                 Some(ArticleRecord::Failed(n)) if n < MAX_ARTICLE_ATTEMPTS => to_fetch.push(index),
-                None if !known.contains_key(&draft.id) => to_fetch.push(index),
+                None if full.auto || !known.contains_key(&draft.id) => to_fetch.push(index),
                 _ => {}
             }
         }
     }
     // Only from the site's own hosts (the section's, `home`, `hosts`).
     to_fetch.retain(|&i| Url::parse(&drafts[i].id).is_ok_and(|u| section.profile.owns(&u)));
+    let mut warnings = Vec::new();
+    if to_fetch.len() > full.max_articles {
+        warnings.push(format!(
+            "{} article pages left for later runs (max_articles = {})",
+            to_fetch.len() - full.max_articles,
+            full.max_articles
+        ));
+        to_fetch.truncate(full.max_articles);
+    }
 
     let fetches = to_fetch.iter().map(|&index| {
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
@@ -74,7 +96,13 @@ pub(super) async fn enrich(
                 Err(refused) => Err(refused),
             };
             let article = match result {
-                Ok(response) => Some(extract_article(&response.text(), rules)),
+                // Reading a page is CPU work: on the blocking pool.
+                Ok(response) => {
+                    let rules = rules.clone();
+                    tokio::task::spawn_blocking(move || read_article(&response, &rules, full))
+                        .await
+                        .ok()
+                }
                 Err(e) => {
                     tracing::info!("{}: article page not read: {e}", section.key());
                     None
@@ -84,6 +112,25 @@ pub(super) async fn enrich(
         }
     });
     let fetched = join_all(fetches).await;
+    let walled = fetched
+        .iter()
+        .filter(|(_, a)| {
+            a.as_ref()
+                .is_some_and(|a| full.auto && a.content_html.is_none())
+        })
+        .count();
+    if walled > 0 {
+        warnings.push(format!(
+            "{walled} article {} under {} characters of text (a paywall or consent wall?): \
+             the teaser is kept",
+            if walled == 1 {
+                "page gave"
+            } else {
+                "pages gave"
+            },
+            full.min_chars
+        ));
+    }
     let mut redate = HashSet::new();
     {
         let store = shared.store.lock().expect("store lock");
@@ -113,5 +160,36 @@ pub(super) async fn enrich(
         };
         normalize::apply_article(draft, &article, &ctx);
     }
-    redate
+    Enriched { redate, warnings }
+}
+
+/// What an article page says; with `content = "auto"` and no content selector, its main text
+/// found without one, when long enough, cut to `max_bytes`.
+fn read_article(response: &Response, rules: &Rules, full: FullText) -> RawArticle {
+    let text = response.text();
+    let mut article = extract_article(&text, rules);
+    if full.auto && article.content_html.is_none() {
+        article.content_html = main_text(&text, &response.url)
+            .filter(|found| found.chars >= full.min_chars)
+            .map(|found| cut(found.html, full.max_bytes));
+    }
+    article
+}
+
+/// `html` cut to at most `max` bytes at the end of a paragraph (or of any tag).
+fn cut(html: String, max: usize) -> String {
+    if html.len() <= max {
+        return html;
+    }
+    let mut end = max;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &html[..end];
+    let at = head
+        .rfind("</p>")
+        .map(|i| i + 4)
+        .or_else(|| head.rfind('>').map(|i| i + 1))
+        .unwrap_or(end);
+    html[..at].to_string()
 }

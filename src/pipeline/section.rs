@@ -320,7 +320,9 @@ async fn merge(
     report.counts.coverage = coverage(&gathered.drafts);
     report.warnings.extend(gathered.warnings);
     let mut drafts = gathered.drafts;
-    let redate = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
+    let enriched = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
+    report.warnings.extend(enriched.warnings);
+    let redate = enriched.redate;
     let items: Vec<Item> = drafts
         .into_iter()
         .map(|draft| {

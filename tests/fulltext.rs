@@ -1,0 +1,251 @@
+//! Full text without selectors (`[site.article] content = "auto"`): the 240 labelled article
+//! pages of `tests/fixtures/fulltext/` served as a listing's articles and read through `run`,
+//! scored as the fixtures' README says (a floor that a regression would break); lazy images,
+//! a paywall, a JSON-LD `articleBody`, a selector that wins over `auto`, a teaser-only feed
+//! made full-text, and `max_articles`.
+
+mod support;
+
+use std::io::Read;
+
+use support::{Project, Route, Server};
+
+/// F1 of the final engine over the corpus, through the whole pipeline, may not fall below.
+const F1_FLOOR: f64 = 0.86;
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of an HTML fragment: tags dropped, references decoded, whitespace collapsed.
+fn text_of(html: &str) -> String {
+    let without_tags = regex::Regex::new(r"(?s)<[^>]*>")
+        .unwrap()
+        .replace_all(html, " ");
+    collapse(&html_escape::decode_html_entities(&without_tags))
+}
+
+#[test]
+fn the_labelled_corpus_through_run() {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fulltext");
+    let expected: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(format!("{folder}/expected.json")).unwrap())
+            .unwrap();
+    let server = Server::start();
+    let mut list = String::from("<html><body><ul>");
+    for file in expected.keys() {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(
+            std::fs::File::open(format!("{folder}/pages/{file}")).unwrap(),
+        )
+        .read_to_end(&mut bytes)
+        .unwrap();
+        let name = file.trim_end_matches(".gz");
+        server.route(&format!("/articles/{name}"), Route::ok("text/html", bytes));
+        list.push_str(&format!(
+            "<li><a href=\"/articles/{name}\">The article of page {name}</a></li>"
+        ));
+    }
+    list.push_str("</ul></body></html>");
+    server.route("/list", Route::ok("text/html", list));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"c\"\n  [site.items]\n  item = \"li\"\n  [site.article]\n  content = \"auto\"\n  max_articles = 300\n  [[site.section]]\n  id = \"all\"\n  url = \"{}\"\n  max_items = 300\n",
+        server.url("/list")
+    ));
+    project.cmd(&["run"]).success();
+    let feed = project.parse("c/all.xml");
+    let (mut tp, mut fn_, mut fp, mut tn) = (0, 0, 0, 0);
+    for (file, labels) in &expected {
+        let name = file.trim_end_matches(".gz");
+        let text = feed
+            .entries
+            .iter()
+            .find(|e| e.id.ends_with(&format!("/articles/{name}")))
+            .and_then(|e| e.content.as_ref()?.body.as_deref().map(text_of))
+            .unwrap_or_default();
+        for snippet in labels["with"].as_array().into_iter().flatten() {
+            if text.contains(&collapse(snippet.as_str().unwrap())) {
+                tp += 1;
+            } else {
+                fn_ += 1;
+            }
+        }
+        for snippet in labels["without"].as_array().into_iter().flatten() {
+            if text.contains(&collapse(snippet.as_str().unwrap())) {
+                fp += 1;
+            } else {
+                tn += 1;
+            }
+        }
+    }
+    let precision = f64::from(tp) / f64::from(tp + fp);
+    let recall = f64::from(tp) / f64::from(tp + fn_);
+    let f1 = 2.0 * precision * recall / (precision + recall);
+    println!(
+        "full text through run: precision {precision:.3} recall {recall:.3} F1 {f1:.3} (tp {tp} fn {fn_} fp {fp} tn {tn})"
+    );
+    assert!(f1 >= F1_FLOOR, "F1 {f1:.3} below {F1_FLOOR}");
+}
+
+/// A long article with its images written lazily, in four ways.
+const LAZY: &str = r#"<html><head><title>Lazy</title></head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>The harbour reopens after the storm</h1>
+<p>The harbour reopened on Monday after a week of repairs to the breakwater, the port authority said in a statement that also thanked the crews who worked through the nights.</p>
+<figure><img data-src="/img/harbour.jpg" src="data:image/gif;base64,R0lGODlh"><figcaption>The breakwater on Monday.</figcaption></figure>
+<p>Fishing boats were the first to leave, followed by the ferry to the islands, which had been cancelled since the storm reached the coast last Sunday evening.</p>
+<img data-lazy-src="/img/ferry.jpg">
+<p>Repairs cost more than expected, and the council will discuss how to pay for them at its next meeting, where the harbour master will also present plans for a higher wall.</p>
+<img src="/img/blank.gif" data-original="/img/crane.jpg">
+<noscript><img src="/img/crew.jpg"></noscript>
+<img src="/pixel.gif" width="1" height="1">
+<p>Until then, ships are asked to keep to the northern channel, which the storm left deeper than before, the authority said.</p>
+</article><footer>Share this story · Newsletter · Cookies</footer></body></html>"#;
+
+const PAYWALL: &str = r#"<html><body><article><h1>Inside the budget talks</h1><p>Subscribe to read the full story.</p></article></body></html>"#;
+
+const JSONLD: &str = r#"<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"The vote","articleBody":"The council voted on Tuesday to keep the library open on Sundays, after a petition signed by more than four thousand residents asked it to reverse the cuts announced in spring.\nThe decision costs the city about eighty thousand a year, which the council will take from the events budget, its treasurer said after the meeting.\nLibrarians welcomed the vote and said the Sunday opening hours would start again next month, with a reading hour for children every week."}</script></head><body><div class="teaser"><p>The council voted on Tuesday.</p><a href="/subscribe">Subscribe</a></div></body></html>"#;
+
+const CHOSEN: &str = r#"<html><body><div class="body"><p>Only this paragraph, chosen by the site's own selector, is the content of this item and nothing else on the page.</p></div><article><p>A long article text that automatic extraction would rather pick, written at length so that it is the most prominent block of text on this page by far, with many words in it, sentence after sentence, to be sure that it would win if the selector did not.</p></article></body></html>"#;
+
+fn articles(server: &Server) {
+    server.route("/a/lazy", Route::ok("text/html", LAZY));
+    server.route("/a/paywall", Route::ok("text/html", PAYWALL));
+    server.route("/a/jsonld", Route::ok("text/html", JSONLD));
+    server.route("/a/chosen", Route::ok("text/html", CHOSEN));
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            "<html><body><ul><li><a href=\"/a/lazy\">The harbour reopens after the storm</a></li><li><a href=\"/a/paywall\">Inside the budget talks today</a></li><li><a href=\"/a/jsonld\">The council votes on the library</a></li></ul></body></html>",
+        ),
+    );
+}
+
+fn content(project: &Project, stem: &str, id_end: &str) -> Option<String> {
+    let feed = project.parse(&format!("{stem}.xml"));
+    feed.entries
+        .iter()
+        .find(|e| e.id.ends_with(id_end))
+        .and_then(|e| e.content.as_ref()?.body.clone())
+}
+
+#[test]
+fn lazy_images_paywalls_json_ld_and_a_selector_that_wins() {
+    let server = Server::start();
+    articles(&server);
+    server.route(
+        "/chosen-list",
+        Route::ok(
+            "text/html",
+            "<html><body><ul><li><a href=\"/a/chosen\">The chosen one of the day</a></li><li><a href=\"/a/lazy\">The harbour reopens after the storm</a></li></ul></body></html>",
+        ),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"auto\"\n  [site.items]\n  item = \"li\"\n  [site.article]\n  content = \"auto\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n[[site]]\nid = \"sel\"\n  [site.items]\n  item = \"li\"\n  [site.article]\n  content = \"div.body\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
+        server.url("/list"),
+        server.url("/chosen-list")
+    ));
+    let report = project.run_json(0);
+    let lazy = content(&project, "auto/news", "/a/lazy").expect("the article's text");
+    for src in ["harbour.jpg", "ferry.jpg", "crane.jpg", "crew.jpg"] {
+        let absolute = format!("src=\"{}", server.url(&format!("/img/{src}")));
+        assert!(lazy.contains(&absolute), "{src} lost: {lazy}");
+    }
+    assert!(
+        !lazy.contains("pixel.gif") && !lazy.contains("data:image"),
+        "{lazy}"
+    );
+    assert!(
+        lazy.contains("<figcaption>") && lazy.contains("northern channel"),
+        "{lazy}"
+    );
+    assert!(!lazy.contains("Newsletter"), "{lazy}");
+    // A paywall keeps its teaser and says so.
+    assert_eq!(content(&project, "auto/news", "/a/paywall"), None);
+    let warnings = report["sections"][0]["warnings"].to_string();
+    assert!(
+        warnings.contains("1 article page gave under 250 characters"),
+        "{warnings}"
+    );
+    // The JSON-LD article body beats the page's short teaser.
+    let jsonld = content(&project, "auto/news", "/a/jsonld").unwrap();
+    assert!(jsonld.contains("Librarians welcomed the vote"), "{jsonld}");
+    // A content selector wins over automatic extraction.
+    let chosen = content(&project, "sel/news", "/a/chosen").unwrap();
+    assert!(chosen.contains("Only this paragraph"), "{chosen}");
+    assert!(!chosen.contains("sentence after sentence"), "{chosen}");
+    // Each article page is read once: a second run reads none.
+    server.clear_hits();
+    project.cmd(&["run"]).success();
+    assert_eq!(server.hits_of("/a/lazy"), 0);
+}
+
+#[test]
+fn a_teaser_only_feed_becomes_a_full_text_feed() {
+    let server = Server::start();
+    articles(&server);
+    let rss = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Port</title><link>{}</link><description>d</description><item><title>The harbour reopens after the storm</title><link>{}</link><description>The harbour reopened on Monday.</description><pubDate>Mon, 21 Oct 2024 08:00:00 GMT</pubDate></item></channel></rss>",
+        server.url("/"),
+        server.url("/a/lazy")
+    );
+    server.route("/feed.xml", Route::ok("application/rss+xml", rss));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"f\"\n  [site.article]\n  content = \"auto\"\n  [[site.section]]\n  id = \"port\"\n  url = \"{}\"\n  source = \"feed\"\n",
+        server.url("/feed.xml")
+    ));
+    project.cmd(&["run"]).success();
+    let body = content(&project, "f/port", "/a/lazy").unwrap();
+    assert!(body.contains("northern channel"), "{body}");
+    let feed = project.parse("f/port.xml");
+    let summary = feed.entries[0].summary.as_ref().unwrap().content.clone();
+    assert!(
+        summary.contains("reopened on Monday"),
+        "the teaser stays the summary: {summary}"
+    );
+}
+
+#[test]
+fn max_articles_reads_the_newest_first_and_the_rest_later() {
+    let server = Server::start();
+    let mut list = String::from("<html><body><ul>");
+    for n in 0..5 {
+        server.route(&format!("/a/{n}"), Route::ok("text/html", LAZY));
+        list.push_str(&format!(
+            "<li><a href=\"/a/{n}\">Story number {n} of the harbour</a></li>"
+        ));
+    }
+    list.push_str("</ul></body></html>");
+    server.route("/list", Route::ok("text/html", list));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"m\"\n  [site.items]\n  item = \"li\"\n  [site.article]\n  content = \"auto\"\n  max_articles = 2\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
+        server.url("/list")
+    ));
+    let report = project.run_json(0);
+    let read: Vec<usize> = (0..5)
+        .filter(|n| server.hits_of(&format!("/a/{n}")) == 1)
+        .collect();
+    assert_eq!(read, [0, 1], "the first two of the page");
+    let warnings = report["sections"][0]["warnings"].to_string();
+    assert!(
+        warnings.contains("3 article pages left for later runs"),
+        "{warnings}"
+    );
+    server.route(
+        "/list",
+        Route::ok("text/html", {
+            let mut changed = String::from("<html><body><ul>");
+            for n in 0..5 {
+                changed.push_str(&format!(
+                    "<li><a href=\"/a/{n}\">Story number {n} of the harbour!</a></li>"
+                ));
+            }
+            changed + "</ul></body></html>"
+        }),
+    );
+    project.cmd(&["run"]).success();
+    let read: Vec<usize> = (0..5)
+        .filter(|n| server.hits_of(&format!("/a/{n}")) == 1)
+        .collect();
+    assert_eq!(read, [0, 1, 2, 3], "two more on the next run");
+}
