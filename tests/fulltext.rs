@@ -249,3 +249,35 @@ fn max_articles_reads_the_newest_first_and_the_rest_later() {
         .collect();
     assert_eq!(read, [0, 1, 2, 3], "two more on the next run");
 }
+
+#[test]
+fn suggest_article_shows_what_automatic_extraction_finds() {
+    let server = Server::start();
+    articles(&server);
+    server.route("/robots.txt", Route::status(404));
+    let output = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", "--article", &server.url("/a/lazy")])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("title:   Lazy"), "{out}");
+    assert!(out.contains("from readability, in article"), "{out}");
+    assert!(
+        out.contains("begins:  The harbour reopened on Monday"),
+        "{out}"
+    );
+    let words: usize = out
+        .lines()
+        .find_map(|l| l.strip_prefix("text:    ")?.split(' ').next()?.parse().ok())
+        .unwrap();
+    assert!(words > 80, "{out}");
+    // A paywalled page: nothing found, exit 1.
+    assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", "--article", &server.url("/a/missing")])
+        .assert()
+        .code(1);
+}

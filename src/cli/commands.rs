@@ -426,3 +426,29 @@ pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -
         }
     }
 }
+
+/// `feedwright suggest --article URL`: what automatic extraction finds on one article page;
+/// returns the exit code.
+pub(super) fn suggest_article(url: &str) -> i32 {
+    let Some(url) = url::Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+    else {
+        eprintln!("error: {url:?} is not an http:// or https:// URL");
+        return EXIT_USAGE;
+    };
+    match runtime().block_on(pipeline::suggest_article(&url)) {
+        Ok(preview) => {
+            print!("{}", report::article_preview(&preview));
+            if preview.text.is_some() {
+                EXIT_OK
+            } else {
+                EXIT_FAILED
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}

@@ -90,6 +90,9 @@ enum Command {
         /// comments.
         #[arg(long, value_name = "CONFIG")]
         append: Option<PathBuf>,
+        /// URL is an article page: show what `content = "auto"` finds on it.
+        #[arg(long, conflicts_with_all = ["browser", "append"])]
+        article: bool,
     },
     /// How every section has been doing, from the state alone (no network).
     Status {
@@ -220,9 +223,13 @@ pub(crate) fn main() -> i32 {
             json,
         } => commands::status(config, shard, json),
         Command::Suggest {
+            url, article: true, ..
+        } => commands::suggest_article(&url),
+        Command::Suggest {
             url,
             browser,
             append,
+            ..
         } => commands::suggest(&url, browser, append.as_deref()),
     }
 }

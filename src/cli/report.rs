@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use feedwright::extract::detect::Kind;
 use feedwright::pipeline::{
-    CheckReport, HealProposal, RunReport, SectionReport, SectionStatus, Status, Suggestion, humane,
+    ArticlePreview, CheckReport, HealProposal, RunReport, SectionReport, SectionStatus, Status,
+    Suggestion, humane,
 };
 
 /// One line for one section, as logged while a run goes on: what it did, and how many
@@ -402,4 +403,52 @@ pub(super) fn heal_diff(proposals: &[HealProposal]) -> String {
         }
     }
     out
+}
+
+/// `suggest --article` output: the page's own fields and the main text found.
+pub(super) fn article_preview(p: &ArticlePreview) -> String {
+    let mut out = String::new();
+    let field = |value: Option<&str>| value.map_or_else(|| "-".to_string(), str::to_string);
+    let _ = writeln!(out, "page:    {}", p.url);
+    let _ = writeln!(out, "title:   {}", field(p.title.as_deref()));
+    let _ = writeln!(out, "author:  {}", field(p.article.author.as_deref()));
+    let date = p.article.dates.first().map(|(text, _)| text.as_str());
+    let _ = writeln!(out, "date:    {}", field(date));
+    let _ = writeln!(out, "image:   {}", field(p.article.image.as_deref()));
+    match &p.text {
+        None => out.push_str("text:    none found (a feed item would keep its teaser)\n"),
+        Some(text) => {
+            let _ = writeln!(
+                out,
+                "text:    {} words, {} characters, from {}{}",
+                text.words,
+                text.chars,
+                text.source,
+                p.block
+                    .as_ref()
+                    .map_or_else(String::new, |b| format!(", in {b}"))
+            );
+            let plain = regex_free_text(&text.html);
+            let _ = writeln!(out, "begins:  {}", truncate(&plain, 300).trim_end());
+        }
+    }
+    out
+}
+
+/// The words of an HTML fragment, tags left out.
+fn regex_free_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -50,6 +50,57 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
     }
 }
 
+/// The page's `<title>`.
+pub fn page_title(html: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(html);
+    document
+        .root_element()
+        .select(css!("title"))
+        .next()
+        .map(super::element_text)
+        .filter(|t| !t.is_empty())
+}
+
+/// The innermost element of the page `html` that holds both the first and the last words of
+/// the text `found` (HTML), described as a selector (`article.post-body`).
+pub fn holding_block(html: &str, found: &str) -> Option<String> {
+    let text_of = |fragment: &str| {
+        let document = scraper::Html::parse_fragment(fragment);
+        super::element_text(document.root_element())
+    };
+    let words: Vec<String> = text_of(found)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if words.len() < 8 {
+        return None;
+    }
+    let head = words[..4].join(" ");
+    let tail = words[words.len() - 4..].join(" ");
+    let document = scraper::Html::parse_document(html);
+    document
+        .root_element()
+        .select(css!("body *"))
+        .filter(|el| {
+            let text = super::element_text(*el);
+            text.contains(&head) && text.contains(&tail)
+        })
+        .last()
+        .map(|el| {
+            let value = el.value();
+            let mut selector = value.name().to_string();
+            if let Some(id) = value.id() {
+                selector.push('#');
+                selector.push_str(id);
+            }
+            for class in value.classes().take(2) {
+                selector.push('.');
+                selector.push_str(class);
+            }
+            selector
+        })
+}
+
 /// The page's JSON-LD `articleBody`, as paragraphs. The scripts are read as they stand (no
 /// second parse of the page).
 fn article_body(html: &str) -> Option<FullText> {

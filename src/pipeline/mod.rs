@@ -313,6 +313,53 @@ impl Suggestion {
     }
 }
 
+/// What automatic extraction finds on one article page (`suggest --article`).
+#[derive(Debug)]
+pub struct ArticlePreview {
+    /// The page, after redirects.
+    pub url: url::Url,
+    /// Its `<title>`.
+    pub title: Option<String>,
+    /// What the page says of itself: author, dates, image, teaser.
+    pub article: crate::model::RawArticle,
+    /// Its main text, if one was found.
+    pub text: Option<crate::extract::fulltext::FullText>,
+    /// The element that holds most of that text, described as a selector.
+    pub block: Option<String>,
+}
+
+/// Fetches one article page (politely, with the default `[fetch]` settings) and reads it as
+/// `content = "auto"` would.
+pub async fn suggest_article(url: &url::Url) -> Result<ArticlePreview, SuggestError> {
+    let defaults = Config::parse("", std::path::Path::new("suggest"))
+        .expect("the built-in defaults are a valid config");
+    let loader = Loader::new(Arc::new(defaults), None, Utc::now())?;
+    let page = loader
+        .page(
+            url,
+            Render::Http,
+            None,
+            &Profile::default(),
+            &Tally::default(),
+        )
+        .await?;
+    let html = page.text();
+    let text = crate::extract::fulltext::main_text(&html, &page.url);
+    let article =
+        crate::extract::article::extract_article(&html, &crate::extract::Rules::default());
+    let block = text
+        .as_ref()
+        .and_then(|t| crate::extract::fulltext::holding_block(&html, &t.html));
+    let title = crate::extract::fulltext::page_title(&html);
+    Ok(ArticlePreview {
+        url: page.url,
+        title,
+        article,
+        text,
+        block,
+    })
+}
+
 /// Fetches one page (politely, with the default `[fetch]` settings; in the browser when
 /// `browser` is set) and runs item detection on it.
 pub async fn suggest(url: &url::Url, browser: bool) -> Result<Suggestion, SuggestError> {
