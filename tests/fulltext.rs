@@ -174,6 +174,15 @@ fn lazy_images_paywalls_json_ld_and_a_selector_that_wins() {
     let chosen = content(&project, "sel/news", "/a/chosen").unwrap();
     assert!(chosen.contains("Only this paragraph"), "{chosen}");
     assert!(!chosen.contains("sentence after sentence"), "{chosen}");
+    // Text coverage joins the run log and `status`.
+    assert_eq!(report["sections"][0]["coverage"]["content"], 2, "{report}");
+    let status = project
+        .cmd(&["status", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status[0]["coverage"]["content"], 2, "{status}");
     // Each article page is read once: a second run reads none.
     server.clear_hits();
     project.cmd(&["run"]).success();

@@ -64,7 +64,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     };
     let width = section_width(sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
-        "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {}\n",
+        "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}\n",
         "section",
         "last success",
         "last failure",
@@ -75,6 +75,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         "summ",
         "image",
         "author",
+        "text",
         "every"
     );
     let share = |part: usize, of: usize| {
@@ -85,7 +86,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     for s in sections {
         let _ = writeln!(
             out,
-            "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {}",
+            "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}",
             s.section,
             when(s.last_success),
             when(s.last_failure),
@@ -96,6 +97,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
             share(s.coverage.summary, s.found),
             share(s.coverage.image, s.found),
             share(s.coverage.author, s.found),
+            share(s.coverage.content, s.found),
             match s.backoff_secs {
                 Some(backoff) => format!(
                     "{} (backing off from {})",

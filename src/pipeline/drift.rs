@@ -51,11 +51,12 @@ pub(super) fn warnings(found: usize, coverage: Coverage, history: &[LoggedRun]) 
     }
     let total: usize = reads.iter().map(|r| r.counts.found).sum();
     let share = |part: usize, of: usize| part as f64 / of.max(1) as f64;
-    let fields: [(&str, Filled); 4] = [
+    let fields: [(&str, Filled); 5] = [
         ("date", |c| c.dated),
         ("summary", |c| c.summary),
         ("image", |c| c.image),
         ("author", |c| c.author),
+        ("article text", |c| c.content),
     ];
     for (name, of) in fields {
         let before = share(reads.iter().map(|r| of(&r.counts.coverage)).sum(), total);

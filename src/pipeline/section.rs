@@ -180,6 +180,7 @@ fn coverage(drafts: &[Draft]) -> Coverage {
         summary: count(|d| d.summary_html.is_some()),
         image: count(|d| d.image.is_some()),
         author: count(|d| d.author.is_some()),
+        content: count(|d| d.content_html.is_some()),
     }
 }
 
@@ -322,6 +323,7 @@ async fn merge(
     let mut drafts = gathered.drafts;
     let enriched = enrich::enrich(shared, section, &mut drafts, &known, tally).await;
     report.warnings.extend(enriched.warnings);
+    report.counts.coverage.content = coverage(&drafts).content;
     let redate = enriched.redate;
     let items: Vec<Item> = drafts
         .into_iter()

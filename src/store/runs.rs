@@ -24,6 +24,8 @@ pub struct Coverage {
     pub image: usize,
     /// Items with an author.
     pub author: usize,
+    /// Items with their article's text (`[site.article] content`).
+    pub content: usize,
 }
 
 /// What one run of a section did, in numbers: the pass reports it, the run log stores it and
@@ -100,9 +102,9 @@ impl Store {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO run_sections (run_id, section, status, error_kind, reason, found,
                                            new, kept, requests, not_modified, dated, summaries,
-                                           images, authors, bytes, millis, ended)
+                                           images, authors, bytes, millis, ended, contents)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17)",
+                         ?17, ?18)",
             )?;
             let mut prune = tx.prepare_cached(
                 "DELETE FROM run_sections WHERE section = ?1 AND run_id <
@@ -133,6 +135,7 @@ impl Store {
                     i64::try_from(e.bytes).unwrap_or(i64::MAX),
                     i64::try_from(e.millis).unwrap_or(i64::MAX),
                     ms(ended),
+                    count(e.coverage.content),
                 ])?;
                 prune.execute(params![entry.section, KEPT_PER_SECTION - 1])?;
             }
@@ -160,7 +163,8 @@ impl Store {
     pub fn recent_runs(&self, section: &str, limit: usize) -> Result<Vec<LoggedRun>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.ended, r.ended, s.error_kind, s.reason, s.found, s.new, s.kept, s.requests,
-                    s.not_modified, s.dated, s.summaries, s.images, s.authors, s.bytes, s.millis
+                    s.not_modified, s.dated, s.summaries, s.images, s.authors, s.bytes, s.millis,
+                    s.contents
              FROM run_sections s JOIN runs r ON r.id = s.run_id
              WHERE s.section = ?1 ORDER BY s.run_id DESC LIMIT ?2",
         )?;
@@ -187,6 +191,7 @@ impl Store {
                         summary: uncount(r.get(10)?),
                         image: uncount(r.get(11)?),
                         author: uncount(r.get(12)?),
+                        content: uncount(r.get(15)?),
                     },
                     bytes: u64::try_from(r.get::<_, i64>(13)?).unwrap_or(0),
                     millis: u64::try_from(r.get::<_, i64>(14)?).unwrap_or(0),

@@ -116,6 +116,7 @@ CREATE TABLE renders (
     browser    INTEGER NOT NULL,
     http_tried INTEGER NOT NULL
 ) WITHOUT ROWID;
+ALTER TABLE run_sections ADD COLUMN contents INTEGER NOT NULL DEFAULT 0;
 ",
 ];
 
