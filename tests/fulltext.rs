@@ -183,6 +183,28 @@ fn lazy_images_paywalls_json_ld_and_a_selector_that_wins() {
         .clone();
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status[0]["coverage"]["content"], 2, "{status}");
+    // `check` shows per item whether text was found, and its words.
+    let output = project
+        .cmd(&["check", "auto"])
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.contains("   article text: none found (teaser kept)"),
+        "{table}"
+    );
+    let words: Vec<usize> = table
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("   article text: ")?
+                .strip_suffix(" words")?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert_eq!(words.len(), 2, "{table}");
+    assert!(words.iter().all(|w| *w > 60), "{table}");
     // Each article page is read once: a second run reads none.
     server.clear_hits();
     project.cmd(&["run"]).success();

@@ -227,6 +227,12 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                         truncate(&item.title, 70),
                         item.id
                     );
+                    if let Some((_, words)) = report.content.iter().find(|(id, _)| *id == item.id) {
+                        let _ = match words {
+                            Some(words) => writeln!(table, "   article text: {words} words"),
+                            None => writeln!(table, "   article text: none found (teaser kept)"),
+                        };
+                    }
                 }
             }
             Status::Failed(error) => {

@@ -10,6 +10,7 @@ use url::Url;
 use super::Shared;
 use super::error::SectionError;
 use super::gather::reading_language;
+use super::load::Loader;
 use crate::config::{FullText, Section};
 use crate::extract::Rules;
 use crate::extract::article::extract_article;
@@ -165,7 +166,7 @@ pub(super) async fn enrich(
 
 /// What an article page says; with `content = "auto"` and no content selector, its main text
 /// found without one, when long enough, cut to `max_bytes`.
-fn read_article(response: &Response, rules: &Rules, full: FullText) -> RawArticle {
+pub(super) fn read_article(response: &Response, rules: &Rules, full: FullText) -> RawArticle {
     let text = response.text();
     let mut article = extract_article(&text, rules);
     if full.auto && article.content_html.is_none() {
@@ -192,4 +193,58 @@ fn cut(html: String, max: usize) -> String {
         .or_else(|| head.rfind('>').map(|i| i + 1))
         .unwrap_or(end);
     html[..at].to_string()
+}
+
+/// For `check`: the words of the article text each of the first `max_articles` items' pages
+/// gives (`None`: none found, the teaser stays), without the store.
+pub(super) async fn article_words(
+    loader: &Loader,
+    section: &Section,
+    ids: &[String],
+    tally: &Tally,
+) -> Vec<(String, Option<usize>)> {
+    let site = loader.config.site_of(section);
+    let Some(rules) = &site.article else {
+        return Vec::new();
+    };
+    if !site.full_text.auto && rules.content.is_none() {
+        return Vec::new();
+    }
+    let full = site.full_text;
+    let reads = ids
+        .iter()
+        .filter_map(|id| Url::parse(id).ok().filter(|u| section.profile.owns(u)))
+        .take(full.max_articles)
+        .map(|url| async move {
+            let page = loader
+                .page(
+                    &url,
+                    crate::config::Render::Http,
+                    None,
+                    &section.profile,
+                    tally,
+                )
+                .await
+                .ok()?;
+            let rules = rules.clone();
+            let article = tokio::task::spawn_blocking(move || read_article(&page, &rules, full))
+                .await
+                .ok()?;
+            Some((url.to_string(), article.content_html.map(|h| words_of(&h))))
+        });
+    join_all(reads).await.into_iter().flatten().collect()
+}
+
+/// Words of an HTML fragment, its tags left out.
+fn words_of(html: &str) -> usize {
+    let mut in_tag = false;
+    let text: String = html
+        .chars()
+        .map(|c| {
+            let shown = !in_tag && c != '<';
+            in_tag = (in_tag || c == '<') && c != '>';
+            if shown { c } else { ' ' }
+        })
+        .collect();
+    text.split_whitespace().count()
 }

@@ -106,6 +106,9 @@ pub struct CheckReport {
     pub detected: Option<String>,
     /// `render = "auto"`: how the page was read (`http` or `browser`).
     pub render: Option<&'static str>,
+    /// With `[site.article] content`: per item (by link), the words of its article text, or
+    /// `None` when none was found (the teaser stays).
+    pub content: Vec<(String, Option<usize>)>,
     /// The next-page links followed (`pages` > 1), each with how it was found.
     pub pages: Vec<String>,
     /// Items the pages gave (before `max_items`).

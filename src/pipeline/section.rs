@@ -82,6 +82,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         matches: Vec::new(),
         detected: None,
         render: None,
+        content: Vec::new(),
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
@@ -108,6 +109,8 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 .map(|link| format!("{} ({})", link.url, link.how))
                 .collect();
             report.found = drafts.len();
+            let ids: Vec<String> = drafts.iter().map(|d| d.id.clone()).collect();
+            report.content = enrich::article_words(loader, section, &ids, &tally).await;
             report.coverage = coverage(&drafts);
             let mut items: Vec<Item> = drafts
                 .into_iter()
