@@ -130,5 +130,59 @@ fn ratios(_: &mut Criterion) {
     }
 }
 
-criterion_group!(name = pipeline; config = Criterion::default().sample_size(30); targets = benches, ratios);
+/// Prints automatic full-text extraction time over parse time, summed over a sample of the
+/// labelled article pages (`content = "auto"` should cost at most 2 × the parse).
+fn full_text(_: &mut Criterion) {
+    use std::io::Read;
+    let benchmarking = std::env::args().any(|arg| arg == "--bench");
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fulltext/pages");
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let take = if benchmarking { files.len() } else { 8 };
+    let pages: Vec<String> = files
+        .iter()
+        .take(take)
+        .map(|path| {
+            let mut bytes = Vec::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
+                .read_to_end(&mut bytes)
+                .unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+        .collect();
+    let url = Url::parse("https://www.example.com/article.html").unwrap();
+    let time = |f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    let rounds = if benchmarking { 5 } else { 1 };
+    let mut ratios: Vec<f64> = (0..rounds)
+        .map(|_| {
+            let parse = time(&|| {
+                for page in &pages {
+                    drop(black_box(scraper::Html::parse_document(page)));
+                }
+            });
+            let full = time(&|| {
+                for page in &pages {
+                    drop(black_box(extract::fulltext::main_text(page, &url)));
+                }
+            });
+            full / parse
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "full text: main_text / html5ever parse = {:.2} over {} article pages (median of {rounds} rounds)",
+        ratios[rounds / 2],
+        pages.len()
+    );
+}
+
+criterion_group!(name = pipeline; config = Criterion::default().sample_size(30); targets = benches, ratios, full_text);
 criterion_main!(pipeline);

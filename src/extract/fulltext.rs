@@ -6,7 +6,7 @@
 //! when it holds clearly more text, and embedded videos become links. Sanitising is
 //! `normalize`'s job.
 
-use regex::{Captures, Regex};
+use regex::Captures;
 use url::Url;
 
 /// What automatic extraction found on an article page.
@@ -104,6 +104,9 @@ pub fn holding_block(html: &str, found: &str) -> Option<String> {
 /// The page's JSON-LD `articleBody`, as paragraphs. The scripts are read as they stand (no
 /// second parse of the page).
 fn article_body(html: &str) -> Option<FullText> {
+    if !html.contains("articleBody") {
+        return None;
+    }
     let scripts =
         regex!(r#"(?is)<script[^>]*type\s*=\s*["']application/ld\+json["'][^>]*>(.*?)</script>"#);
     let text = scripts.captures_iter(html).find_map(|caps| {
@@ -148,8 +151,11 @@ fn body_in(value: &serde_json::Value) -> Option<String> {
 /// image without a usable `src` (none, a `data:` placeholder, a spacer) takes the first of
 /// `data-src`, `data-lazy-src`, `data-original`, `data-srcset`, `srcset`.
 pub fn with_real_images(html: &str) -> String {
-    let unwrapped =
-        regex!(r"(?is)<noscript>\s*(<img\b[^>]*>)\s*</noscript>").replace_all(html, "$1");
+    let unwrapped = if html.contains("<noscript") {
+        regex!(r"(?is)<noscript>\s*(<img\b[^>]*>)\s*</noscript>").replace_all(html, "$1")
+    } else {
+        std::borrow::Cow::Borrowed(html)
+    };
     regex!(r"(?is)<img\b[^>]*>")
         .replace_all(&unwrapped, |caps: &Captures| real_src(&caps[0]))
         .into_owned()
@@ -157,12 +163,15 @@ pub fn with_real_images(html: &str) -> String {
 
 /// One `<img>` tag with the best `src` it names.
 fn real_src(tag: &str) -> String {
+    let attributes: Vec<(String, String)> = regex!(r#"(?is)\s([a-z-]+)\s*=\s*["']([^"']*)["']"#)
+        .captures_iter(tag)
+        .map(|c| (c[1].to_ascii_lowercase(), c[2].trim().to_string()))
+        .collect();
     let attr = |name: &str| -> Option<String> {
-        let pattern = Regex::new(&format!(r#"(?is)\s{name}\s*=\s*["']([^"']*)["']"#)).ok()?;
-        pattern
-            .captures(tag)
-            .map(|c| c[1].trim().to_string())
-            .filter(|v| !v.is_empty())
+        attributes
+            .iter()
+            .find(|(n, v)| n == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
     };
     let usable = |src: &str| {
         !(src.starts_with("data:")
