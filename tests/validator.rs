@@ -81,8 +81,37 @@ fn every_feed_passes_the_w3c_validator() {
         &server.url("/hostile"),
         "  items = { item = \"li\", summary = \"p.s\" }\n",
     ));
+    // Full text (`content = "auto"`) of three real article pages.
+    let mut list = String::from("<html><body><ul>");
+    for n in 0..3 {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(
+                std::fs::File::open(format!(
+                    "{}/tests/fixtures/fulltext/pages/{n:03}.html.gz",
+                    env!("CARGO_MANIFEST_DIR")
+                ))
+                .unwrap(),
+            ),
+            &mut bytes,
+        )
+        .unwrap();
+        server.route(&format!("/art/{n}"), Route::ok("text/html", bytes));
+        list.push_str(&format!(
+            "<li><a href=\"/art/{n}\">Article {n} of the corpus</a></li>"
+        ));
+    }
+    server.route(
+        "/articles",
+        Route::ok("text/html", list + "</ul></body></html>"),
+    );
+    sections.push_str(&section(
+        "articles",
+        &server.url("/articles"),
+        "  items = { item = \"li\" }\n",
+    ));
     let project = Project::new(&format!(
-        "[[site]]\nid = \"v\"\ntitle = \"Validity <&> \\u0001test\"\n{sections}"
+        "[[site]]\nid = \"v\"\ntitle = \"Validity <&> \\u0001test\"\n  [site.article]\n  content = \"auto\"\n{sections}"
     ));
     let output = project.cmd(&["run", "--json"]).get_output().clone();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -101,7 +130,13 @@ fn every_feed_passes_the_w3c_validator() {
             ));
         }
     }
-    assert_eq!(args.len(), 2 * 10, "RSS and Atom for every section");
+    assert_eq!(args.len(), 2 * 11, "RSS and Atom for every section");
+    assert!(
+        std::fs::read_to_string(project.feed("v/articles.xml"))
+            .unwrap()
+            .contains("<content:encoded>"),
+        "the full text is in the feed"
+    );
     let result = Command::new("python3")
         .arg(&validator)
         .args(&args)
