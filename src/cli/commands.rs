@@ -36,6 +36,14 @@ fn load(path: Option<PathBuf>) -> Result<Config, i32> {
     Ok(config)
 }
 
+/// The sections `only` names (all without names); an unknown name is reported.
+fn select<'a>(config: &'a Config, only: &[String]) -> Result<Vec<&'a config::Section>, i32> {
+    config.select(only).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })
+}
+
 /// The current time in whole seconds, as feeds and the store record it.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)
@@ -70,12 +78,9 @@ pub(super) fn run(
         Ok(config) => Arc::new(config),
         Err(code) => return code,
     };
-    let selected = match config.select(only) {
+    let selected = match select(&config, only) {
         Ok(selected) => selected,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let interactive = std::io::stderr().is_terminal() && !quiet && !json;
     let bar = interactive.then(|| Bar::new(selected.len()));
@@ -129,12 +134,9 @@ pub(super) fn check(
         Err(code) => return code,
     };
     let names: Vec<String> = only.into_iter().collect();
-    let selected = match config.select(&names) {
+    let selected = match select(&config, &names) {
         Ok(selected) => selected,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let count = config.sections().count();
     eprintln!(
@@ -382,12 +384,9 @@ pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -
         Ok(config) => config,
         Err(code) => return code,
     };
-    let selected = match config.select(only) {
+    let selected = match select(&config, only) {
         Ok(selected) => selected,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let proposals = match pipeline::heal_proposals(&config, &selected) {
         Ok(proposals) => proposals,

@@ -151,14 +151,7 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
     if !created {
         Config::parse(&text, path)?;
     }
-    let mut document: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line: 1,
-                column: 1,
-                message: e.message().to_string(),
-            })?;
+    let mut document = editable(&text, path)?;
     let mut new = new.clone();
     let host = new.url.host_str().map(bare);
     let site = document
@@ -207,14 +200,7 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
             (text, true)
         }
     };
-    Config::parse(&updated, path)?;
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(read_error)?;
-    std::io::Write::write_all(&mut file, updated.as_bytes()).map_err(read_error)?;
-    file.persist(path).map_err(|e| read_error(e.error))?;
+    replace(path, &updated)?;
     Ok(Appended {
         key: format!("{}/{}", new.site_id, new.section_id),
         new_site,
@@ -271,14 +257,7 @@ pub fn write_selectors(
         source,
     };
     let text = std::fs::read_to_string(path).map_err(read_error)?;
-    let mut document: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line: 1,
-                column: 1,
-                message: e.message().to_string(),
-            })?;
+    let mut document = editable(&text, path)?;
     let mut written = Vec::new();
     for (site_id, section_id, selectors) in changes {
         let section = document
@@ -307,7 +286,28 @@ pub fn write_selectors(
         written.push(format!("{site_id}/{section_id}"));
     }
     let updated = document.to_string();
-    Config::parse(&updated, path)?;
+    replace(path, &updated)?;
+    Ok(written)
+}
+
+/// The config text `text` of `path` as a document to edit.
+fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
+    text.parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: e.message().to_string(),
+        })
+}
+
+/// Replaces the config at `path` by `updated`, atomically, once it is checked as a config.
+fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
+    Config::parse(updated, path)?;
+    let read_error = |source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let folder = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -315,7 +315,7 @@ pub fn write_selectors(
     let mut file = tempfile::NamedTempFile::new_in(folder).map_err(read_error)?;
     std::io::Write::write_all(&mut file, updated.as_bytes()).map_err(read_error)?;
     file.persist(path).map_err(|e| read_error(e.error))?;
-    Ok(written)
+    Ok(())
 }
 
 /// `id`, or `id-2`, `id-3`… whichever is not taken.
