@@ -349,3 +349,71 @@ fn a_login_page_or_two_equal_lists_heal_nothing_and_say_why() {
         .to_string();
     assert!(reason.contains("not healed: two lists"), "{reason}");
 }
+
+#[test]
+fn selectors_that_now_match_a_menu_heal_too() {
+    let server = Server::start();
+    let stories_in = |tag: &str, ids: &[u32]| -> String {
+        ids.iter()
+            .map(|n| format!("<{tag}><a href=\"/story/{n}\">Story number {n} of the newsroom today</a></{tag}>"))
+            .collect()
+    };
+    server.route(
+        "/news/",
+        Route::ok(
+            "text/html",
+            format!(
+                "<html><body><ul>{}</ul></body></html>",
+                stories_in("li", &[1, 2, 3, 4, 5, 6])
+            ),
+        ),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"n\"\nheal = \"auto\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n  items = {{ item = \"li\" }}\n",
+        server.url("/news/")
+    ));
+    project.cmd(&["run"]).success();
+    // The redesign: the stories move into articles, and `li` now finds the menu.
+    let menu: String = [
+        "Home", "World", "Sport", "Culture", "Weather", "Jobs", "About", "Contact",
+    ]
+    .iter()
+    .map(|w| format!("<li><a href=\"/{w}\">{w}</a></li>"))
+    .collect();
+    server.route(
+        "/news/",
+        Route::ok(
+            "text/html",
+            format!(
+                "<html><body><nav><ul>{menu}</ul></nav><main>{}</main></body></html>",
+                stories_in("article", &[7, 1, 2, 3, 4, 5, 6])
+            ),
+        ),
+    );
+    let report = project.run_json(0);
+    let section = &report["sections"][0];
+    assert!(
+        section["healed"]
+            .as_str()
+            .unwrap()
+            .starts_with("item = \"article\""),
+        "{section}"
+    );
+    assert_eq!(section["new"], 1, "{section}");
+    assert!(
+        section["warnings"]
+            .to_string()
+            .contains("titles and links changed"),
+        "{section}"
+    );
+    let titles: Vec<String> = project
+        .parse("n/news.xml")
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t == "Home"),
+        "the menu stays out: {titles:?}"
+    );
+}

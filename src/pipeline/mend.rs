@@ -68,18 +68,29 @@ pub(super) async fn mend(
     }
     let (page, now) = (response.clone(), shared.now);
     let key = section.key();
-    let (stored, history, runs) = {
+    let (stored, history, runs, shape) = {
         let store = shared.store.lock().expect("store lock");
         (
             store.heal(&key)?,
             store.known_dates(&key)?,
             store.recent_runs(&key, drift::LOOK_BACK)?,
+            store.stored_shape(&key)?,
         )
     };
     let configured = digest(section);
     let stored = stored.filter(|h| h.configured == configured);
+    // What healed selectors must find more than: the items the section's own found, unless
+    // those were another list.
+    let mut must_beat = gathered.found;
     if gathered.found > 0 {
-        let fell = drift::count_fell(gathered.found, &runs);
+        let strayed = strayed(gathered, &history, shape);
+        if strayed.is_some() {
+            must_beat = 0;
+        }
+        if let Some(why) = &strayed {
+            report.warnings.push(why.clone());
+        }
+        let fell = drift::count_fell(gathered.found, &runs) || strayed.is_some();
         if stored.is_some() && !fell {
             // The section's own selectors match again: what healed is forgotten.
             shared.store.lock().expect("store lock").clear_heal(&key)?;
@@ -95,7 +106,7 @@ pub(super) async fn mend(
         && let Some(healed) = with_selectors(section, &heal.selectors)
     {
         let again = read_with(&healed, &page, now).await?;
-        if again.found > gathered.found {
+        if again.found > must_beat {
             report.healed = Some(described(&heal.selectors, &heal.rule));
             *gathered = again;
             return Ok(Mended {
@@ -172,7 +183,7 @@ pub(super) async fn mend(
         && let Some(healed) = with_selectors(section, &heal.selectors)
     {
         let again = read_with(&healed, &page, now).await?;
-        if again.found > gathered.found {
+        if again.found > must_beat {
             report.healed = Some(described(&heal.selectors, &heal.rule));
             report.warnings.push(format!("healed: {proposed_text}"));
             *gathered = again;
@@ -214,6 +225,38 @@ pub(super) fn proposal_note(section: &Section, page: &Response) -> Option<String
             proposal.found
         ),
         Err(why) => format!("no selectors to suggest: {why}"),
+    })
+}
+
+/// Fewest stored items before titles and links are compared with them.
+const MIN_STORED_FOR_TITLES: usize = 5;
+
+/// Whether the selectors now match another list: none of its links is stored and its titles
+/// are far shorter than the stored ones (a menu where the stories were).
+fn strayed(
+    gathered: &Gathered,
+    known: &std::collections::HashMap<String, DateTime<Utc>>,
+    shape: crate::store::StoredShape,
+) -> Option<String> {
+    if shape.items < MIN_STORED_FOR_TITLES || gathered.drafts.is_empty() {
+        return None;
+    }
+    if gathered.drafts.iter().any(|d| known.contains_key(&d.id)) {
+        return None;
+    }
+    let chars = gathered
+        .drafts
+        .iter()
+        .map(|d| d.title.chars().count() as f64)
+        .sum::<f64>()
+        / gathered.drafts.len() as f64;
+    (chars * 2.0 < shape.title_chars).then(|| {
+        format!(
+            "titles and links changed: none of the {} items is stored and their titles run \
+             {chars:.0} characters against {:.0}; the selectors may match another list",
+            gathered.drafts.len(),
+            shape.title_chars
+        )
     })
 }
 
