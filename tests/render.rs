@@ -13,6 +13,14 @@ use std::time::{Duration, Instant};
 
 use support::{Project, Route, Server, fixture};
 
+/// Chromium tests run one at a time: on two cores, several browsers at once make a page's
+/// timers late enough to miss `timeout_secs`.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn chromium_installed() -> bool {
     let found = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
@@ -126,6 +134,7 @@ fn titles(project: &Project, stem: &str) -> Vec<String> {
 
 #[test]
 fn lists_built_by_scripts_become_feeds_and_a_page_that_never_settles_fails_alone() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -251,6 +260,7 @@ fn lists_built_by_scripts_become_feeds_and_a_page_that_never_settles_fails_alone
 
 #[test]
 fn a_killed_run_leaves_no_browser_behind() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -301,6 +311,7 @@ fn a_killed_run_leaves_no_browser_behind() {
 
 #[test]
 fn watch_closes_its_browser_on_sigterm() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -342,6 +353,7 @@ fn watch_closes_its_browser_on_sigterm() {
 
 #[test]
 fn without_chromium_browser_sections_say_so_and_http_sections_work() {
+    let _one_browser_at_a_time = serial();
     let server = server();
     server.route("/blog.html", Route::fixture("generic/blog.html"));
     let empty = tempfile::tempdir().unwrap();
@@ -386,6 +398,7 @@ fn without_chromium_browser_sections_say_so_and_http_sections_work() {
 
 #[test]
 fn page_loads_wait_their_host_turn_and_carry_the_site_s_agent_headers_and_cookies() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -433,6 +446,7 @@ fn page_loads_wait_their_host_turn_and_carry_the_site_s_agent_headers_and_cookie
 
 #[test]
 fn suggest_and_check_show_the_rendered_list() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -499,6 +513,7 @@ fn suggest_and_check_show_the_rendered_list() {
 
 #[test]
 fn a_browser_that_dies_is_started_again_and_the_run_goes_on() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -563,6 +578,7 @@ fn a_browser_that_dies_is_started_again_and_the_run_goes_on() {
 
 #[test]
 fn render_auto_goes_to_the_browser_only_when_http_yields_nothing_and_remembers() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
@@ -641,6 +657,7 @@ fn render_auto_goes_to_the_browser_only_when_http_yields_nothing_and_remembers()
 
 #[test]
 fn render_auto_without_chromium_reads_over_http_and_warns() {
+    let _one_browser_at_a_time = serial();
     let server = Server::start();
     server.route("/plain.html", Route::ok("text/html", support::LIST));
     server.route(
@@ -686,6 +703,7 @@ fn render_auto_without_chromium_reads_over_http_and_warns() {
 
 #[test]
 fn the_browser_stays_out_of_the_machines_own_network() {
+    let _one_browser_at_a_time = serial();
     if !chromium_installed() {
         return;
     }
