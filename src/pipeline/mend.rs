@@ -4,6 +4,8 @@
 //! matching or its item count falls; proposed, or used and remembered until the config's own
 //! selectors change or match again). The choice of a list is `heal::propose`'s.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 use scraper::Html;
 use sha2::{Digest, Sha256};
@@ -16,7 +18,7 @@ use super::{SectionReport, Shared};
 use crate::config::{Heal, Render, Section, Source};
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch::{Response, Tally};
-use crate::store::{StoreError, StoredHeal};
+use crate::store::{LoggedRun, StoreError, StoredHeal, StoredShape};
 
 /// How long `render = "auto"` keeps to the browser before trying plain HTTP again.
 const HTTP_RETRY_HOURS: i64 = 24;
@@ -50,11 +52,14 @@ pub(super) struct Mended {
 }
 
 /// After the page was read with the section's own selectors (`gathered`, over `loaded`):
-/// the browser for `render = "auto"`, then healing.
+/// the browser for `render = "auto"`, then healing, weighed against the links the section has
+/// stored (`known`).
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn mend(
     shared: &Shared,
     section: &Section,
     loaded: Render,
+    known: &HashMap<String, DateTime<Utc>>,
     response: &mut Response,
     gathered: &mut Gathered,
     tally: &Tally,
@@ -63,31 +68,46 @@ pub(super) async fn mend(
     if section.render == Render::Auto {
         rendered(shared, section, loaded, response, gathered, tally, report).await?;
     }
-    if section.heal == Heal::Off || section.source == Source::Feed || section.rules.item.is_none() {
+    if !heals(section) {
         return Ok(Mended::default());
     }
-    let (page, now) = (response.clone(), shared.now);
     let key = section.key();
-    let (stored, history, runs, shape) = {
+    let (stored, runs) = {
         let store = shared.store.lock().expect("store lock");
         (
             store.heal(&key)?,
-            store.known_dates(&key)?,
             store.recent_runs(&key, drift::LOOK_BACK)?,
-            store.stored_shape(&key)?,
         )
     };
     let configured = digest(section);
     let stored = stored.filter(|h| h.configured == configured);
+    // What the stored items look like: asked of the store once, and only when needed.
+    let mut shape = None;
+    let mut stored_shape = || -> Result<StoredShape, StoreError> {
+        if shape.is_none() {
+            shape = Some(
+                shared
+                    .store
+                    .lock()
+                    .expect("store lock")
+                    .stored_shape(&key)?,
+            );
+        }
+        Ok(shape.expect("just read"))
+    };
     // What healed selectors must find more than: the items the section's own found, unless
     // those were another list.
     let mut must_beat = gathered.found;
     if gathered.found > 0 {
-        let strayed = strayed(gathered, &history, shape);
-        if strayed.is_some() {
-            must_beat = 0;
-        }
+        // A list none of whose links is stored may be another list: compare its titles.
+        let unknown = !gathered.drafts.iter().any(|d| known.contains_key(&d.id));
+        let strayed = if unknown {
+            strayed(gathered, stored_shape()?)
+        } else {
+            None
+        };
         if let Some(why) = &strayed {
+            must_beat = 0;
             report.warnings.push(why.clone());
         }
         let fell = drift::count_fell(gathered.found, &runs) || strayed.is_some();
@@ -99,53 +119,35 @@ pub(super) async fn mend(
             return Ok(Mended::default());
         }
     }
+    let now = shared.now;
     // Selectors healed on an earlier run serve as long as they find items.
     if let Some(heal) = stored
         .as_ref()
         .filter(|h| h.applied && section.heal == Heal::Auto)
-        && let Some(healed) = with_selectors(section, &heal.selectors)
+        && let Some(healed) =
+            use_healed(section, heal, response, now, must_beat, gathered, report).await?
     {
-        let again = read_with(&healed, &page, now).await?;
-        if again.found > must_beat {
-            report.healed = Some(described(&heal.selectors, &heal.rule));
-            *gathered = again;
-            return Ok(Mended {
-                healed: Some(healed),
-                note: None,
-            });
-        }
+        return Ok(healed);
     }
-    let shape = shared
-        .store
-        .lock()
-        .expect("store lock")
-        .stored_shape(&key)?;
-    let dated = {
-        let (dated, found) = runs
-            .iter()
-            .filter(|r| r.failure.is_none())
-            .fold((0, 0), |(d, f), r| {
-                (d + r.counts.coverage.dated, f + r.counts.found)
-            });
-        if found == 0 {
-            0.0
-        } else {
-            dated as f64 / found as f64
-        }
-    };
+    // Weighing lists parses the page again: CPU work, on the blocking pool (a rare path: the
+    // section's own selectors failed).
+    let (page, known, shape, dated) = (
+        response.clone(),
+        known.clone(),
+        stored_shape()?,
+        dated_share(&runs),
+    );
     let proposed = tokio::task::spawn_blocking(move || {
         let document = Html::parse_document(&page.text());
         let history = History {
-            known: &history,
+            known: &known,
             shape,
             dated,
         };
-        let proposal = heal::propose(&document, &page.url, &history);
-        (page, proposal)
+        heal::propose(&document, &page.url, &history)
     })
     .await
     .expect("healing does not panic");
-    let (page, proposed) = proposed;
     let proposal = match proposed {
         Ok(proposal) => proposal,
         Err(why) => {
@@ -160,12 +162,7 @@ pub(super) async fn mend(
             });
         }
     };
-    let heal = stored_heal(
-        &proposal,
-        configured,
-        section.heal == Heal::Auto,
-        shared.now,
-    );
+    let heal = stored_heal(&proposal, configured, section.heal == Heal::Auto, now);
     shared
         .store
         .lock()
@@ -180,18 +177,11 @@ pub(super) async fn mend(
         proposal.found
     );
     if section.heal == Heal::Auto
-        && let Some(healed) = with_selectors(section, &heal.selectors)
+        && let Some(healed) =
+            use_healed(section, &heal, response, now, must_beat, gathered, report).await?
     {
-        let again = read_with(&healed, &page, now).await?;
-        if again.found > must_beat {
-            report.healed = Some(described(&heal.selectors, &heal.rule));
-            report.warnings.push(format!("healed: {proposed_text}"));
-            *gathered = again;
-            return Ok(Mended {
-                healed: Some(healed),
-                note: None,
-            });
-        }
+        report.warnings.push(format!("healed: {proposed_text}"));
+        return Ok(healed);
     }
     if gathered.found > 0 {
         report
@@ -205,16 +195,64 @@ pub(super) async fn mend(
     })
 }
 
+/// Whether a section heals at all: it has its own item selector on an HTML page, and `heal`
+/// is not `"off"`.
+fn heals(section: &Section) -> bool {
+    section.heal != Heal::Off && section.source != Source::Feed && section.rules.item.is_some()
+}
+
+/// Reads `page` with the selectors of `heal`; when they find more than `must_beat` items,
+/// they take the place of the section's own (`gathered`, the report) and the section healed
+/// to is returned.
+async fn use_healed(
+    section: &Section,
+    heal: &StoredHeal,
+    page: &Response,
+    now: DateTime<Utc>,
+    must_beat: usize,
+    gathered: &mut Gathered,
+    report: &mut SectionReport,
+) -> Result<Option<Mended>, SectionError> {
+    let Some(healed) = with_selectors(section, &heal.selectors) else {
+        return Ok(None);
+    };
+    let again = read_with(&healed, page, now).await?;
+    if again.found <= must_beat {
+        return Ok(None);
+    }
+    report.healed = Some(described(&heal.selectors, &heal.rule));
+    *gathered = again;
+    Ok(Some(Mended {
+        healed: Some(healed),
+        note: None,
+    }))
+}
+
+/// Share of the items of the successful `runs` that carried a date.
+fn dated_share(runs: &[LoggedRun]) -> f64 {
+    let (dated, found) = runs
+        .iter()
+        .filter(|r| r.failure.is_none())
+        .fold((0, 0), |(d, f), r| {
+            (d + r.counts.coverage.dated, f + r.counts.found)
+        });
+    if found == 0 {
+        0.0
+    } else {
+        dated as f64 / found as f64
+    }
+}
+
 /// For `check`, which has no history: the page's most prominent list as selectors to try,
 /// when the section's own found nothing and it heals.
 pub(super) fn proposal_note(section: &Section, page: &Response) -> Option<String> {
-    if section.heal == Heal::Off || section.source == Source::Feed || section.rules.item.is_none() {
+    if !heals(section) {
         return None;
     }
-    let known = std::collections::HashMap::new();
+    let known = HashMap::new();
     let history = History {
         known: &known,
-        shape: crate::store::StoredShape::default(),
+        shape: StoredShape::default(),
         dated: 0.0,
     };
     let document = Html::parse_document(&page.text());
@@ -233,15 +271,9 @@ const MIN_STORED_FOR_TITLES: usize = 5;
 
 /// Whether the selectors now match another list: none of its links is stored and its titles
 /// are far shorter than the stored ones (a menu where the stories were).
-fn strayed(
-    gathered: &Gathered,
-    known: &std::collections::HashMap<String, DateTime<Utc>>,
-    shape: crate::store::StoredShape,
-) -> Option<String> {
+/// (The caller has seen that none of its links is stored.)
+fn strayed(gathered: &Gathered, shape: StoredShape) -> Option<String> {
     if shape.items < MIN_STORED_FOR_TITLES || gathered.drafts.is_empty() {
-        return None;
-    }
-    if gathered.drafts.iter().any(|d| known.contains_key(&d.id)) {
         return None;
     }
     let chars = gathered

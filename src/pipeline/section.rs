@@ -286,10 +286,12 @@ async fn merge(
     .await
     .expect("parsing does not panic");
     let (mut response, mut gathered) = (response, gathered?);
+    let known = shared.store.lock().expect("store lock").known_dates(&key)?;
     let mended = mend(
         shared,
         section,
         render,
+        &known,
         &mut response,
         &mut gathered,
         tally,
@@ -297,18 +299,14 @@ async fn merge(
     )
     .await?;
     let section = mended.healed.as_ref().unwrap_or(section);
-    let known = {
-        let store = shared.store.lock().expect("store lock");
-        if gathered.found == 0 {
-            return Err(SectionError::NoItems {
-                url: response.url,
-                stored: store.item_count(&key)?,
-                scripted: gathered.scripted,
-                heal: mended.note,
-            });
-        }
-        store.known_dates(&key)?
-    };
+    if gathered.found == 0 {
+        return Err(SectionError::NoItems {
+            url: response.url,
+            stored: known.len(),
+            scripted: gathered.scripted,
+            heal: mended.note,
+        });
+    }
     let is_known = |id: &str| known.contains_key(id);
     pages::follow(
         &shared.loader,
