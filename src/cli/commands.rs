@@ -44,6 +44,17 @@ fn select<'a>(config: &'a Config, only: &[String]) -> Result<Vec<&'a config::Sec
     })
 }
 
+/// A page address given on the command line: http(s) only; another is reported.
+fn web_url(text: &str) -> Result<url::Url, i32> {
+    url::Url::parse(text)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| {
+            eprintln!("error: {text:?} is not an http:// or https:// URL");
+            EXIT_USAGE
+        })
+}
+
 /// The current time in whole seconds, as feeds and the store record it.
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)
@@ -278,12 +289,9 @@ pub(super) fn status(config_path: Option<PathBuf>, shard: Option<Shard>, json: b
 
 /// `feedwright suggest URL`: proposes selectors for the page's main list; returns the exit code.
 pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>) -> i32 {
-    let Some(url) = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    else {
-        eprintln!("error: {url:?} is not an http:// or https:// URL");
-        return EXIT_USAGE;
+    let url = match web_url(url) {
+        Ok(url) => url,
+        Err(code) => return code,
     };
     let found = match runtime().block_on(pipeline::suggest(&url, browser)) {
         Ok(found) => found,
@@ -429,12 +437,9 @@ pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -
 /// `feedwright suggest --article URL`: what automatic extraction finds on one article page;
 /// returns the exit code.
 pub(super) fn suggest_article(url: &str) -> i32 {
-    let Some(url) = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-    else {
-        eprintln!("error: {url:?} is not an http:// or https:// URL");
-        return EXIT_USAGE;
+    let url = match web_url(url) {
+        Ok(url) => url,
+        Err(code) => return code,
     };
     match runtime().block_on(pipeline::suggest_article(&url)) {
         Ok(preview) => {

@@ -21,6 +21,14 @@ pub(crate) fn page_language(root: ElementRef) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The page's `<title>`, if it has one with text.
+pub fn page_title(root: ElementRef) -> Option<String> {
+    root.select(css!("head > title, title"))
+        .next()
+        .map(element_text)
+        .filter(|t| !t.is_empty())
+}
+
 /// Reads every field of one item element.
 pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
     // The headline link serves both the default title and the default link: find it once.

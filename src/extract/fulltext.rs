@@ -50,20 +50,9 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
     }
 }
 
-/// The page's `<title>`.
-pub fn page_title(html: &str) -> Option<String> {
-    let document = scraper::Html::parse_document(html);
-    document
-        .root_element()
-        .select(css!("title"))
-        .next()
-        .map(super::element_text)
-        .filter(|t| !t.is_empty())
-}
-
-/// The innermost element of the page `html` that holds both the first and the last words of
-/// the text `found` (HTML), described as a selector (`article.post-body`).
-pub fn holding_block(html: &str, found: &str) -> Option<String> {
+/// The innermost element of the page `document` that holds both the first and the last words
+/// of the text `found` (HTML), described as a selector (`article.post-body`).
+pub fn holding_block(document: &scraper::Html, found: &str) -> Option<String> {
     let text_of = |fragment: &str| {
         let document = scraper::Html::parse_fragment(fragment);
         super::element_text(document.root_element())
@@ -77,7 +66,6 @@ pub fn holding_block(html: &str, found: &str) -> Option<String> {
     }
     let head = words[..4].join(" ");
     let tail = words[words.len() - 4..].join(" ");
-    let document = scraper::Html::parse_document(html);
     document
         .root_element()
         .select(css!("body *"))

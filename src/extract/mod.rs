@@ -15,5 +15,6 @@ mod rules;
 
 pub use crate::model::Field;
 pub use dom::element_text;
+pub use fields::page_title;
 pub use items::{Extraction, extract_items};
 pub use rules::{FieldSelector, Rules, css_mistake};

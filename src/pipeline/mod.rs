@@ -347,10 +347,11 @@ pub async fn suggest_article(url: &url::Url) -> Result<ArticlePreview, SuggestEr
     let text = crate::extract::fulltext::main_text(&html, &page.url);
     let article =
         crate::extract::article::extract_article(&html, &crate::extract::Rules::default());
+    let document = scraper::Html::parse_document(&html);
     let block = text
         .as_ref()
-        .and_then(|t| crate::extract::fulltext::holding_block(&html, &t.html));
-    let title = crate::extract::fulltext::page_title(&html);
+        .and_then(|t| crate::extract::fulltext::holding_block(&document, &t.html));
+    let title = crate::extract::page_title(document.root_element());
     Ok(ArticlePreview {
         url: page.url,
         title,

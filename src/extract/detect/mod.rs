@@ -12,7 +12,7 @@ mod structured;
 use scraper::{ElementRef, Html};
 use url::Url;
 
-use super::fields::{extract_one, page_language};
+use super::fields::{extract_one, page_language, page_title};
 use super::{Field, FieldSelector, Rules, element_text};
 use crate::model::RawItem;
 use score::DateHint;
@@ -74,11 +74,7 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
     candidates.extend(structured::microdata(document));
     candidates.extend(blocks::repeated_blocks(document, page, &hint));
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let title = root
-        .select(css!("head > title, title"))
-        .next()
-        .map(element_text)
-        .filter(|t| !t.is_empty());
+    let title = page_title(root);
     Detection {
         candidates,
         feeds,
