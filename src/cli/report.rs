@@ -436,27 +436,9 @@ pub(super) fn article_preview(p: &ArticlePreview) -> String {
                     .as_ref()
                     .map_or_else(String::new, |b| format!(", in {b}"))
             );
-            let plain = regex_free_text(&text.html);
+            let plain = feedwright::normalize::html::visible_text(&text.html);
             let _ = writeln!(out, "begins:  {}", truncate(&plain, 300).trim_end());
         }
     }
     out
-}
-
-/// The words of an HTML fragment, tags left out.
-fn regex_free_text(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

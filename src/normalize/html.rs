@@ -38,6 +38,21 @@ fn has_text(html: &str) -> bool {
     })
 }
 
+/// The words of an HTML fragment with its tags left out, single-spaced (references are left
+/// as written).
+pub fn visible_text(html: &str) -> String {
+    let mut in_tag = false;
+    let text: String = html
+        .chars()
+        .map(|c| {
+            let shown = !in_tag && c != '<';
+            in_tag = (in_tag || c == '<') && c != '>';
+            if shown { c } else { ' ' }
+        })
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Sanitises an HTML fragment for a feed.
 ///
 /// Removes scripts, styles, frames, event handlers and unsafe URLs; makes relative URLs

@@ -18,6 +18,7 @@ use crate::extract::fulltext::main_text;
 use crate::fetch::{Response, Tally};
 use crate::model::RawArticle;
 use crate::normalize::dates::DateRules;
+use crate::normalize::html::visible_text;
 use crate::normalize::{self, Context, Draft};
 use crate::store::{ArticleRecord, MAX_ARTICLE_ATTEMPTS};
 
@@ -230,21 +231,12 @@ pub(super) async fn article_words(
             let article = tokio::task::spawn_blocking(move || read_article(&page, &rules, full))
                 .await
                 .ok()?;
-            Some((url.to_string(), article.content_html.map(|h| words_of(&h))))
+            Some((
+                url.to_string(),
+                article
+                    .content_html
+                    .map(|h| visible_text(&h).split_whitespace().count()),
+            ))
         });
     join_all(reads).await.into_iter().flatten().collect()
-}
-
-/// Words of an HTML fragment, its tags left out.
-fn words_of(html: &str) -> usize {
-    let mut in_tag = false;
-    let text: String = html
-        .chars()
-        .map(|c| {
-            let shown = !in_tag && c != '<';
-            in_tag = (in_tag || c == '<') && c != '>';
-            if shown { c } else { ' ' }
-        })
-        .collect();
-    text.split_whitespace().count()
 }
