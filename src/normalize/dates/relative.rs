@@ -30,9 +30,10 @@ fn any_of<S: AsRef<str>>(words: &[S]) -> String {
         .join("|")
 }
 
-/// Letters of scripts written without spaces, where a word may touch another.
-fn is_unspaced(c: char) -> bool {
-    matches!(u32::from(c), 0x0E00..=0x0EFF | 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF)
+/// Whether a word starting with `c` may touch the word before it: scripts without spaces,
+/// and Korean, which writes particles onto words.
+fn touches(c: char) -> bool {
+    super::translate::unspaced(c) || super::translate::cjk(c)
 }
 
 impl RelativeForms {
@@ -100,7 +101,7 @@ impl RelativeForms {
             let start = caps.get(0).map_or(0, |m| m.start());
             let before = text[..start].chars().next_back();
             let first = text[start..].chars().next();
-            !matches!((before, first), (Some(b), Some(f)) if b.is_alphabetic() && f.is_alphabetic() && !f.is_ascii_digit() && !is_unspaced(f))
+            !matches!((before, first), (Some(b), Some(f)) if b.is_alphabetic() && f.is_alphabetic() && !f.is_ascii_digit() && !touches(f))
         };
         if let Some(caps) = self.named.captures_iter(text).find(whole) {
             let word = caps["day"].to_lowercase();

@@ -294,12 +294,12 @@ impl Translator {
 /// `text` (ASCII digits) in English words as the English forms read them, or `None` when
 /// neither its language nor English has words for it.
 pub(super) fn reading(text: &str, language: &Language) -> Option<String> {
-    let english = Language::english();
-    let words = translator(language).or_else(|| translator(&english))?;
+    let english = &super::ENGLISH;
+    let words = translator(language).or_else(|| translator(english))?;
     let mut out = words.translate(text);
     if !language.is_english() {
         // English words on a page in another language (`Sept`, `pm`) are read too.
-        if let Some(english) = translator(&english) {
+        if let Some(english) = translator(english) {
             out = english.translate(&out);
         }
     }
@@ -371,7 +371,8 @@ fn joins(a: char, b: char) -> bool {
     wordy(a) && wordy(b)
 }
 
-fn unspaced(c: char) -> bool {
+/// Whether `c` is a letter of a script written without spaces between words.
+pub(super) fn unspaced(c: char) -> bool {
     matches!(u32::from(c),
         0x0E00..=0x0EFF // Thai, Lao
         | 0x0F00..=0x0FFF // Tibetan
@@ -410,8 +411,12 @@ fn has_digit(text: &str) -> bool {
 }
 
 fn has_cjk(text: &str) -> bool {
-    text.chars()
-        .any(|c| matches!(u32::from(c), 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF))
+    text.chars().any(cjk)
+}
+
+/// Whether `c` is Han, kana or Hangul.
+pub(super) fn cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3040..=0x30FF | 0x3400..=0x9FFF | 0xAC00..=0xD7AF)
 }
 
 /// Buddhist-era years (2400 and later) as Gregorian ones: 2567 is 2024.
