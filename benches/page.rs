@@ -1,6 +1,7 @@
 //! Realistic news index pages for benchmarks: navigation, 40–60 items with headline, date,
-//! teaser and image, a sidebar, a footer and inline script, 60–150 KB in all. Deterministic
-//! for a (section, generation) pair; a new generation adds one story on top.
+//! teaser and image, a sidebar, a footer and inline script, 60–150 KB in all (or a fixed
+//! shape: so many items, so many KB). Deterministic for a (section, generation) pair; a new
+//! generation adds one story on top.
 
 const WORDS: &[&str] = &[
     "orbit",
@@ -51,11 +52,14 @@ impl Lcg {
     }
 }
 
-/// The index page of `section` at `generation`.
-pub fn page(section: usize, generation: u64) -> String {
+/// The index page of `section` at `generation`, with `shape` items and KB if given.
+pub fn page(section: usize, generation: u64, shape: Option<(usize, usize)>) -> String {
     let mut rng = Lcg(section as u64 * 7919 + 17);
     let items = 40 + rng.next() as usize % 21;
     let filler_kb = 20 + rng.next() as usize % 70;
+    let (items, size) = shape.map_or((items, (filler_kb + 40) * 1024), |(items, kb)| {
+        (items, kb * 1024)
+    });
     let mut out = String::with_capacity(160 * 1024);
     out.push_str(&format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Section {section}</title>\
@@ -92,7 +96,7 @@ pub fn page(section: usize, generation: u64) -> String {
         ));
     }
     out.push_str("</ul></aside><footer><a href=\"/about\">About us</a> <a href=\"/privacy\">Privacy</a></footer><script>var data=\"");
-    while out.len() < (filler_kb + 40) * 1024 {
+    while out.len() + 30 < size {
         out.push_str(&rng.words(12));
     }
     out.push_str("\";</script></body></html>");

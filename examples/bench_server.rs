@@ -3,7 +3,8 @@
 //! 127.0.1.1 …), with ETags and 304s.
 //!
 //! `GET /s/{i}.html` is section i's page; `GET /__change/{percent}` gives that share of the
-//! sections a new story. Usage: bench_server SECTIONS HOSTS PORT
+//! sections a new story. Usage: bench_server SECTIONS HOSTS PORT [ITEMS KB] (with ITEMS and
+//! KB, every page has that many items and that size).
 
 #[path = "../benches/page.rs"]
 mod page;
@@ -16,7 +17,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-type Generations = Arc<Mutex<Vec<u64>>>;
+/// Each section's generation, and the pages' shape (items, KB) if fixed.
+type Generations = Arc<(Mutex<Vec<u64>>, Option<(usize, usize)>)>;
 
 async fn section(
     State(generations): State<Generations>,
@@ -29,7 +31,7 @@ async fn section(
     else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(generation) = generations.lock().unwrap().get(index).copied() else {
+    let Some(generation) = generations.0.lock().unwrap().get(index).copied() else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let etag = format!("\"{index}-{generation}\"");
@@ -40,7 +42,7 @@ async fn section(
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let body = page::page(index, generation);
+    let body = page::page(index, generation, generations.1);
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
@@ -52,7 +54,7 @@ async fn section(
 }
 
 async fn change(State(generations): State<Generations>, Path(percent): Path<usize>) -> String {
-    let mut generations = generations.lock().unwrap();
+    let mut generations = generations.0.lock().unwrap();
     let step = (100 / percent.clamp(1, 100)).max(1);
     let mut changed = 0;
     for (i, generation) in generations.iter_mut().enumerate() {
@@ -70,10 +72,12 @@ async fn main() {
         .skip(1)
         .map(|a| a.parse().expect("numbers"))
         .collect();
-    let [sections, hosts, port] = args[..] else {
-        panic!("usage: bench_server SECTIONS HOSTS PORT");
+    let (sections, hosts, port, shape) = match args[..] {
+        [sections, hosts, port] => (sections, hosts, port, None),
+        [sections, hosts, port, items, kb] => (sections, hosts, port, Some((items, kb))),
+        _ => panic!("usage: bench_server SECTIONS HOSTS PORT [ITEMS KB]"),
     };
-    let generations: Generations = Arc::new(Mutex::new(vec![0; sections]));
+    let generations: Generations = Arc::new((Mutex::new(vec![0; sections]), shape));
     let app = Router::new()
         .route("/s/{file}", get(section))
         .route("/__change/{percent}", get(change))

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Whole-run benchmark: N sections (default 1000) of 60–150 KB index pages across 20 loopback
-# hosts, served by examples/bench_server.rs. Measures a cold run, a warm run (every page 304)
-# (median of five) and a run where 10 % of the pages changed: wall time, CPU time, peak RSS
-# (/usr/bin/time -v), requests. Then runs rsspls 0.12 (cargo install rsspls) on the same pages with equivalent
-# selectors and prints the ratios.
+# Whole-run benchmark: N sections (default 1000) of index pages across 20 loopback hosts,
+# served by examples/bench_server.rs: 60 items in 77 KB each (ITEMS, KB; ITEMS=0 for the mixed
+# shapes of 40–60 items in 60–150 KB), RSS only (FORMATS, e.g. '"rss", "atom", "json"'),
+# concurrency 8 (CONCURRENCY). Measures a cold run, a warm run (every page 304) (median of
+# five) and a run where 10 % of the pages changed: wall time, CPU time, peak RSS
+# (/usr/bin/time -v), requests, and where feedwright's CPU went, stage by stage
+# (FEEDWRIGHT_STAGES; "other" is HTTP, TLS, the runtime and start-up). Then runs rsspls 0.12
+# (cargo install rsspls) on the same pages with equivalent selectors and prints the ratios.
 #
 # With SHARDS=N (N > 1) it then runs N workers side by side (`run --shard K/N`, each its own
 # state, one output folder), cold then warm, and prints each worker's wall, CPU and peak RSS.
 #
-# Usage: [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] scripts/bench.sh [SECTIONS]
+# Usage: [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] [COLD=3] scripts/bench.sh [SECTIONS]
 # Needs: /usr/bin/time (Debian package "time"). BENCH_DIR (default $TMPDIR or /tmp) holds the
 # feeds and states: a cold run creates thousands of files, and ext4 creates files more slowly
 # for a while after a large deletion (such as the previous bench's), so a tmpfs or a freshly
@@ -19,13 +22,19 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 sections="${1:-1000}"
 hosts="${HOSTS:-20}"
 port="${PORT:-18181}"
+items="${ITEMS:-60}"
+kb="${KB:-77}"
+formats="${FORMATS:-\"rss\"}"
+concurrency="${CONCURRENCY:-8}"
+shape=()
+[ "$items" -gt 0 ] && shape=("$items" "$kb")
 work="$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")"
 cd "$root"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
 command -v rsspls >/dev/null || cargo install rsspls --version 0.12.0
 cargo build --release --quiet
 cargo build --release --quiet --example bench_server
-./target/release/examples/bench_server "$sections" "$hosts" "$port" > "$work/server.log" &
+./target/release/examples/bench_server "$sections" "$hosts" "$port" "${shape[@]}" > "$work/server.log" &
 server=$!
 trap 'kill $server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q ready "$work/server.log" && break; sleep 0.1; done
@@ -35,7 +44,7 @@ url() { local h=$(( $1 % hosts )); echo "http://127.0.$(( h / 250 )).$(( h % 250
 
 # feedwright: one site, N sections.
 {
-  printf '[output]\nbase_url = "https://feeds.example.org/"\n\n[fetch]\nconcurrency = 16\nhost_delay_ms = 0\nretries = 0\nrobots_txt = true\n\n'
+  printf '[output]\nbase_url = "https://feeds.example.org/"\nformats = [%s]\n\n[fetch]\nconcurrency = %d\nhost_delay_ms = 0\nretries = 0\nrobots_txt = true\n\n' "$formats" "$concurrency"
   printf '[[site]]\nid = "bench"\n  [site.items]\n  item = "div.item"\n  title = "a.title"\n  link = "a.title@href"\n  date = "time@datetime"\n  summary = "p.teaser"\n  image = "img"\n'
   for i in $(seq 0 $((sections - 1))); do
     printf '  [[site.section]]\n  id = "s%d"\n  url = "%s"\n' "$i" "$(url "$i")"
@@ -55,6 +64,7 @@ mkdir -p "$work/rsspls-feeds"
 measure() {
   local name=$1; shift
   /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || true
+  grep '^cpu ms:' "$work/$name.err" >> "$work/$name.stages" || true
   python3 - "$work/$name.time" "$name" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -80,6 +90,7 @@ requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["sectio
 settle() { sync; }
 
 export XDG_CACHE_HOME="$work/cache"
+export FEEDWRIGHT_STAGES=1
 results="$work/results"
 : > "$results"
 # Cold runs alternate between the tools, COLD times each (default 3), each from nothing (no
@@ -150,4 +161,28 @@ for kind in ("cold", "warm", "changed"):
     fw, rs = rows[f"fw_{kind}"], rows[f"rsspls_{kind}"]
     print(f"{kind:<8} CPU feedwright/rsspls = {fw[1] / max(rs[1], 0.01):.2f}   wall = {fw[0] / max(rs[0], 0.01):.2f}")
 print(f"warm CPU / cold CPU (feedwright) = {rows['fw_warm'][1] / rows['fw_cold'][1] * 100:.1f} %")
+PY
+python3 - "$work" <<'PY'
+import os, statistics, sys
+work = sys.argv[1]
+table = {}
+for run in ("fw_cold", "fw_warm", "fw_changed"):
+    path = os.path.join(work, run + ".stages")
+    if not os.path.exists(path):
+        continue
+    runs = []
+    for line in open(path):
+        words = line.split(":", 1)[1].split()
+        runs.append({k: float(v) for k, v in zip(words[::2], words[1::2])})
+    table[run] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+if table:
+    stages = list(next(iter(table.values())))
+    print("feedwright CPU by stage, ms (median of the runs; fsync is part of write):")
+    print(f"{'stage':<10}" + "".join(f"{run:>12}" for run in table))
+    for stage in stages:
+        print(f"{stage:<10}" + "".join(f"{table[run][stage]:>12.1f}" for run in table))
+    cold = table.get("fw_cold")
+    if cold and cold["parse"] > 0:
+        ratio = (cold["parse"] + cold["extract"] + cold["normalize"]) / cold["parse"]
+        print(f"cold: (parse + extract + normalize) / parse = {ratio:.2f}")
 PY

@@ -27,6 +27,7 @@
 mod compiled;
 
 pub mod config;
+pub mod cpu;
 pub mod extract;
 pub mod fetch;
 pub mod locale;

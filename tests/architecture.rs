@@ -6,6 +6,23 @@ use std::path::{Path, PathBuf};
 /// Modules of the library and the crate modules each must never import.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     (
+        "cpu",
+        &[
+            "model",
+            "locale",
+            "config",
+            "fetch",
+            "extract",
+            "normalize",
+            "store",
+            "render",
+            "publish",
+            "pipeline",
+            "serve",
+            "objects",
+        ],
+    ),
+    (
         "model",
         &[
             "locale",

@@ -127,6 +127,12 @@ pub(super) fn run(
     if let Some(error) = &report.listing_error {
         eprintln!("error: {}", logging::redact(error));
     }
+    if let Some(stages) = feedwright::cpu::totals() {
+        eprintln!(
+            "{}",
+            report::stage_line(&stages, feedwright::cpu::process_millis())
+        );
+    }
     if report.all_ok() {
         EXIT_OK
     } else {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use feedwright::cpu::Stage;
 use feedwright::extract::detect::Kind;
 use feedwright::pipeline::{
     ArticlePreview, CheckReport, HealProposal, RunReport, SectionReport, SectionStatus, Status,
@@ -178,6 +179,26 @@ pub(super) fn summary_table(report: &RunReport) -> String {
 }
 
 /// The run summary as JSON.
+/// The CPU time of each stage (`FEEDWRIGHT_STAGES`), and the rest of the process's:
+/// `cpu ms: hash 1.2 decode 30.5 … other 410.0 total 1210.3`.
+pub(super) fn stage_line(stages: &[(Stage, f64)], process: f64) -> String {
+    // fsync is a part of write: the rest is what the stages did not cover.
+    let covered: f64 = stages
+        .iter()
+        .filter(|(stage, _)| *stage != Stage::Fsync)
+        .map(|(_, ms)| ms)
+        .sum();
+    let each: Vec<String> = stages
+        .iter()
+        .map(|(stage, ms)| format!("{} {ms:.1}", stage.name()))
+        .collect();
+    format!(
+        "cpu ms: {} other {:.1} total {process:.1}",
+        each.join(" "),
+        process - covered
+    )
+}
+
 pub(super) fn summary_json(report: &RunReport) -> String {
     serde_json::to_string_pretty(report).expect("report serialises")
 }

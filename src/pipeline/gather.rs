@@ -8,6 +8,7 @@ use scraper::Html;
 
 use super::error::SectionError;
 use crate::config::{Render, Section, Source};
+use crate::cpu::{self, Stage};
 use crate::extract::pager::{NextLink, next_link};
 use crate::extract::{self, Extraction, Field};
 use crate::fetch::Response;
@@ -65,11 +66,15 @@ pub(super) fn gather(
             (page.items, page.channel_date)
         }
         Source::Html => {
-            let document = Html::parse_document(&response.text());
-            if section.pages > 1 {
-                next = next_link(&document, &response.url, section.next.as_ref());
-            }
-            let extraction = extract::extract_items(&document, &section.rules, &response.url);
+            let text = cpu::measure(Stage::Decode, || response.text());
+            let document = cpu::measure(Stage::Parse, || Html::parse_document(&text));
+            drop(text);
+            let extraction = cpu::measure(Stage::Extract, || {
+                if section.pages > 1 {
+                    next = next_link(&document, &response.url, section.next.as_ref());
+                }
+                extract::extract_items(&document, &section.rules, &response.url)
+            });
             scripted = extraction.items.is_empty()
                 && section.render == Render::Http
                 && extract::detect::is_scripted(&document);
@@ -92,16 +97,18 @@ pub(super) fn gather(
     };
     let mut seen = HashSet::new();
     let mut drafts = Vec::new();
-    for item in &raw {
-        match normalize::normalize(item, &ctx) {
-            Ok(draft) if !seen.insert(draft.id.clone()) => {
-                warnings.push(format!("duplicate link dropped: {}", draft.id));
+    cpu::measure(Stage::Normalize, || {
+        for item in &raw {
+            match normalize::normalize(item, &ctx) {
+                Ok(draft) if !seen.insert(draft.id.clone()) => {
+                    warnings.push(format!("duplicate link dropped: {}", draft.id));
+                }
+                Ok(draft) if keep(section, &draft) => drafts.push(draft),
+                Ok(_) => {}
+                Err(skip) => warnings.push(skip.to_string()),
             }
-            Ok(draft) if keep(section, &draft) => drafts.push(draft),
-            Ok(_) => {}
-            Err(skip) => warnings.push(skip.to_string()),
         }
-    }
+    });
     if section.source == Source::Feed {
         let channel = channel_date.and_then(|d| dates::parse_date(&d, &ctx.dates));
         let dropped = normalize::drop_untrusted_feed_dates(&mut drafts, channel);

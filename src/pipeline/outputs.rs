@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use super::error::{PassError, SectionError};
 use super::{SectionReport, Shared, meta, retention};
 use crate::config::{Config, Section, Target};
+use crate::cpu::{self, Stage};
 use crate::publish::{Bucket, Output, PublishError, Stamp, Written};
 use crate::render::{self, FeedMeta, Format};
 use crate::store::{OutputStamp, Retention, Store, StoreError};
@@ -36,7 +37,7 @@ pub(super) async fn publish_section(
         .map(|&f| (Some(f), meta.file(f)))
         .chain([(None, meta.page_file())])
         .collect();
-    let (items, recorded) = {
+    let looked_up = cpu::measure(Stage::Store, || {
         let store = shared.store.lock().expect("store lock");
         let recorded = names
             .iter()
@@ -51,11 +52,18 @@ pub(super) async fn publish_section(
                     .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()))
             });
         if intact {
-            (report.counts.kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
-            return Ok(());
+            let (kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
+            return Ok(Err(kept));
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;
-        (items, recorded)
+        Ok::<_, StoreError>(Ok((items, recorded)))
+    })?;
+    let (items, recorded) = match looked_up {
+        Ok(found) => found,
+        Err(kept) => {
+            report.counts.kept = kept;
+            return Ok(());
+        }
     };
     report.counts.kept = items.len();
     // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
@@ -67,11 +75,13 @@ pub(super) async fn publish_section(
             .into_iter()
             .zip(recorded)
             .map(|((format, name), recorded)| {
-                let bytes = match format {
+                let bytes = cpu::measure(Stage::Render, || match format {
                     Some(format) => render::render(format, &rendered_meta, &items),
                     None => render::feed_page(&rendered_meta, &formats, &items),
-                };
-                let (written, stamp) = write(&writer, &name, &bytes, recorded.as_ref())?;
+                });
+                let (written, stamp) = cpu::measure(Stage::Write, || {
+                    write(&writer, &name, &bytes, recorded.as_ref())
+                })?;
                 Ok((format, name, written, stamp, recorded))
             })
             .collect::<Result<Vec<_>, PublishError>>()
@@ -80,14 +90,16 @@ pub(super) async fn publish_section(
     .expect("the publishing task does not panic")?;
     let store = shared.store.lock().expect("store lock");
     for (format, name, written, stamp, recorded) in results {
-        record(
-            &store,
-            output,
-            &name,
-            stamp,
-            recorded.as_ref(),
-            &fingerprint,
-        )?;
+        cpu::measure(Stage::Store, || {
+            record(
+                &store,
+                output,
+                &name,
+                stamp,
+                recorded.as_ref(),
+                &fingerprint,
+            )
+        })?;
         if written == Written::Changed
             && let Some(format) = format
         {

@@ -15,6 +15,7 @@ use super::outputs::publish_section;
 use super::{CheckReport, SectionReport, Shared, Status, joined, retention};
 use super::{drift, pages};
 use crate::config::{Render, Section};
+use crate::cpu::{self, Stage};
 use crate::fetch::{Fetched, Response, Tally, Validators};
 use crate::model::Item;
 use crate::normalize::Draft;
@@ -147,11 +148,13 @@ pub(super) async fn run(shared: &Arc<Shared>, section: &Section) -> SectionRepor
         report.status = Status::Failed(Box::new(error));
     }
     if report.counts.found > 0 && report.status.is_ok() {
-        let history = shared
-            .store
-            .lock()
-            .expect("store lock")
-            .recent_runs(&report.section, drift::LOOK_BACK * 2);
+        let history = cpu::measure(Stage::Store, || {
+            shared
+                .store
+                .lock()
+                .expect("store lock")
+                .recent_runs(&report.section, drift::LOOK_BACK * 2)
+        });
         match history {
             Ok(history) => {
                 let counts = &report.counts;
@@ -200,12 +203,14 @@ async fn update(
     let shown = super::public_url(&shared.config, &section.url);
     let url = shown.as_str();
     let rules = section.fingerprint();
-    let cached = shared
-        .store
-        .lock()
-        .expect("store lock")
-        .page_cache(&key, url)?
-        .filter(|c| c.rules == rules);
+    let cached = cpu::measure(Stage::Store, || {
+        shared
+            .store
+            .lock()
+            .expect("store lock")
+            .page_cache(&key, url)
+    })?
+    .filter(|c| c.rules == rules);
     let validators = cached.as_ref().map(|c| Validators {
         etag: c.etag.clone(),
         last_modified: c.last_modified.clone(),
@@ -222,7 +227,9 @@ async fn update(
         }
         Fetched::Page(response) => response,
     };
-    let body_hash = format!("{:x}", Sha256::digest(&response.body));
+    let body_hash = cpu::measure(Stage::Hash, || {
+        format!("{:x}", Sha256::digest(&response.body))
+    });
     if cached
         .as_ref()
         .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
@@ -286,7 +293,9 @@ async fn merge(
     .await
     .expect("parsing does not panic");
     let (mut response, mut gathered) = (response, gathered?);
-    let known = shared.store.lock().expect("store lock").known_dates(&key)?;
+    let known = cpu::measure(Stage::Store, || {
+        shared.store.lock().expect("store lock").known_dates(&key)
+    })?;
     let mended = mend(
         shared,
         section,
@@ -326,16 +335,19 @@ async fn merge(
     report.warnings.extend(enriched.warnings);
     report.counts.coverage.content = coverage(&drafts).content;
     let redate = enriched.redate;
-    let items: Vec<Item> = drafts
-        .into_iter()
-        .map(|draft| {
-            let mut item = draft.into_item(section.timezone, shared.now, shared.now);
-            if let Some(&published) = known.get(&item.id).filter(|_| !redate.contains(&item.id)) {
-                item.published = published;
-            }
-            item
-        })
-        .collect();
+    let items: Vec<Item> = cpu::measure(Stage::Normalize, || {
+        drafts
+            .into_iter()
+            .map(|draft| {
+                let mut item = draft.into_item(section.timezone, shared.now, shared.now);
+                if let Some(&published) = known.get(&item.id).filter(|_| !redate.contains(&item.id))
+                {
+                    item.published = published;
+                }
+                item
+            })
+            .collect()
+    });
     let update = PageUpdate {
         section: &key,
         url: shown.as_str(),
@@ -343,10 +355,12 @@ async fn merge(
         redate: &redate,
         cache: &cache,
     };
-    report.counts.new = shared.store.lock().expect("store lock").update_section(
-        &update,
-        retention(&shared.config, section),
-        shared.now,
-    )?;
+    report.counts.new = cpu::measure(Stage::Store, || {
+        shared.store.lock().expect("store lock").update_section(
+            &update,
+            retention(&shared.config, section),
+            shared.now,
+        )
+    })?;
     publish_section(shared, section, report, false).await
 }

@@ -27,7 +27,7 @@ pub(super) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written>
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        crate::cpu::measure(crate::cpu::Stage::Fsync, || file.sync_all())?;
         fs::rename(&temp, path)
     })();
     if result.is_err() {
