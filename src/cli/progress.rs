@@ -1,5 +1,7 @@
 //! Showing a pass as it goes: a progress bar on a terminal, one log line per section elsewhere.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -21,16 +23,24 @@ pub(super) struct Lines {
 
 impl Observer for Lines {
     fn finished(&self, report: &SectionReport) {
+        // The section's lines in one write: stderr is unbuffered, and a thousand sections
+        // would otherwise cost thousands of system calls.
+        let mut lines = String::new();
         if !self.quiet || !report.status.is_ok() {
-            eprintln!("{}", redact(&section_line(report)));
+            lines.push_str(&redact(&section_line(report)));
+            lines.push('\n');
         }
         if self.verbose {
             for warning in &report.warnings {
-                eprintln!("{}: warning: {}", report.section, redact(warning));
+                let warning = redact(warning);
+                let _ = writeln!(lines, "{}: warning: {warning}", report.section);
             }
         }
         for warning in &report.drift {
-            eprintln!("{}: drift: {}", report.section, redact(warning));
+            let _ = writeln!(lines, "{}: drift: {}", report.section, redact(warning));
+        }
+        if !lines.is_empty() {
+            let _ = std::io::stderr().write_all(lines.as_bytes());
         }
     }
 

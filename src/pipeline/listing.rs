@@ -1,7 +1,9 @@
 //! The listing of every feed: `index.html`, `feeds.opml` and the feeds' stylesheet, from the
-//! sections whose files exist (with shards, merged with the other shards' manifests).
+//! sections whose files exist (with shards, merged with the other shards' manifests). A pass
+//! that changed no feed leaves an intact listing alone.
 
 use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
 
 use super::error::PassError;
 use super::outputs::put;
@@ -11,19 +13,30 @@ use crate::publish::Output;
 use crate::render::{self, Format, Listed};
 use crate::store::{OutputStamp, Store};
 
+/// The listing's files.
+const FILES: [&str; 3] = ["index.html", "feeds.opml", render::STYLE_FILE];
+
 /// Writes `index.html` and `feeds.opml` listing every section that has feed files, and the
-/// feeds' stylesheet.
+/// feeds' stylesheet. When no feed changed (`feeds_changed` false), the configuration lists
+/// the same sections as when the files were written and the files are intact, nothing is
+/// read or written: what the listing shows of a section changes only with its feed. (With
+/// shards the other workers' feeds count too: it is always rebuilt.)
 pub(super) fn write_listing(
     config: &Config,
     output: &Output,
     store: &Store,
     now: DateTime<Utc>,
+    feeds_changed: bool,
 ) -> Result<(), PassError> {
     let primary = config.output.formats[0];
     let own: Vec<&Section> = match config.shard {
         Some(_) => config.select(&[]).unwrap_or_default(),
         None => config.sections().collect(),
     };
+    let fingerprint = fingerprint(config, &own);
+    if !feeds_changed && config.shard.is_none() && intact(store, output, &fingerprint)? {
+        return Ok(());
+    }
     let mut listed = Vec::with_capacity(own.len());
     for section in own {
         let meta = meta(config, section);
@@ -50,13 +63,42 @@ pub(super) fn write_listing(
         primary
     };
     // One listing in memory at a time: with thousands of feeds each is megabytes.
+    let [index_file, opml_file, style_file] = FILES;
     let index = render::index_html(title, &config.output.formats, &listed);
-    put::<PassError>(store, output, "index.html", &index, "")?;
+    put::<PassError>(store, output, index_file, &index, &fingerprint)?;
     drop(index);
     let opml = render::opml(title, opml_format, &listed);
-    put::<PassError>(store, output, "feeds.opml", &opml, "")?;
+    put::<PassError>(store, output, opml_file, &opml, &fingerprint)?;
     drop(opml);
     let style = render::STYLE_XSL.as_bytes();
-    put::<PassError>(store, output, render::STYLE_FILE, style, "")?;
+    put::<PassError>(store, output, style_file, style, &fingerprint)?;
     Ok(())
+}
+
+/// A digest of what the listing is made of besides the feeds: the sections, their titles and
+/// addresses, the formats, this version.
+fn fingerprint(config: &Config, sections: &[&Section]) -> String {
+    let mut digest = Sha256::new();
+    digest.update(format!(
+        "{:?}|{}",
+        config.output.formats,
+        env!("CARGO_PKG_VERSION")
+    ));
+    for section in sections {
+        digest.update(format!("|{:?}", meta(config, section)));
+    }
+    format!("{:x}", digest.finalize())
+}
+
+/// Whether each listing file is as written from `fingerprint`.
+fn intact(store: &Store, output: &Output, fingerprint: &str) -> Result<bool, PassError> {
+    for name in FILES {
+        let recorded = store.output(&output.location(name))?;
+        let written = recorded
+            .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()));
+        if !written {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }

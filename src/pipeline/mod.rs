@@ -208,11 +208,12 @@ pub async fn run(
     release_freed_memory();
     // On the blocking pool, like the sections' writes, whose freed memory it reuses.
     let listing = Arc::clone(config);
+    let feeds_changed = reports.iter().any(|r| r.written > 0);
     // A listing that cannot be written fails the run, but the sections' report still stands.
     let listing_error = joined(tokio::task::spawn_blocking(move || {
         store.log_run(now, Utc::now(), &entries)?;
         Ok::<_, PassError>(
-            listing::write_listing(&listing, &output, &store, now)
+            listing::write_listing(&listing, &output, &store, now, feeds_changed)
                 .err()
                 .map(|e| e.to_string()),
         )

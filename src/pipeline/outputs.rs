@@ -52,7 +52,11 @@ pub(super) async fn publish_section(
                     .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()))
             });
         if intact {
-            let (kept, _) = store.feed_summary(&section.key(), retention, shared.now)?;
+            // The files say how many items they show (states before they did: ask the items).
+            let kept = match recorded.first().and_then(|r| r.as_ref()?.items) {
+                Some(kept) => kept,
+                None => store.feed_summary(&section.key(), retention, shared.now)?.0,
+            };
             return Ok(Err(kept));
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;
@@ -88,24 +92,32 @@ pub(super) async fn publish_section(
     })
     .await
     .expect("the publishing task does not panic")?;
-    let store = shared.store.lock().expect("store lock");
+    let mut stamps = Vec::with_capacity(results.len());
     for (format, name, written, stamp, recorded) in results {
-        cpu::measure(Stage::Store, || {
-            record(
-                &store,
-                output,
-                &name,
-                stamp,
-                recorded.as_ref(),
-                &fingerprint,
-            )
-        })?;
+        let kept = Some(report.counts.kept);
+        stamps.extend(changed_stamp(
+            output,
+            &name,
+            stamp,
+            recorded.as_ref(),
+            &fingerprint,
+            kept,
+        ));
         if written == Written::Changed
             && let Some(format) = format
         {
             report.written += 1;
             report.published.extend(meta.url(format));
         }
+    }
+    if !stamps.is_empty() {
+        cpu::measure(Stage::Store, || {
+            shared
+                .store
+                .lock()
+                .expect("store lock")
+                .save_outputs(&stamps)
+        })?;
     }
     Ok(())
 }
@@ -120,7 +132,10 @@ pub(super) fn put<E: From<StoreError> + From<PublishError>>(
 ) -> Result<Written, E> {
     let recorded = store.output(&output.location(name))?;
     let (written, stamp) = write(output, name, bytes, recorded.as_ref())?;
-    record(store, output, name, stamp, recorded.as_ref(), fingerprint)?;
+    let changed = changed_stamp(output, name, stamp, recorded.as_ref(), fingerprint, None);
+    if let Some(changed) = changed {
+        store.save_outputs(&[changed])?;
+    }
     Ok(written)
 }
 
@@ -135,28 +150,24 @@ fn write(
     output.put(name, bytes, content_type, recorded.map(OutputStamp::stamp))
 }
 
-/// Saves the stamp of `name` after a put, with `fingerprint`, unless the state already has
-/// exactly that (`recorded`).
-fn record(
-    store: &Store,
+/// The stamp to record for `name` after a put, with `fingerprint` and the number of items it
+/// shows, unless the state already has exactly that (`recorded`).
+fn changed_stamp(
     output: &Output,
     name: &str,
     stamp: Option<Stamp>,
     recorded: Option<&OutputStamp>,
     fingerprint: &str,
-) -> Result<(), StoreError> {
-    let Some((size, version)) = stamp else {
-        return Ok(());
-    };
+    items: Option<usize>,
+) -> Option<(String, OutputStamp)> {
+    let (size, version) = stamp?;
     let stamp = OutputStamp {
         size,
         version,
         fingerprint: fingerprint.to_string(),
+        items,
     };
-    if recorded != Some(&stamp) {
-        store.save_output(&output.location(name), &stamp)?;
-    }
-    Ok(())
+    (recorded != Some(&stamp)).then(|| (output.location(name), stamp))
 }
 
 /// Opens the configured output: the folder, or the object-store prefix.

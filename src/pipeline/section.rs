@@ -353,6 +353,7 @@ async fn merge(
         url: shown.as_str(),
         items: &items,
         redate: &redate,
+        known: &known,
         cache: &cache,
     };
     report.counts.new = cpu::measure(Stage::Store, || {

@@ -205,7 +205,7 @@ pub async fn watch(
                 // The listing covers every section: write it once a burst of runs is over,
                 // not after each of a thousand sections of the first pass.
                 if in_flight.is_empty()
-                    && let Err(e) = write_listing(&config, &output, &store, stamp)
+                    && let Err(e) = write_listing(&config, &output, &store, stamp, true)
                 {
                     observer.event(&WatchEvent::ListingFailed(&e));
                 }

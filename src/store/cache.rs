@@ -37,6 +37,8 @@ pub struct OutputStamp {
     pub version: i64,
     /// Digest of everything the file was rendered from besides the items.
     pub fingerprint: String,
+    /// How many items the file shows, for a section's files.
+    pub items: Option<usize>,
 }
 
 impl OutputStamp {
@@ -124,31 +126,44 @@ impl Store {
     pub fn output(&self, path: &str) -> Result<Option<OutputStamp>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT size, mtime_ns, fingerprint FROM outputs WHERE path = ?1")?
+            .prepare_cached(
+                "SELECT size, mtime_ns, fingerprint, items FROM outputs WHERE path = ?1",
+            )?
             .query_row([path], |r| {
                 Ok(OutputStamp {
                     size: r.get::<_, i64>(0)?.unsigned_abs(),
                     version: r.get(1)?,
                     fingerprint: r.get(2)?,
+                    items: r
+                        .get::<_, Option<i64>>(3)?
+                        .and_then(|n| usize::try_from(n).ok()),
                 })
             })
             .optional()?)
     }
 
-    /// Records an output file's stamp.
-    pub fn save_output(&self, path: &str, stamp: &OutputStamp) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO outputs (path, size, mtime_ns, fingerprint) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
-                fingerprint = excluded.fingerprint",
-            )?
-            .execute(params![
-                path,
-                i64::try_from(stamp.size).unwrap_or(i64::MAX),
-                stamp.version,
-                stamp.fingerprint
-            ])?;
+    /// Records output files' stamps (path and stamp), in one transaction.
+    pub fn save_outputs(&self, stamps: &[(String, OutputStamp)]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut save = tx.prepare_cached(
+                "INSERT INTO outputs (path, size, mtime_ns, fingerprint, items)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (path) DO UPDATE SET size = excluded.size,
+                    mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint,
+                    items = excluded.items",
+            )?;
+            for (path, stamp) in stamps {
+                save.execute(params![
+                    path,
+                    i64::try_from(stamp.size).unwrap_or(i64::MAX),
+                    stamp.version,
+                    stamp.fingerprint,
+                    stamp.items.and_then(|n| i64::try_from(n).ok()),
+                ])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -205,9 +220,12 @@ mod tests {
             size: 12,
             version: 34,
             fingerprint: "f".into(),
+            items: Some(5),
         };
         assert_eq!(store.output("a/b.xml").unwrap(), None);
-        store.save_output("a/b.xml", &stamp).unwrap();
+        store
+            .save_outputs(&[("a/b.xml".into(), stamp.clone())])
+            .unwrap();
         assert_eq!(store.output("a/b.xml").unwrap(), Some(stamp));
     }
 }

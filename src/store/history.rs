@@ -33,6 +33,8 @@ pub struct PageUpdate<'a> {
     pub items: &'a [Item],
     /// Ids of stored items whose date may be replaced (enriched for the first time).
     pub redate: &'a HashSet<String>,
+    /// The ids stored before this update ([`Store::known_dates`]): the others are new.
+    pub known: &'a HashMap<String, DateTime<Utc>>,
     /// Validators and body hash to send next time.
     pub cache: &'a PageCache,
 }
@@ -111,13 +113,12 @@ impl Store {
             url,
             items,
             redate,
+            known,
             cache,
         } = *update;
         let tx = self.conn.transaction()?;
-        let mut new = 0;
+        let new = items.iter().filter(|i| !known.contains_key(&i.id)).count();
         {
-            let mut exists =
-                tx.prepare_cached("SELECT 1 FROM items WHERE section = ?1 AND id = ?2")?;
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO items (section, id, title, summary_html, content_html, author, image,
                                     published, first_seen, last_seen, position)
@@ -132,9 +133,6 @@ impl Store {
                     last_seen = excluded.last_seen",
             )?;
             for (position, item) in (0_i64..).zip(items) {
-                if !exists.exists(params![section, item.id])? {
-                    new += 1;
-                }
                 upsert.execute(params![
                     section,
                     item.id,
@@ -267,6 +265,7 @@ mod tests {
                     url: "u",
                     items: &[item("x", 2), item("y", 3)],
                     redate: &none(),
+                    known: &store.known_dates("a/b").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,
@@ -281,6 +280,7 @@ mod tests {
                     url: "u",
                     items: &[item("z", 4), item("y", 3)],
                     redate: &none(),
+                    known: &store.known_dates("a/b").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,
@@ -303,6 +303,7 @@ mod tests {
                     url: "u",
                     items: &[item("w", 5)],
                     redate: &none(),
+                    known: &store.known_dates("a/b").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,
@@ -331,6 +332,7 @@ mod tests {
                     url: "u",
                     items: &page,
                     redate: &none(),
+                    known: &store.known_dates("s").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,
@@ -346,6 +348,7 @@ mod tests {
                     url: "u",
                     items: &[moved],
                     redate: &none(),
+                    known: &store.known_dates("s").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,
@@ -379,6 +382,7 @@ mod tests {
                     url: "http://x/",
                     items: &[item("a", 1)],
                     redate: &none(),
+                    known: &store.known_dates("s").unwrap(),
                     cache: &cache,
                 },
                 KEEP_3,

@@ -104,6 +104,7 @@ mod tests {
             url: "https://e.org/",
             items: &items,
             redate: &Default::default(),
+            known: &store.known_dates(section).unwrap(),
             cache: &PageCache::default(),
         };
         let retention = Retention {
