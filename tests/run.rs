@@ -593,3 +593,26 @@ fn utf16_pages_with_a_bom_are_read() {
         "Été chaud à Zürich"
     );
 }
+
+#[test]
+fn the_listing_follows_the_config_when_no_feed_changed() {
+    let (_server, project) = smn_with_other_section();
+    project.cmd(&["run"]).success();
+    let index = || fs::read_to_string(project.feed("index.html")).unwrap();
+    assert!(index().contains("other.xml"), "{}", index());
+    // The section leaves the config; the other one's page is unchanged, so no feed is written,
+    // yet the listing drops the section.
+    let config = fs::read_to_string(project.config()).unwrap();
+    let last = config.rfind("  [[site.section]]").unwrap();
+    fs::write(project.config(), &config[..last]).unwrap();
+    let out = project.cmd(&["run", "--json"]).success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["sections"][0]["written"], 0);
+    assert_eq!(json["sections"][0]["kept"], 15);
+    assert!(!index().contains("other.xml"), "{}", index());
+    assert!(index().contains("industry.xml"));
+    // A listing file removed by hand comes back on the next run, though no feed changed.
+    fs::remove_file(project.feed("feeds.opml")).unwrap();
+    project.cmd(&["run"]).success();
+    assert!(project.feed("feeds.opml").exists());
+}

@@ -71,8 +71,10 @@ impl Tally {
     }
 }
 
-/// How long a connection may stay unused beyond the host's spacing before it is closed.
-const IDLE_GRACE: Duration = Duration::from_secs(2);
+/// How long a connection may stay unused beyond the host's spacing before it is closed. Each
+/// idle connection keeps the buffer its last page was read into: on a pass over a thousand
+/// hosts, two seconds kept most of them (100 MiB at 1,000 sections).
+const IDLE_GRACE: Duration = Duration::from_millis(250);
 
 /// The shared HTTP client: global concurrency limit, per-host spacing, retries.
 #[derive(Debug, Clone)]

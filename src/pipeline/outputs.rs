@@ -39,10 +39,10 @@ pub(super) async fn publish_section(
         .collect();
     let looked_up = cpu::measure(Stage::Store, || {
         let store = shared.store.lock().expect("store lock");
-        let recorded = names
-            .iter()
-            .map(|(_, name)| store.output(&output.location(name)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let locations: Vec<String> = names.iter().map(|(_, n)| output.location(n)).collect();
+        // Every file of the section is named `{stem}.{extension}`.
+        let prefix = output.location(&format!("{}.", meta.stem));
+        let recorded = store.outputs(&prefix, &locations)?;
         // With max_age_days, items age out of the feed as time passes: always render then.
         let intact = page_unchanged
             && retention.max_age_days.is_none()
@@ -51,12 +51,10 @@ pub(super) async fn publish_section(
                     .as_ref()
                     .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()))
             });
-        if intact {
-            // The files say how many items they show (states before they did: ask the items).
-            let kept = match recorded.first().and_then(|r| r.as_ref()?.items) {
-                Some(kept) => kept,
-                None => store.feed_summary(&section.key(), retention, shared.now)?.0,
-            };
+        // The feed file's stamp says how many items it shows (a state older than that count
+        // renders once more, writing nothing, to record it).
+        let kept = recorded.first().and_then(|r| r.as_ref()?.items);
+        if let (true, Some(kept)) = (intact, kept) {
             return Ok(Err(kept));
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;

@@ -142,6 +142,43 @@ impl Store {
             .optional()?)
     }
 
+    /// The stamps recorded for `paths`, in their order; every path starts with `prefix` (one
+    /// section's files: one lookup for all of them).
+    pub fn outputs(
+        &self,
+        prefix: &str,
+        paths: &[String],
+    ) -> Result<Vec<Option<OutputStamp>>, StoreError> {
+        // Text compares bytewise: no path with the prefix sorts after it followed by U+10FFFF.
+        let end = format!("{prefix}\u{10FFFF}");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT path, size, mtime_ns, fingerprint, items FROM outputs
+             WHERE path >= ?1 AND path < ?2",
+        )?;
+        let mut found: Vec<(String, OutputStamp)> = stmt
+            .query_map([prefix, end.as_str()], |r| {
+                Ok((
+                    r.get(0)?,
+                    OutputStamp {
+                        size: r.get::<_, i64>(1)?.unsigned_abs(),
+                        version: r.get(2)?,
+                        fingerprint: r.get(3)?,
+                        items: r
+                            .get::<_, Option<i64>>(4)?
+                            .and_then(|n| usize::try_from(n).ok()),
+                    },
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(paths
+            .iter()
+            .map(|path| {
+                let at = found.iter().position(|(p, _)| p == path)?;
+                Some(found.swap_remove(at).1)
+            })
+            .collect())
+    }
+
     /// Records output files' stamps (path and stamp), in one transaction.
     pub fn save_outputs(&self, stamps: &[(String, OutputStamp)]) -> Result<(), StoreError> {
         let tx = self.conn.unchecked_transaction()?;
@@ -226,6 +263,21 @@ mod tests {
         store
             .save_outputs(&[("a/b.xml".into(), stamp.clone())])
             .unwrap();
-        assert_eq!(store.output("a/b.xml").unwrap(), Some(stamp));
+        assert_eq!(store.output("a/b.xml").unwrap(), Some(stamp.clone()));
+        let other = OutputStamp {
+            items: None,
+            ..stamp.clone()
+        };
+        store
+            .save_outputs(&[
+                ("a/b.html".into(), other.clone()),
+                ("a/bc.xml".into(), other.clone()),
+            ])
+            .unwrap();
+        let paths = ["a/b.json".to_string(), "a/b.html".into(), "a/b.xml".into()];
+        assert_eq!(
+            store.outputs("a/b.", &paths).unwrap(),
+            [None, Some(other), Some(stamp)]
+        );
     }
 }

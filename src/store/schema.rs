@@ -118,10 +118,7 @@ CREATE TABLE renders (
 ) WITHOUT ROWID;
 ALTER TABLE run_sections ADD COLUMN contents INTEGER NOT NULL DEFAULT 0;
 ",
-    // A section's rows lie together in the table (its key starts with the section): sorting
-    // them costs less than keeping a second tree of them up to date on every write.
     r"
-DROP INDEX items_order;
 ALTER TABLE outputs ADD COLUMN items INTEGER;
 ",
 ];
