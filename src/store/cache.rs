@@ -124,22 +124,8 @@ impl Store {
 
     /// The stamp recorded for an output file.
     pub fn output(&self, path: &str) -> Result<Option<OutputStamp>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT size, mtime_ns, fingerprint, items FROM outputs WHERE path = ?1",
-            )?
-            .query_row([path], |r| {
-                Ok(OutputStamp {
-                    size: r.get::<_, i64>(0)?.unsigned_abs(),
-                    version: r.get(1)?,
-                    fingerprint: r.get(2)?,
-                    items: r
-                        .get::<_, Option<i64>>(3)?
-                        .and_then(|n| usize::try_from(n).ok()),
-                })
-            })
-            .optional()?)
+        let paths = [path.to_string()];
+        Ok(self.outputs(path, &paths)?.pop().flatten())
     }
 
     /// The stamps recorded for `paths`, in their order; every path starts with `prefix` (one
