@@ -178,7 +178,6 @@ pub(super) fn summary_table(report: &RunReport) -> String {
     out
 }
 
-/// The run summary as JSON.
 /// The CPU time of each stage (`FEEDWRIGHT_STAGES`), and the rest of the process's:
 /// `cpu ms: hash 1.2 decode 30.5 … other 410.0 total 1210.3`.
 pub(super) fn stage_line(stages: &[(Stage, f64)], process: f64) -> String {
@@ -199,6 +198,7 @@ pub(super) fn stage_line(stages: &[(Stage, f64)], process: f64) -> String {
     )
 }
 
+/// The run summary as JSON.
 pub(super) fn summary_json(report: &RunReport) -> String {
     serde_json::to_string_pretty(report).expect("report serialises")
 }

@@ -184,15 +184,28 @@ pub(crate) fn agency_date() -> String {
     format!(r"\([A-Za-z][A-Za-z0-9 .&/-]{{0,24}}\)\s+{MONTH_NAME}\.?\s+\d{{1,2}},?\s+\d{{4}}")
 }
 
+/// The English months' names, January first, in lower case.
+pub(crate) const ENGLISH_MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// The number (1–12) of the month a word names, by its first three letters.
 pub(crate) fn month_number(word: &str) -> Option<u32> {
-    const NAMES: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     let prefix = word.get(..3)?;
     (1..)
-        .zip(NAMES)
-        .find(|(_, name)| name.eq_ignore_ascii_case(prefix))
+        .zip(ENGLISH_MONTHS)
+        .find(|(_, name)| name[..3].eq_ignore_ascii_case(prefix))
         .map(|(number, _)| number)
 }
 

@@ -10,7 +10,7 @@ use super::outputs::put;
 use super::{manifest, meta, retention};
 use crate::config::{Config, Section};
 use crate::publish::Output;
-use crate::render::{self, Format, Listed};
+use crate::render::{self, FeedMeta, Format, Listed};
 use crate::store::{OutputStamp, Store};
 
 /// The listing's files.
@@ -33,13 +33,13 @@ pub(super) fn write_listing(
         Some(_) => config.select(&[]).unwrap_or_default(),
         None => config.sections().collect(),
     };
-    let fingerprint = fingerprint(config, &own);
+    let metas: Vec<FeedMeta> = own.iter().map(|section| meta(config, section)).collect();
+    let fingerprint = fingerprint(config, &metas);
     if !feeds_changed && config.shard.is_none() && intact(store, output, &fingerprint)? {
         return Ok(());
     }
     let mut listed = Vec::with_capacity(own.len());
-    for section in own {
-        let meta = meta(config, section);
+    for (section, meta) in own.into_iter().zip(metas) {
         let name = meta.file(primary);
         let recorded = store.output(&output.location(&name))?;
         if !output.exists(&name, recorded.as_ref().map(OutputStamp::stamp)) {
@@ -75,17 +75,17 @@ pub(super) fn write_listing(
     Ok(())
 }
 
-/// A digest of what the listing is made of besides the feeds: the sections, their titles and
-/// addresses, the formats, this version.
-fn fingerprint(config: &Config, sections: &[&Section]) -> String {
+/// A digest of what the listing is made of besides the feeds: the sections' titles and
+/// addresses (`metas`), the formats, this version.
+fn fingerprint(config: &Config, metas: &[FeedMeta]) -> String {
     let mut digest = Sha256::new();
     digest.update(format!(
         "{:?}|{}",
         config.output.formats,
         env!("CARGO_PKG_VERSION")
     ));
-    for section in sections {
-        digest.update(format!("|{:?}", meta(config, section)));
+    for meta in metas {
+        digest.update(format!("|{meta:?}"));
     }
     format!("{:x}", digest.finalize())
 }

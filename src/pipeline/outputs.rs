@@ -40,9 +40,7 @@ pub(super) async fn publish_section(
     let looked_up = cpu::measure(Stage::Store, || {
         let store = shared.store.lock().expect("store lock");
         let locations: Vec<String> = names.iter().map(|(_, n)| output.location(n)).collect();
-        // Every file of the section is named `{stem}.{extension}`.
-        let prefix = output.location(&format!("{}.", meta.stem));
-        let recorded = store.outputs(&prefix, &locations)?;
+        let recorded = store.outputs(&locations)?;
         // With max_age_days, items age out of the feed as time passes: always render then.
         let intact = page_unchanged
             && retention.max_age_days.is_none()
@@ -55,17 +53,14 @@ pub(super) async fn publish_section(
         // renders once more, writing nothing, to record it).
         let kept = recorded.first().and_then(|r| r.as_ref()?.items);
         if let (true, Some(kept)) = (intact, kept) {
-            return Ok(Err(kept));
+            report.counts.kept = kept;
+            return Ok(None);
         }
         let items = store.feed_items(&section.key(), retention, shared.now)?;
-        Ok::<_, StoreError>(Ok((items, recorded)))
+        Ok::<_, StoreError>(Some((items, recorded)))
     })?;
-    let (items, recorded) = match looked_up {
-        Ok(found) => found,
-        Err(kept) => {
-            report.counts.kept = kept;
-            return Ok(());
-        }
+    let Some((items, recorded)) = looked_up else {
+        return Ok(());
     };
     report.counts.kept = items.len();
     // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
@@ -91,8 +86,8 @@ pub(super) async fn publish_section(
     .await
     .expect("the publishing task does not panic")?;
     let mut stamps = Vec::with_capacity(results.len());
+    let kept = Some(report.counts.kept);
     for (format, name, written, stamp, recorded) in results {
-        let kept = Some(report.counts.kept);
         stamps.extend(changed_stamp(
             output,
             &name,

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::Written;
+use crate::cpu::{self, Stage};
 
 /// Writes `bytes` to `path` unless it already holds them.
 ///
@@ -27,7 +28,7 @@ pub(super) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written>
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        crate::cpu::measure(crate::cpu::Stage::Fsync, || file.sync_all())?;
+        cpu::measure(Stage::Fsync, || file.sync_all())?;
         fs::rename(&temp, path)
     })();
     if result.is_err() {

@@ -124,17 +124,13 @@ impl Store {
 
     /// The stamp recorded for an output file.
     pub fn output(&self, path: &str) -> Result<Option<OutputStamp>, StoreError> {
-        let paths = [path.to_string()];
-        Ok(self.outputs(path, &paths)?.pop().flatten())
+        Ok(self.outputs(&[path.to_string()])?.pop().flatten())
     }
 
-    /// The stamps recorded for `paths`, in their order; every path starts with `prefix` (one
-    /// section's files: one lookup for all of them).
-    pub fn outputs(
-        &self,
-        prefix: &str,
-        paths: &[String],
-    ) -> Result<Vec<Option<OutputStamp>>, StoreError> {
+    /// The stamps recorded for `paths`, in their order, in one lookup of the paths sharing
+    /// their common beginning (a section's files: `{stem}.xml`, `{stem}.html`, …).
+    pub fn outputs(&self, paths: &[String]) -> Result<Vec<Option<OutputStamp>>, StoreError> {
+        let prefix = common_prefix(paths);
         // Text compares bytewise: no path with the prefix sorts after it followed by U+10FFFF.
         let end = format!("{prefix}\u{10FFFF}");
         let mut stmt = self.conn.prepare_cached(
@@ -189,6 +185,23 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The longest beginning all `paths` share (whole characters).
+fn common_prefix(paths: &[String]) -> &str {
+    let Some((first, rest)) = paths.split_first() else {
+        return "";
+    };
+    let mut len = first.len();
+    for path in rest {
+        len = first
+            .bytes()
+            .zip(path.bytes())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    &first[..first.floor_char_boundary(len)]
 }
 
 #[cfg(test)]
@@ -262,7 +275,7 @@ mod tests {
             .unwrap();
         let paths = ["a/b.json".to_string(), "a/b.html".into(), "a/b.xml".into()];
         assert_eq!(
-            store.outputs("a/b.", &paths).unwrap(),
+            store.outputs(&paths).unwrap(),
             [None, Some(other), Some(stamp)]
         );
     }

@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use regex::Regex;
 
-use crate::locale::{Language, Period, Unit, Vocabulary};
+use crate::locale::{ENGLISH_MONTHS, Language, Period, Unit, Vocabulary};
 
 /// What a matched word becomes.
 #[derive(Debug, Clone)]
@@ -54,21 +54,6 @@ pub(super) fn translator(language: &Language) -> Option<Arc<Translator>> {
         })
         .clone()
 }
-
-const ENGLISH_MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 impl Translator {
     /// The translator of a language's CLDR `vocabulary`, with the month forms glibc adds
