@@ -33,7 +33,11 @@ const BREAKING: &[&str] = &[
 /// The visible text of an element: hidden elements skipped, a space where a block or `<br>`
 /// breaks the line, whitespace collapsed.
 pub fn element_text(element: ElementRef) -> String {
-    let mut words = Words::default();
+    // Most texts read this way are headlines, names and dates: room for one saves regrowing.
+    let mut words = Words {
+        text: String::with_capacity(128),
+        space: false,
+    };
     collect(element, &mut words);
     words.text
 }

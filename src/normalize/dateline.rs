@@ -14,12 +14,12 @@ fn leading() -> &'static regex::Regex {
 /// Splits a leading dateline off an HTML or text fragment: the rest, and the dateline's date.
 /// Returns `None` when the fragment does not start with a dateline.
 pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
-    // A dateline's agency is in parentheses near the start: most fragments have none.
-    let head = fragment
-        .char_indices()
-        .nth(120)
-        .map_or(fragment, |(i, _)| &fragment[..i]);
-    if !head.contains('(') {
+    // A dateline's agency is in parentheses within its first 120 characters: most fragments
+    // have none there.
+    let near_start = fragment
+        .find('(')
+        .is_some_and(|at| fragment[..at].chars().count() < 120);
+    if !near_start {
         return None;
     }
     let caps = leading().captures(fragment)?;

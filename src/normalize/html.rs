@@ -1,5 +1,6 @@
 //! HTML fragments made safe for feeds: sanitised, links absolute, "read more" tails removed.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use ammonia::UrlRelative;
@@ -8,10 +9,10 @@ use url::Url;
 
 use super::text::{clean_text, xml_chars_only};
 
-/// A trailing "read more" link, with an optional ellipsis before it.
+/// A "read more" link that ends the fragment (but for closing tags), from its `<a`.
 fn read_more_link() -> &'static Regex {
     regex!(
-        r"(?is)\s*(?:\.{3}|…)?\s*<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?:</[a-z0-9]+>\s*)*$"
+        r"(?is)^<a\b[^>]*>\s*\[?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|more)\b[^<]{0,16}</a>\s*(?:</[a-z0-9]+>\s*)*$"
     )
 }
 
@@ -65,7 +66,7 @@ pub fn sanitize(html: &str, base: &Url) -> Option<String> {
         let valid = xml_chars_only(&teaser);
         let clean = with_sanitizer(base, |builder| builder.clean(&valid).to_string());
         // Cleaning can expose a "read more" that removed markup (a trailing script) hid.
-        strip_read_more(&clean)
+        strip_read_more(&clean).into_owned()
     } else {
         escape_plain(&teaser)
     };
@@ -167,54 +168,87 @@ fn ellipsis(removed: &str) -> &'static str {
     }
 }
 
-/// How far before a link a "read more" tail can start: an ellipsis and some spaces.
-const LEAD_SPAN: usize = 16;
-
 /// How far from the end a plain-text "read more" tail can start: the words, an arrow, closing
 /// tags.
 const TEXT_SPAN: usize = 200;
 
-fn strip_read_more(html: &str) -> String {
+fn strip_read_more(html: &str) -> Cow<'_, str> {
     let html = html.trim();
     if !ends_near_read_more_word(html) {
-        return html.to_string();
+        return Cow::Borrowed(html);
     }
-    let mut html = html.to_string();
-    // The patterns are anchored at the end: search only from the last link, or the last few
-    // hundred bytes. Plain searches (no capture groups) keep this cheap; the kept parts are
-    // found by hand.
-    if let Some(link) = last_link_start(&html) {
-        let from = html.floor_char_boundary(link.saturating_sub(LEAD_SPAN));
-        if let Some(found) = read_more_link().find_at(&html, from) {
-            let matched = found.as_str();
-            let after_link = matched
-                .to_ascii_lowercase()
-                .rfind("</a>")
-                .map_or(matched.len(), |i| i + 4);
-            let kept = format!("{}{}", ellipsis(matched), matched[after_link..].trim());
-            html.replace_range(found.range(), &kept);
+    let mut html = Cow::Borrowed(html);
+    if let Some(stripped) = strip_read_more_link(&html) {
+        html = Cow::Owned(stripped);
+        // The link usually took the only "read more" with it.
+        if !ends_near_read_more_word(&html) {
+            return html;
         }
     }
+    // Anchored at the end: search only the last few hundred bytes, without capture groups
+    // (the kept closing tags are found by hand).
     let from = html.floor_char_boundary(html.len().saturating_sub(TEXT_SPAN));
-    if let Some(found) = read_more_text().find_at(&html, from) {
-        let matched = found.as_str();
-        let closing = trailing_close()
-            .find(matched)
-            .map_or("", |m| m.as_str().trim());
-        let kept = format!("{}{closing}", ellipsis(matched));
-        html.replace_range(found.range(), &kept);
+    let Some(found) = read_more_text().find_at(&html, from) else {
+        return html;
+    };
+    let closing = trailing_close()
+        .find(found.as_str())
+        .map_or("", |m| m.as_str().trim());
+    let kept = format!("{}{closing}", ellipsis(found.as_str()));
+    let range = found.range();
+    let mut html = html.into_owned();
+    html.replace_range(range, &kept);
+    let trimmed = html.trim();
+    if trimmed.len() == html.len() {
+        Cow::Owned(html)
+    } else {
+        Cow::Owned(trimmed.to_string())
     }
-    html.trim().to_string()
 }
 
-/// Whether "more", "reading" or "rest" (any case) occurs in the last 64 bytes: both patterns
-/// end in one of them and a few closing characters.
+/// `html` without a "read more" link that ends it, and the spaces and ellipsis before the
+/// link (an ellipsis stays, marking a cut teaser); closing tags after the link stay.
+fn strip_read_more_link(html: &str) -> Option<String> {
+    let link = last_link_start(html)?;
+    let tail = &html[link..];
+    if !read_more_link().is_match(tail) {
+        return None;
+    }
+    // The link text holds no `<`: the first one after the start tag opens `</a>`.
+    let text_start = tail.find('>')?;
+    let after_link = text_start + tail[text_start..].find('<')? + "</a>".len();
+    let before = html[..link].trim_end();
+    let cut = before.strip_suffix("...").or_else(|| before.strip_suffix('…'));
+    let (before, ellipsis) = match cut {
+        Some(rest) => (rest.trim_end(), " …"),
+        None => (before, ""),
+    };
+    let closing = tail[after_link..].trim();
+    Some([before, ellipsis, closing].concat().trim().to_string())
+}
+
+/// Whether "more", "read" or "rest" (any case) occurs in the last 64 bytes: both patterns
+/// end in one of them ("reading" starts with "read") and a few closing characters.
 fn ends_near_read_more_word(html: &str) -> bool {
+    const MORE: u32 = u32::from_le_bytes(*b"more");
+    const READ: u32 = u32::from_le_bytes(*b"read");
+    const REST: u32 = u32::from_le_bytes(*b"rest");
     let tail = &html.as_bytes()[html.len().saturating_sub(64)..];
-    ["more", "reading", "rest"].iter().any(|word| {
-        tail.windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
-    })
+    // Four letters from `start`, ASCII capitals lowered (setting bit 5 turns no other byte
+    // into a letter).
+    let word = |start: usize| {
+        let w = tail.get(start..start + 4)?;
+        Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]) | 0x2020_2020)
+    };
+    // Every word has an "e": look only around those.
+    (0..tail.len())
+        .filter(|&i| tail[i] | 0x20 == b'e')
+        .any(|i| {
+            i.checked_sub(3).and_then(word) == Some(MORE)
+                || i.checked_sub(1)
+                    .and_then(word)
+                    .is_some_and(|w| w == READ || w == REST)
+        })
 }
 
 /// Where the last `<a` tag starts.
@@ -279,12 +313,23 @@ mod tests {
                 "<p>Text.</p>",
             ),
             ("Text … read more", "Text …"),
+            (
+                r#"<p><b>Cut</b> off…<A HREF="/r">[Continue reading &gt;]</A></p> "#,
+                "<p><b>Cut</b> off …</p>",
+            ),
+            (
+                r#"Both ... <a href="/r">more</a> Read more"#,
+                "Both …",
+            ),
+
             ("Text [Read more]", "Text"),
             ("Teaser and more", "Teaser and more"),
         ];
         for (input, expected) in cases {
             assert_eq!(sanitize(input, &base()).unwrap(), expected, "{input}");
         }
+        let not_last = r#"Not last <a href="/r">read more</a> <a href="/x">x</a>"#;
+        assert_eq!(strip_read_more(not_last), not_last);
     }
 
     #[test]

@@ -18,7 +18,8 @@ pub fn absolute(base: &Url, href: &str) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
-/// The canonical form of an article URL: no fragment, no tracking parameters.
+/// The canonical form of an article URL: no fragment, no tracking parameters (the others
+/// re-encoded in the `application/x-www-form-urlencoded` form).
 pub fn canonical(mut url: Url) -> Url {
     url.set_fragment(None);
     if url.query().is_some() {
@@ -37,8 +38,9 @@ pub fn canonical(mut url: Url) -> Url {
 }
 
 fn is_tracking(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    key.starts_with("utm_") || TRACKING.contains(&key.as_str())
+    key.get(..4)
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case("utm_"))
+        || TRACKING.iter().any(|name| name.eq_ignore_ascii_case(key))
 }
 
 #[cfg(test)]
@@ -87,5 +89,11 @@ mod tests {
             "https://e.org/a?id=7&page=2"
         );
         assert_eq!(canon("HTTPS://E.ORG:443/a"), "https://e.org/a");
+        // Item ids stay what earlier releases made of the same links.
+        assert_eq!(
+            canon("https://e.org/a?q=a%20b&x&UTM_Term=1&s=%C3%A9"),
+            "https://e.org/a?q=a+b&x=&s=%C3%A9"
+        );
+        assert_eq!(canon("https://e.org/a?"), "https://e.org/a");
     }
 }

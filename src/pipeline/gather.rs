@@ -95,8 +95,8 @@ pub(super) fn gather(
             now: Some((now, section.timezone)),
         },
     };
-    let mut seen = HashSet::new();
-    let mut drafts = Vec::new();
+    let mut seen = HashSet::with_capacity(raw.len());
+    let mut drafts = Vec::with_capacity(raw.len());
     cpu::measure(Stage::Normalize, || {
         for item in &raw {
             match normalize::normalize(item, &ctx) {
@@ -203,6 +203,9 @@ fn sniff(response: &Response) -> Result<(), SectionError> {
 
 /// Applies `include` / `exclude` to an item's title and summary.
 fn keep(section: &Section, draft: &Draft) -> bool {
+    if section.include.is_empty() && section.exclude.is_empty() {
+        return true;
+    }
     let text = format!(
         "{}\n{}",
         draft.title,
