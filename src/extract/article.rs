@@ -3,7 +3,7 @@
 
 use scraper::{ElementRef, Html};
 
-use super::dom::element_text;
+use super::dom::{element_text, inner_html};
 use super::fields::{html_field, image_field, page_language, text_field};
 use super::{FieldSelector, Rules, jsonld};
 use crate::locale;
@@ -112,7 +112,7 @@ fn short_texts(root: ElementRef<'_>) -> impl Iterator<Item = String> + '_ {
 fn first_paragraph(root: ElementRef) -> Option<String> {
     root.select(css!("p"))
         .find(|p| element_text(*p).chars().count() >= TEASER_MIN_CHARS)
-        .map(|p| p.inner_html())
+        .map(inner_html)
 }
 
 /// The fields JSON-LD gives for the page's article.

@@ -42,6 +42,20 @@ pub fn element_text(element: ElementRef) -> String {
     words.text
 }
 
+/// The HTML inside an element, as html5ever serialises it.
+pub(crate) fn inner_html(element: ElementRef) -> String {
+    use html5ever::serialize::{SerializeOpts, TraversalScope, serialize};
+    // Most fragments read this way are teasers: room for one saves regrowing.
+    let mut html = Vec::with_capacity(512);
+    let opts = SerializeOpts {
+        scripting_enabled: false,
+        traversal_scope: TraversalScope::ChildrenOnly(None),
+        create_missing_parent: false,
+    };
+    serialize(&mut html, &element, opts).expect("writing to memory does not fail");
+    String::from_utf8(html).expect("serialised from text")
+}
+
 /// Text built word by word: runs of whitespace and line breaks become one space, none at
 /// either end.
 #[derive(Default)]

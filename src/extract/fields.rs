@@ -4,7 +4,7 @@
 
 use scraper::{ElementRef, Selector};
 
-use super::dom::element_text;
+use super::dom::{element_text, inner_html};
 use super::rules::{FieldSelector, Rules};
 use crate::model::RawItem;
 
@@ -116,7 +116,7 @@ pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<Str
         Some(attr) => el
             .attr(attr)
             .map(|v| html_escape::encode_text(v).into_owned()),
-        None => Some(el.inner_html()),
+        None => Some(inner_html(el)),
     }
 }
 
