@@ -36,24 +36,38 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
     let titled = defaults_needed
         .then(|| first_titled_link(element))
         .flatten();
+    let title = rules
+        .title
+        .as_ref()
+        .and_then(|field| text_match(element, field));
     RawItem {
-        title: match &rules.title {
-            Some(field) => text_field(element, field),
-            None => titled.as_ref().map(|(_, text)| text.clone()),
-        },
         link: match &rules.link {
-            Some(field) => field.first(element).and_then(|el| match field.attr() {
-                Some(attr) => el.attr(attr).map(str::to_string),
-                None => el
-                    .attr("href")
-                    .map(str::to_string)
-                    .or_else(|| Some(element_text(el))),
-            }),
+            Some(field) => {
+                // A configured title and link often name one element (`a.title`,
+                // `a.title@href`): the title's, when it was the first match, is the link's.
+                let same = title.as_ref().filter(|found| {
+                    found.first && rules.title.as_ref().is_some_and(|t| t.same_elements(field))
+                });
+                same.map(|found| found.element)
+                    .or_else(|| field.first(element))
+                    .and_then(|el| match field.attr() {
+                        Some(attr) => el.attr(attr).map(str::to_string),
+                        None => el
+                            .attr("href")
+                            .map(str::to_string)
+                            .or_else(|| Some(element_text(el))),
+                    })
+            }
             None => titled
-                .map(|(a, _)| a)
+                .as_ref()
+                .map(|(a, _)| *a)
                 .or_else(|| self_or_first(element, links()))
                 .and_then(|a| a.attr("href"))
                 .map(str::to_string),
+        },
+        title: match &rules.title {
+            Some(_) => title.map(|found| found.text),
+            None => titled.map(|(_, text)| text),
         },
         date: match &rules.date {
             Some(field) => field
@@ -98,15 +112,35 @@ fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<Ele
     }
 }
 
-/// The first non-empty text (or attribute) among the field's matches.
-pub(crate) fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
+/// A field's first non-empty text (or attribute) and the element it came from.
+struct TextMatch<'a> {
+    element: ElementRef<'a>,
+    text: String,
+    /// Whether the element is the field's first match.
+    first: bool,
+}
+
+fn text_match<'a>(scope: ElementRef<'a>, field: &FieldSelector) -> Option<TextMatch<'a>> {
     scope
         .select(field.selector())
-        .filter_map(|el| match field.attr() {
-            Some(attr) => el.attr(attr).map(str::to_string),
-            None => Some(element_text(el)),
+        .enumerate()
+        .filter_map(|(n, element)| {
+            let text = match field.attr() {
+                Some(attr) => element.attr(attr).map(str::to_string),
+                None => Some(element_text(element)),
+            }?;
+            Some(TextMatch {
+                element,
+                text,
+                first: n == 0,
+            })
         })
-        .find(|text| !text.trim().is_empty())
+        .find(|found| !found.text.trim().is_empty())
+}
+
+/// The first non-empty text (or attribute) among the field's matches.
+pub(crate) fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
+    text_match(scope, field).map(|found| found.text)
 }
 
 /// The inner HTML of the field's first match (an attribute's value, escaped, if one is named).

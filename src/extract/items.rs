@@ -115,6 +115,21 @@ mod tests {
     }
 
     #[test]
+    fn a_title_and_link_of_one_selector_read_as_before() {
+        let html = r#"<div class="c"><a class="t" href="/img"><img src="/i.jpg"></a>
+            <a class="t" href="/story">Story</a></div><div class="c"><a class="t" href="/s2">Two</a></div>"#;
+        let mut r = rules("div.c");
+        r.title = Some(FieldSelector::parse("a.t").unwrap());
+        r.link = Some(FieldSelector::parse("a.t@href").unwrap());
+        let items = extract_items(&Html::parse_document(html), &r, &page()).items;
+        // The title is the first match with text; the link is the first match's.
+        assert_eq!(items[0].title.as_deref(), Some("Story"));
+        assert_eq!(items[0].link.as_deref(), Some("/img"));
+        assert_eq!(items[1].title.as_deref(), Some("Two"));
+        assert_eq!(items[1].link.as_deref(), Some("/s2"));
+    }
+
+    #[test]
     fn an_item_that_is_a_link_is_its_own_title_and_link() {
         let out = extract_items(
             &Html::parse_document(r#"<a class="h" href="/z">Zed</a>"#),

@@ -15,6 +15,7 @@ pub struct FieldSelector(Arc<Compiled>);
 #[derive(Debug)]
 struct Compiled {
     selector: Selector,
+    css: String,
     attr: Option<String>,
     source: String,
 }
@@ -27,6 +28,7 @@ impl FieldSelector {
             .map_err(|e| format!("invalid CSS selector \"{css}\": {}", css_mistake(css, &e)))?;
         Ok(FieldSelector(Arc::new(Compiled {
             selector,
+            css: css.to_string(),
             attr: attr.map(str::to_string),
             source: spec.to_string(),
         })))
@@ -45,6 +47,11 @@ impl FieldSelector {
     /// The attribute to read instead of the element's text, if one was named.
     pub fn attr(&self) -> Option<&str> {
         self.0.attr.as_deref()
+    }
+
+    /// Whether `other` selects the same elements (it may read another attribute).
+    pub(crate) fn same_elements(&self, other: &FieldSelector) -> bool {
+        self.0.css == other.0.css
     }
 
     /// The first element the selector matches inside `scope`.
