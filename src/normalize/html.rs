@@ -218,7 +218,9 @@ fn strip_read_more_link(html: &str) -> Option<String> {
     let text_start = tail.find('>')?;
     let after_link = text_start + tail[text_start..].find('<')? + "</a>".len();
     let before = html[..link].trim_end();
-    let cut = before.strip_suffix("...").or_else(|| before.strip_suffix('…'));
+    let cut = before
+        .strip_suffix("...")
+        .or_else(|| before.strip_suffix('…'));
     let (before, ellipsis) = match cut {
         Some(rest) => (rest.trim_end(), " …"),
         None => (before, ""),
@@ -317,11 +319,7 @@ mod tests {
                 r#"<p><b>Cut</b> off…<A HREF="/r">[Continue reading &gt;]</A></p> "#,
                 "<p><b>Cut</b> off …</p>",
             ),
-            (
-                r#"Both ... <a href="/r">more</a> Read more"#,
-                "Both …",
-            ),
-
+            (r#"Both ... <a href="/r">more</a> Read more"#, "Both …"),
             ("Text [Read more]", "Text"),
             ("Teaser and more", "Teaser and more"),
         ];
