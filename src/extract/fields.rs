@@ -121,8 +121,8 @@ struct TextMatch<'a> {
 }
 
 fn text_match<'a>(scope: ElementRef<'a>, field: &FieldSelector) -> Option<TextMatch<'a>> {
-    scope
-        .select(field.selector())
+    field
+        .select(scope)
         .enumerate()
         .filter_map(|(n, element)| {
             let text = match field.attr() {

@@ -41,8 +41,8 @@ pub fn extract_items(document: &Html, rules: &Rules, page: &url::Url) -> Extract
             },
         };
     };
-    let items: Vec<RawItem> = root
-        .select(item_selector.selector())
+    let items: Vec<RawItem> = item_selector
+        .select(root)
         .map(|element| extract_one(element, rules))
         .collect();
     let matches = Field::ALL

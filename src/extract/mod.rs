@@ -12,6 +12,7 @@ mod items;
 mod jsonld;
 pub mod pager;
 mod rules;
+mod simple;
 
 pub use crate::model::Field;
 pub use dom::element_text;

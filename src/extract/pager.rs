@@ -151,7 +151,7 @@ pub fn next_link(
     };
     if let Some(selector) = configured {
         // The user's selector decides: no match means there is no next page.
-        return root.select(selector.selector()).find_map(|el| {
+        return selector.select(root).find_map(|el| {
             let href = match selector.attr() {
                 Some(attr) => el.attr(attr).map(str::to_string),
                 None => el

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use scraper::{ElementRef, Selector};
 
+use super::simple::Simple;
 use crate::model::Field;
 
 /// A CSS selector with an optional attribute: `selector` or `selector@attr`. Clones share
@@ -15,6 +16,8 @@ pub struct FieldSelector(Arc<Compiled>);
 #[derive(Debug)]
 struct Compiled {
     selector: Selector,
+    /// The same selector when it has the plain shape that is matched by name.
+    simple: Option<Simple>,
     css: String,
     attr: Option<String>,
     source: String,
@@ -28,6 +31,7 @@ impl FieldSelector {
             .map_err(|e| format!("invalid CSS selector \"{css}\": {}", css_mistake(css, &e)))?;
         Ok(FieldSelector(Arc::new(Compiled {
             selector,
+            simple: Simple::parse(css),
             css: css.to_string(),
             attr: attr.map(str::to_string),
             source: spec.to_string(),
@@ -54,9 +58,22 @@ impl FieldSelector {
         self.0.css == other.0.css
     }
 
+    /// The elements the selector matches inside `scope` (not `scope` itself), in document
+    /// order.
+    pub(crate) fn select<'a>(&self, scope: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> {
+        let (plain, general) = match &self.0.simple {
+            Some(simple) => (Some(simple.select(scope)), None),
+            None => (None, Some(scope.select(&self.0.selector))),
+        };
+        plain
+            .into_iter()
+            .flatten()
+            .chain(general.into_iter().flatten())
+    }
+
     /// The first element the selector matches inside `scope`.
     pub(crate) fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
-        scope.select(&self.0.selector).next()
+        self.select(scope).next()
     }
 }
 

@@ -138,7 +138,7 @@ fn read_with_containers<'a>(root: ElementRef<'a>, rules: &Rules) -> Vec<(Element
     let Some(item) = &rules.item else {
         return Vec::new();
     };
-    root.select(item.selector())
+    item.select(root)
         .map(|el| (el, extract_one(el, rules)))
         .filter(|(_, i)| {
             i.title.as_deref().is_some_and(|t| !t.trim().is_empty()) && i.link.is_some()
