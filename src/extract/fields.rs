@@ -2,15 +2,35 @@
 //! first headline link, the first `<time>`), and the language a page declares. Shared by
 //! configured extraction, automatic detection and article pages.
 
-use scraper::{ElementRef, Selector};
+use std::sync::LazyLock;
+
+use scraper::ElementRef;
 
 use super::dom::{element_text, inner_html};
 use super::rules::{FieldSelector, Rules};
 use crate::model::RawItem;
 
 /// The first link of an item, its default title and link.
-fn links() -> &'static Selector {
-    css!("a[href]")
+fn links() -> &'static FieldSelector {
+    static LINKS: LazyLock<FieldSelector> = LazyLock::new(|| built_in("a[href]"));
+    &LINKS
+}
+
+/// An item's default date.
+fn times() -> &'static FieldSelector {
+    static TIMES: LazyLock<FieldSelector> = LazyLock::new(|| built_in("time"));
+    &TIMES
+}
+
+/// Where an image field looks inside the element it selected.
+fn images() -> &'static FieldSelector {
+    static IMAGES: LazyLock<FieldSelector> = LazyLock::new(|| built_in("img"));
+    &IMAGES
+}
+
+/// A built-in field selector (these have the plain shape that is matched by name).
+fn built_in(css: &str) -> FieldSelector {
+    FieldSelector::parse(css).expect("built-in selector is valid")
 }
 
 /// The language a page declares: `<html lang>`.
@@ -73,7 +93,7 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
             Some(field) => field
                 .first(element)
                 .and_then(|el| date_of(el, field.attr())),
-            None => self_or_first(element, css!("time")).and_then(|el| date_of(el, None)),
+            None => self_or_first(element, times()).and_then(|el| date_of(el, None)),
         },
         summary_html: rules
             .summary
@@ -97,18 +117,18 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
 /// The first link with visible text, and that text (an image link before the headline has
 /// none).
 pub(crate) fn first_titled_link(element: ElementRef) -> Option<(ElementRef, String)> {
-    let own = links().matches(&element).then_some(element);
+    let own = links().matches(element).then_some(element);
     own.into_iter()
-        .chain(element.select(links()))
+        .chain(links().select(element))
         .map(|a| (a, element_text(a)))
         .find(|(_, text)| !text.is_empty())
 }
 
-fn self_or_first<'a>(element: ElementRef<'a>, selector: &Selector) -> Option<ElementRef<'a>> {
-    if selector.matches(&element) {
+fn self_or_first<'a>(element: ElementRef<'a>, selector: &FieldSelector) -> Option<ElementRef<'a>> {
+    if selector.matches(element) {
         Some(element)
     } else {
-        element.select(selector).next()
+        selector.first(element)
     }
 }
 
@@ -183,5 +203,5 @@ fn image_src(el: ElementRef) -> Option<String> {
             .find_map(|a| e.attr(a).filter(|v| !v.trim().is_empty()))
             .map(str::to_string)
     };
-    own(el).or_else(|| el.select(css!("img")).find_map(own))
+    own(el).or_else(|| images().select(el).find_map(own))
 }

@@ -71,6 +71,14 @@ impl FieldSelector {
             .chain(general.into_iter().flatten())
     }
 
+    /// Whether `element` itself matches.
+    pub(crate) fn matches(&self, element: ElementRef) -> bool {
+        match &self.0.simple {
+            Some(simple) => simple.matches(element),
+            None => self.0.selector.matches(&element),
+        }
+    }
+
     /// The first element the selector matches inside `scope`.
     pub(crate) fn first<'a>(&self, scope: ElementRef<'a>) -> Option<ElementRef<'a>> {
         self.select(scope).next()

@@ -1,5 +1,5 @@
-//! Selectors of the plainest shape — a tag name, classes, or a tag with classes (`div.item`,
-//! `a.title`, `.teaser`, `img`) — matched by comparing names. Most configured selectors have
+//! Selectors of the plainest shape — a tag name, classes, attributes present, or some of each
+//! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`) — matched by comparing names. Most configured selectors have
 //! this shape; the general matcher costs several times more per element visited (a matching
 //! context and caches for every query), which on an index page of sixty items is most of the
 //! extraction. Any other selector goes to the general matcher.
@@ -7,24 +7,40 @@
 use scraper::ElementRef;
 use scraper::node::Node;
 
-/// A tag name and classes, all of which an element must have.
+/// A tag name, classes and attributes, all of which an element must have.
 #[derive(Debug)]
 pub(crate) struct Simple {
     tag: Option<html5ever::LocalName>,
     classes: Box<[String]>,
+    attrs: Box<[String]>,
+}
+
+/// A lower-case name: a letter, then letters, digits and hyphens.
+fn is_lower_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 impl Simple {
-    /// Reads `css` if it has the plain shape: an optional lower-case tag name, then any number
-    /// of `.class` (plain names, no escapes); `None` for anything else.
+    /// Reads `css` if it has the plain shape: an optional lower-case tag name, any number of
+    /// `.class` (plain names, no escapes), then any number of `[attribute]` (lower-case
+    /// names); `None` for anything else.
     pub(crate) fn parse(css: &str) -> Option<Simple> {
-        let mut parts = css.split('.');
+        let mut rest = css;
+        let mut attrs = Vec::new();
+        while let Some(inner) = rest.strip_suffix(']') {
+            let (before, name) = inner.rsplit_once('[')?;
+            if !is_lower_name(name) {
+                return None;
+            }
+            attrs.insert(0, name.to_string());
+            rest = before;
+        }
+        let mut parts = rest.split('.');
         let tag = parts.next()?;
-        let tag_ok = tag.is_empty()
-            || (tag.starts_with(|c: char| c.is_ascii_lowercase())
-                && tag
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        let tag_ok = tag.is_empty() || is_lower_name(tag);
         let classes: Box<[String]> = parts.map(str::to_string).collect();
         let classes_ok = classes.iter().all(|class| {
             class.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -32,13 +48,17 @@ impl Simple {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
-        (tag_ok && classes_ok && (!tag.is_empty() || !classes.is_empty())).then(|| Simple {
+        let something = !tag.is_empty() || !classes.is_empty() || !attrs.is_empty();
+        (tag_ok && classes_ok && something).then(|| Simple {
             tag: (!tag.is_empty()).then(|| html5ever::LocalName::from(tag)),
             classes,
+            attrs: attrs.into(),
         })
     }
 
-    /// Whether `element` has the tag and every class.
+    /// Whether `element` has the tag, every class and every attribute (one in no namespace,
+    /// as CSS wants: an SVG link's `xlink:href` is not `[href]`).
+    #[inline]
     pub(crate) fn matches(&self, element: ElementRef) -> bool {
         let value = element.value();
         self.tag.as_ref().is_none_or(|tag| value.name.local == *tag)
@@ -46,6 +66,14 @@ impl Simple {
                 .classes
                 .iter()
                 .all(|class| value.classes().any(|own| own == class))
+            && (self.attrs.is_empty() || self.has_attrs(value))
+    }
+
+    /// Whether `element` has every attribute (kept out of [`Simple::matches`], which runs for
+    /// every element visited).
+    #[inline(never)]
+    fn has_attrs(&self, element: &scraper::node::Element) -> bool {
+        self.attrs.iter().all(|attr| element.attr(attr).is_some())
     }
 
     /// The elements inside `scope` (not `scope` itself) that match, in document order.
@@ -107,6 +135,9 @@ mod tests {
             "a.title.big",
             "h2",
             "x-card.a-b_c",
+            "a[href]",
+            "[data-src]",
+            "img.x[src][alt]",
         ] {
             assert!(Simple::parse(plain).is_some(), "{plain}");
         }
@@ -119,7 +150,11 @@ mod tests {
             "div.",
             ".1x",
             ".-x",
-            "a[href]",
+            "a[href=x]",
+            "a[HREF]",
+            "a[]",
+            "a[href",
+            "[x]]",
             "#id",
             "p:has(span)",
             "div,p",
@@ -137,11 +172,12 @@ mod tests {
             (
                 prop::sample::select(vec!["div", "p", "a", "span", "img", "svg", "li"]),
                 prop::collection::vec(prop::sample::select(vec!["a", "b", "item", "B"]), 0..3),
+                prop::sample::select(vec!["", " href=x", " HREF", " xlink:href=y", " src"]),
                 prop::collection::vec(inner, 0..4),
             )
-                .prop_map(|(tag, classes, children)| {
+                .prop_map(|(tag, classes, attr, children)| {
                     format!(
-                        "<{tag} class=\"{}\">{}</{tag}>",
+                        "<{tag} class=\"{}\"{attr}>{}</{tag}>",
                         classes.join(" "),
                         children.concat()
                     )
@@ -155,11 +191,15 @@ mod tests {
             html in page(),
             tag in prop::sample::select(vec!["", "div", "p", "a", "span", "img", "svg", "li"]),
             classes in prop::collection::vec(prop::sample::select(vec!["a", "b", "item"]), 0..3),
+            attrs in prop::collection::vec(prop::sample::select(vec!["href", "src"]), 0..2),
         ) {
-            let css = std::iter::once(tag)
+            let mut css = std::iter::once(tag)
                 .chain(classes.iter().copied())
                 .collect::<Vec<_>>()
                 .join(".");
+            for attr in &attrs {
+                css.push_str(&format!("[{attr}]"));
+            }
             prop_assume!(!css.is_empty());
             let simple = Simple::parse(&css).expect("a plain selector");
             let document = Html::parse_document(&html);
