@@ -218,15 +218,18 @@ fn strip_read_more_link(html: &str) -> Option<String> {
     let text_start = tail.find('>')?;
     let after_link = text_start + tail[text_start..].find('<')? + "</a>".len();
     let before = html[..link].trim_end();
-    let cut = before
+    let before = before
         .strip_suffix("...")
-        .or_else(|| before.strip_suffix('…'));
-    let (before, ellipsis) = match cut {
-        Some(rest) => (rest.trim_end(), " …"),
-        None => (before, ""),
-    };
+        .or_else(|| before.strip_suffix('…'))
+        .map_or(before, str::trim_end);
+    let lead = &html[before.len()..link];
     let closing = tail[after_link..].trim();
-    Some([before, ellipsis, closing].concat().trim().to_string())
+    Some(
+        [before, ellipsis(lead), closing]
+            .concat()
+            .trim()
+            .to_string(),
+    )
 }
 
 /// Whether "more", "read" or "rest" (any case) occurs in the last 64 bytes: both patterns
