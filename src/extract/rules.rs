@@ -18,7 +18,6 @@ struct Compiled {
     selector: Selector,
     /// The same selector when it has the plain shape that is matched by name.
     simple: Option<Simple>,
-    css: String,
     attr: Option<String>,
     source: String,
 }
@@ -32,7 +31,6 @@ impl FieldSelector {
         Ok(FieldSelector(Arc::new(Compiled {
             selector,
             simple: Simple::parse(css),
-            css: css.to_string(),
             attr: attr.map(str::to_string),
             source: spec.to_string(),
         })))
@@ -55,7 +53,7 @@ impl FieldSelector {
 
     /// Whether `other` selects the same elements (it may read another attribute).
     pub(crate) fn same_elements(&self, other: &FieldSelector) -> bool {
-        self.0.css == other.0.css
+        self.0.selector == other.0.selector
     }
 
     /// The elements the selector matches inside `scope` (not `scope` itself), in document
@@ -232,6 +230,14 @@ mod tests {
         assert_eq!(split_attr(r#"a[href*="@"]"#), (r#"a[href*="@"]"#, None));
         assert_eq!(split_attr("img@data-src"), ("img", Some("data-src")));
         assert!(FieldSelector::parse("div[").is_err());
+    }
+
+    #[test]
+    fn the_same_css_selects_the_same_elements_whatever_the_attribute() {
+        let field = |spec: &str| FieldSelector::parse(spec).unwrap();
+        assert!(field("a.title").same_elements(&field("a.title@href")));
+        assert!(field("h2 > a").same_elements(&field(" h2 > a @href")));
+        assert!(!field("a.title").same_elements(&field("a.more@href")));
     }
 
     #[test]
