@@ -1,8 +1,8 @@
 //! Selectors of the plainest shape — a tag name, classes, attributes present, or some of each
-//! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`) — matched by comparing names. Most configured selectors have
-//! this shape; the general matcher costs several times more per element visited (a matching
-//! context and caches for every query), which on an index page of sixty items is most of the
-//! extraction. Any other selector goes to the general matcher.
+//! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`) — matched by comparing names. Most
+//! configured selectors have this shape; the general matcher costs several times more per
+//! element visited (a matching context and caches for every query), which on an index page of
+//! sixty items is most of the extraction. Any other selector goes to the general matcher.
 
 use scraper::ElementRef;
 use scraper::node::Node;
