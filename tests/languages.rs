@@ -25,20 +25,7 @@ struct Row {
 
 /// The day an English rendering names, if it names one with its year (`5 august 2014 …`).
 fn english_day(english: &str) -> Option<String> {
-    let months = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
+    let months = feedwright::locale::ENGLISH_MONTHS;
     let words: Vec<&str> = english
         .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
         .filter(|w| !w.is_empty())

@@ -185,7 +185,7 @@ pub(crate) fn agency_date() -> String {
 }
 
 /// The English months' names, January first, in lower case.
-pub(crate) const ENGLISH_MONTHS: [&str; 12] = [
+pub const ENGLISH_MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
