@@ -1,7 +1,8 @@
 //! Reading text out of parsed HTML the way a reader sees it.
 
+use html5ever::{LocalName, local_name, ns};
 use scraper::ElementRef;
-use scraper::node::Node;
+use scraper::node::{Element, Node};
 
 /// Elements whose text is never shown.
 const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "head"];
@@ -54,6 +55,23 @@ pub(crate) fn inner_html(element: ElementRef) -> String {
     };
     serialize(&mut html, &element, opts).expect("writing to memory does not fail");
     String::from_utf8(html).expect("serialised from text")
+}
+
+/// The value of an element's attribute `name` in no namespace, found by comparing interned
+/// names (`Element::attr` interns the name it is given and compares text, on every call).
+pub(crate) fn attr<'a>(element: &'a Element, name: &LocalName) -> Option<&'a str> {
+    element
+        .attrs
+        .iter()
+        .find(|(key, _)| key.local == *name && key.ns == ns!())
+        .map(|(_, value)| &**value)
+}
+
+/// Whether an element's `class` attribute lists `class` (case-sensitive, as scraper's
+/// matcher compares classes; without building the element's interned class list).
+pub(crate) fn has_class(element: &Element, class: &str) -> bool {
+    attr(element, &local_name!("class"))
+        .is_some_and(|list| list.split_ascii_whitespace().any(|own| own == class))
 }
 
 /// Text built word by word: runs of whitespace and line breaks become one space, none at

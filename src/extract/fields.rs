@@ -4,9 +4,10 @@
 
 use std::sync::LazyLock;
 
+use html5ever::{LocalName, local_name};
 use scraper::ElementRef;
 
-use super::dom::{element_text, inner_html};
+use super::dom::{attr, element_text, inner_html};
 use super::rules::{FieldSelector, Rules};
 use crate::model::RawItem;
 
@@ -71,9 +72,8 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                 same.map(|found| found.element)
                     .or_else(|| field.first(element))
                     .and_then(|el| match field.attr() {
-                        Some(attr) => el.attr(attr).map(str::to_string),
-                        None => el
-                            .attr("href")
+                        Some(name) => attr(el.value(), name).map(str::to_string),
+                        None => attr(el.value(), &local_name!("href"))
                             .map(str::to_string)
                             .or_else(|| Some(element_text(el))),
                     })
@@ -82,7 +82,7 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                 .as_ref()
                 .map(|(a, _)| *a)
                 .or_else(|| self_or_first(element, links()))
-                .and_then(|a| a.attr("href"))
+                .and_then(|a| attr(a.value(), &local_name!("href")))
                 .map(str::to_string),
         },
         title: match &rules.title {
@@ -146,7 +146,7 @@ fn text_match<'a>(scope: ElementRef<'a>, field: &FieldSelector) -> Option<TextMa
         .enumerate()
         .filter_map(|(n, element)| {
             let text = match field.attr() {
-                Some(attr) => element.attr(attr).map(str::to_string),
+                Some(name) => attr(element.value(), name).map(str::to_string),
                 None => Some(element_text(element)),
             }?;
             Some(TextMatch {
@@ -167,9 +167,7 @@ pub(crate) fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<Str
 pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
     let el = field.first(scope)?;
     match field.attr() {
-        Some(attr) => el
-            .attr(attr)
-            .map(|v| html_escape::encode_text(v).into_owned()),
+        Some(name) => attr(el.value(), name).map(|v| html_escape::encode_text(v).into_owned()),
         None => Some(inner_html(el)),
     }
 }
@@ -178,18 +176,17 @@ pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<Str
 pub(crate) fn image_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
     let el = field.first(scope)?;
     match field.attr() {
-        Some(attr) => el.attr(attr).map(str::to_string),
+        Some(name) => attr(el.value(), name).map(str::to_string),
         None => image_src(el),
     }
 }
 
 /// The date text of an element: an explicit attribute, a `datetime` attribute, else its text.
-fn date_of(el: ElementRef, attr: Option<&str>) -> Option<String> {
-    match attr {
-        Some(attr) => el.attr(attr).map(str::to_string),
-        None => el
-            .attr("datetime")
-            .or_else(|| el.attr("content"))
+fn date_of(el: ElementRef, name: Option<&LocalName>) -> Option<String> {
+    match name {
+        Some(name) => attr(el.value(), name).map(str::to_string),
+        None => attr(el.value(), &local_name!("datetime"))
+            .or_else(|| attr(el.value(), &local_name!("content")))
             .map(str::to_string)
             .or_else(|| Some(element_text(el))),
     }
@@ -197,10 +194,17 @@ fn date_of(el: ElementRef, attr: Option<&str>) -> Option<String> {
 
 /// The image URL of an element: its own `src`/`data-src`, else that of its first `<img>`.
 fn image_src(el: ElementRef) -> Option<String> {
+    static NAMES: LazyLock<[LocalName; 3]> = LazyLock::new(|| {
+        [
+            local_name!("src"),
+            LocalName::from("data-src"),
+            LocalName::from("data-lazy-src"),
+        ]
+    });
     let own = |e: ElementRef| {
-        ["src", "data-src", "data-lazy-src"]
+        NAMES
             .iter()
-            .find_map(|a| e.attr(a).filter(|v| !v.trim().is_empty()))
+            .find_map(|name| attr(e.value(), name).filter(|v| !v.trim().is_empty()))
             .map(str::to_string)
     };
     own(el).or_else(|| images().select(el).find_map(own))

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use html5ever::LocalName;
 use scraper::{ElementRef, Selector};
 
 use super::simple::Simple;
@@ -18,7 +19,7 @@ struct Compiled {
     selector: Selector,
     /// The same selector when it has the plain shape that is matched by name.
     simple: Option<Simple>,
-    attr: Option<String>,
+    attr: Option<LocalName>,
     source: String,
 }
 
@@ -31,7 +32,7 @@ impl FieldSelector {
         Ok(FieldSelector(Arc::new(Compiled {
             selector,
             simple: Simple::parse(css),
-            attr: attr.map(str::to_string),
+            attr: attr.map(LocalName::from),
             source: spec.to_string(),
         })))
     }
@@ -47,8 +48,8 @@ impl FieldSelector {
     }
 
     /// The attribute to read instead of the element's text, if one was named.
-    pub fn attr(&self) -> Option<&str> {
-        self.0.attr.as_deref()
+    pub fn attr(&self) -> Option<&LocalName> {
+        self.0.attr.as_ref()
     }
 
     /// Whether `other` selects the same elements (it may read another attribute).

@@ -4,15 +4,18 @@
 //! element visited (a matching context and caches for every query), which on an index page of
 //! sixty items is most of the extraction. Any other selector goes to the general matcher.
 
+use html5ever::LocalName;
 use scraper::ElementRef;
 use scraper::node::Node;
+
+use super::dom::{attr, has_class};
 
 /// A tag name, classes and attributes, all of which an element must have.
 #[derive(Debug)]
 pub(crate) struct Simple {
-    tag: Option<html5ever::LocalName>,
+    tag: Option<LocalName>,
     classes: Box<[String]>,
-    attrs: Box<[String]>,
+    attrs: Box<[LocalName]>,
 }
 
 /// A lower-case name: a letter, then letters, digits and hyphens.
@@ -35,7 +38,7 @@ impl Simple {
             if !is_lower_name(name) {
                 return None;
             }
-            attrs.insert(0, name.to_string());
+            attrs.insert(0, LocalName::from(name));
             rest = before;
         }
         let mut parts = rest.split('.');
@@ -50,7 +53,7 @@ impl Simple {
         });
         let something = !tag.is_empty() || !classes.is_empty() || !attrs.is_empty();
         (tag_ok && classes_ok && something).then(|| Simple {
-            tag: (!tag.is_empty()).then(|| html5ever::LocalName::from(tag)),
+            tag: (!tag.is_empty()).then(|| LocalName::from(tag)),
             classes,
             attrs: attrs.into(),
         })
@@ -65,7 +68,7 @@ impl Simple {
             && self
                 .classes
                 .iter()
-                .all(|class| value.classes().any(|own| own == class))
+                .all(|class| has_class(value, class))
             && (self.attrs.is_empty() || self.has_attrs(value))
     }
 
@@ -73,7 +76,7 @@ impl Simple {
     /// every element visited).
     #[inline(never)]
     fn has_attrs(&self, element: &scraper::node::Element) -> bool {
-        self.attrs.iter().all(|attr| element.attr(attr).is_some())
+        self.attrs.iter().all(|name| attr(element, name).is_some())
     }
 
     /// The elements inside `scope` (not `scope` itself) that match, in document order.
@@ -172,13 +175,14 @@ mod tests {
             (
                 prop::sample::select(vec!["div", "p", "a", "span", "img", "svg", "li"]),
                 prop::collection::vec(prop::sample::select(vec!["a", "b", "item", "B"]), 0..3),
+                prop::sample::select(vec![" ", "\t", "\n  ", "\u{a0}"]),
                 prop::sample::select(vec!["", " href=x", " HREF", " xlink:href=y", " src"]),
                 prop::collection::vec(inner, 0..4),
             )
-                .prop_map(|(tag, classes, attr, children)| {
+                .prop_map(|(tag, classes, between, attr, children)| {
                     format!(
                         "<{tag} class=\"{}\"{attr}>{}</{tag}>",
-                        classes.join(" "),
+                        classes.join(between),
                         children.concat()
                     )
                 })
