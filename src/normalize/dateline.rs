@@ -16,8 +16,9 @@ fn leading() -> &'static regex::Regex {
 pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
     // A dateline's agency is in parentheses within its first 120 characters: most fragments
     // have none there.
-    let near_start = fragment
-        .find('(')
+    // (120 characters take at most 480 bytes.)
+    let start = &fragment.as_bytes()[..fragment.len().min(480)];
+    let near_start = memchr::memchr(b'(', start)
         .is_some_and(|at| fragment[..at].chars().count() < 120);
     if !near_start {
         return None;

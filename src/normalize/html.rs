@@ -76,7 +76,12 @@ pub fn sanitize(html: &str, base: &Url) -> Option<String> {
 /// A fragment without tags as HTML: cleaned as plain text (references decoded once, what XML
 /// cannot carry dropped, whitespace collapsed), then `&`, `<` and `>` escaped.
 fn escape_plain(text: &str) -> String {
-    text_to_html(&clean_text(text))
+    let text = clean_text(text);
+    if needs_escaping(&text) {
+        html_escape::encode_text(&text).into_owned()
+    } else {
+        text
+    }
 }
 
 thread_local! {
@@ -126,15 +131,18 @@ fn empty_wrapper() -> &'static Regex {
 
 /// Escapes plain text so it can stand where HTML is expected.
 pub fn text_to_html(text: &str) -> String {
-    // Most text has nothing to escape; a scan without early exit finds that fastest.
-    let special = text
-        .bytes()
-        .fold(false, |found, b| found | matches!(b, b'&' | b'<' | b'>'));
-    if special {
+    if needs_escaping(text) {
         html_escape::encode_text(text).into_owned()
     } else {
         text.to_string()
     }
+}
+
+/// Whether text holds `&`, `<` or `>`.
+fn needs_escaping(text: &str) -> bool {
+    // Most text has nothing to escape; a scan without early exit finds that fastest.
+    text.bytes()
+        .fold(false, |found, b| found | matches!(b, b'&' | b'<' | b'>'))
 }
 
 /// Marks a teaser cut off mid-word or mid-sentence with a trailing ellipsis.
@@ -215,21 +223,21 @@ fn strip_read_more_link(html: &str) -> Option<String> {
         return None;
     }
     // The link text holds no `<`: the first one after the start tag opens `</a>`.
-    let text_start = tail.find('>')?;
-    let after_link = text_start + tail[text_start..].find('<')? + "</a>".len();
+    let text_start = memchr::memchr(b'>', tail.as_bytes())?;
+    let after_link = text_start + memchr::memchr(b'<', &tail.as_bytes()[text_start..])? + "</a>".len();
     let before = html[..link].trim_end();
     let before = before
         .strip_suffix("...")
         .or_else(|| before.strip_suffix('…'))
         .map_or(before, str::trim_end);
-    let lead = &html[before.len()..link];
+    let lead = ellipsis(&html[before.len()..link]);
     let closing = tail[after_link..].trim();
-    Some(
-        [before, ellipsis(lead), closing]
-            .concat()
-            .trim()
-            .to_string(),
-    )
+    let mut kept = String::with_capacity(before.len() + lead.len() + closing.len());
+    kept.push_str(before);
+    // With nothing before the link, the ellipsis' space would lead.
+    kept.push_str(if before.is_empty() { lead.trim_start() } else { lead });
+    kept.push_str(closing);
+    Some(kept)
 }
 
 /// Whether "more", "read" or "rest" (any case) occurs in the last 64 bytes: both patterns
@@ -245,23 +253,21 @@ fn ends_near_read_more_word(html: &str) -> bool {
         let w = tail.get(start..start + 4)?;
         Some(u32::from_le_bytes([w[0], w[1], w[2], w[3]]) | 0x2020_2020)
     };
-    // Every word has an "e": look only around those.
-    (0..tail.len())
-        .filter(|&i| tail[i] | 0x20 == b'e')
-        .any(|i| {
-            i.checked_sub(3).and_then(word) == Some(MORE)
-                || i.checked_sub(1)
-                    .and_then(word)
-                    .is_some_and(|w| w == READ || w == REST)
-        })
+    // Every word has an "r" (rarer in text than the "e" they also share): look only there.
+    memchr::memchr2_iter(b'r', b'R', tail).any(|r| {
+        r.checked_sub(2).and_then(word) == Some(MORE)
+            || word(r).is_some_and(|w| w == READ || w == REST)
+    })
 }
 
 /// Where the last `<a` tag starts.
 fn last_link_start(html: &str) -> Option<usize> {
-    html.as_bytes().windows(3).rposition(|tag| {
-        tag[0] == b'<'
-            && tag[1].eq_ignore_ascii_case(&b'a')
-            && (tag[2] == b'>' || tag[2].is_ascii_whitespace())
+    let bytes = html.as_bytes();
+    memchr::memrchr_iter(b'<', bytes).find(|&at| {
+        bytes.get(at + 1).is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+            && bytes
+                .get(at + 2)
+                .is_some_and(|&b| b == b'>' || b.is_ascii_whitespace())
     })
 }
 

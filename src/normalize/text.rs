@@ -1,5 +1,7 @@
 //! Plain-text cleanup: entities, whitespace, and characters XML cannot carry.
 
+use std::sync::LazyLock;
+
 pub use crate::model::is_xml_char;
 
 /// A numeric character reference.
@@ -24,16 +26,17 @@ pub fn clean_text(text: &str) -> String {
 /// Whether `text` is printable ASCII without references, with single spaces between words:
 /// already clean, as most titles and teasers are.
 fn is_tidy(text: &str) -> bool {
+    static DOUBLE_SPACE: LazyLock<memchr::memmem::Finder> =
+        LazyLock::new(|| memchr::memmem::Finder::new("  "));
     let bytes = text.as_bytes();
     // A fold without early exit: the compiler checks many bytes at a time.
     let printable = bytes
         .iter()
-        .fold(true, |ok, &b| ok & (b' '..=b'~').contains(&b));
+        .fold(true, |ok, &b| ok & (b' '..=b'~').contains(&b) & (b != b'&'));
     printable
         && bytes.first() != Some(&b' ')
         && bytes.last() != Some(&b' ')
-        && !text.contains('&')
-        && !text.contains("  ")
+        && DOUBLE_SPACE.find(bytes).is_none()
 }
 
 /// `text` without the characters XML 1.0 cannot carry (borrowed when there are none).
