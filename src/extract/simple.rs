@@ -65,10 +65,7 @@ impl Simple {
     pub(crate) fn matches(&self, element: ElementRef) -> bool {
         let value = element.value();
         self.tag.as_ref().is_none_or(|tag| value.name.local == *tag)
-            && self
-                .classes
-                .iter()
-                .all(|class| has_class(value, class))
+            && self.classes.iter().all(|class| has_class(value, class))
             && (self.attrs.is_empty() || self.has_attrs(value))
     }
 

@@ -18,8 +18,8 @@ pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
     // have none there.
     // (120 characters take at most 480 bytes.)
     let start = &fragment.as_bytes()[..fragment.len().min(480)];
-    let near_start = memchr::memchr(b'(', start)
-        .is_some_and(|at| fragment[..at].chars().count() < 120);
+    let near_start =
+        memchr::memchr(b'(', start).is_some_and(|at| fragment[..at].chars().count() < 120);
     if !near_start {
         return None;
     }

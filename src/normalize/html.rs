@@ -224,7 +224,8 @@ fn strip_read_more_link(html: &str) -> Option<String> {
     }
     // The link text holds no `<`: the first one after the start tag opens `</a>`.
     let text_start = memchr::memchr(b'>', tail.as_bytes())?;
-    let after_link = text_start + memchr::memchr(b'<', &tail.as_bytes()[text_start..])? + "</a>".len();
+    let after_link =
+        text_start + memchr::memchr(b'<', &tail.as_bytes()[text_start..])? + "</a>".len();
     let before = html[..link].trim_end();
     let before = before
         .strip_suffix("...")
@@ -235,7 +236,11 @@ fn strip_read_more_link(html: &str) -> Option<String> {
     let mut kept = String::with_capacity(before.len() + lead.len() + closing.len());
     kept.push_str(before);
     // With nothing before the link, the ellipsis' space would lead.
-    kept.push_str(if before.is_empty() { lead.trim_start() } else { lead });
+    kept.push_str(if before.is_empty() {
+        lead.trim_start()
+    } else {
+        lead
+    });
     kept.push_str(closing);
     Some(kept)
 }
@@ -264,7 +269,9 @@ fn ends_near_read_more_word(html: &str) -> bool {
 fn last_link_start(html: &str) -> Option<usize> {
     let bytes = html.as_bytes();
     memchr::memrchr_iter(b'<', bytes).find(|&at| {
-        bytes.get(at + 1).is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
+        bytes
+            .get(at + 1)
+            .is_some_and(|b| b.eq_ignore_ascii_case(&b'a'))
             && bytes
                 .get(at + 2)
                 .is_some_and(|&b| b == b'>' || b.is_ascii_whitespace())

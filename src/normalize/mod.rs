@@ -61,11 +61,11 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
     let link = raw
         .link
         .as_deref()
-        .and_then(|href| urls::absolute(ctx.base, href));
+        .and_then(|href| urls::canonical_link(ctx.base, href));
     let (title, link) = match (title, link) {
         (Some(title), Some(link)) => (title, link),
         (None, link) => {
-            let shown = link.map_or_else(|| raw.link.clone().unwrap_or_default(), String::from);
+            let shown = link.unwrap_or_else(|| raw.link.clone().unwrap_or_default());
             return Err(Skip::NoTitle(shown));
         }
         (Some(title), None) => return Err(Skip::NoLink(title)),
@@ -78,7 +78,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
         summary_html = html::sanitize(&rest, ctx.base);
     }
     Ok(Draft {
-        id: String::from(urls::canonical(link)),
+        id: link,
         title,
         summary_html,
         content_html: sanitize(&raw.content_html),
@@ -88,8 +88,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
         image: raw
             .image
             .as_deref()
-            .and_then(|src| urls::absolute(ctx.base, src))
-            .map(String::from),
+            .and_then(|src| urls::absolute(ctx.base, src)),
         date: raw
             .date
             .as_deref()
@@ -138,7 +137,7 @@ pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
         .as_deref()
         .and_then(|src| urls::absolute(ctx.base, src))
     {
-        draft.image = Some(image.to_string());
+        draft.image = Some(image);
     }
     if draft.summary_html.is_none() {
         draft.summary_html = article

@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::extract::detect::{Candidate, detect};
 use crate::model::Field;
-use crate::normalize::urls::{absolute, canonical};
+use crate::normalize::urls::canonical_link;
 use crate::store::StoredShape;
 
 /// Fewest known links that let the first rule decide.
@@ -156,8 +156,7 @@ fn weigh<'a>(candidate: &'a Candidate, page: &Url, history: &History) -> Weighed
     let n = items.len().max(1) as f64;
     let links: HashSet<String> = items
         .iter()
-        .filter_map(|i| absolute(page, i.link.as_deref()?))
-        .map(|url| canonical(url).to_string())
+        .filter_map(|i| canonical_link(page, i.link.as_deref()?))
         .filter(|link| history.known.contains_key(link))
         .collect();
     let known = links.len();
