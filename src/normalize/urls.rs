@@ -74,48 +74,69 @@ const PLAIN: [bool; 256] = {
     plain
 };
 
-/// `href` resolved against `base` without the parser, when the result is plain to see: a
-/// path from the root (`/a/b.html?x=1`) or from the page's folder (`b.html`) in bytes the
-/// parser copies unchanged, without `.` or `..` segments — most links on an index page. The
-/// parser gives the same text (a property test holds the two together); links that are
-/// anything else go to it. Parsing is a third of an item's normalisation.
+/// `href` resolved against `base` without the parser, when the result is plain to see: an
+/// http(s) URL with a plain host name, a path from the root (`/a/b.html?x=1`) or from the
+/// page's folder (`b.html`), in bytes the parser copies unchanged and without `.` or `..`
+/// segments — most links on an index page. The parser gives the same text (a property test
+/// holds the two together); links that are anything else go to it. Parsing was a third of an
+/// item's normalisation.
 fn plain_join(base: &Url, href: &str) -> Option<String> {
+    let (start, rest) = plain_parts(base, href)?;
+    let path = rest.split_once('?').map_or(rest, |(path, _)| path);
+    let plain = rest.bytes().all(|b| PLAIN[usize::from(b)])
+        && !path
+            .split('/')
+            .any(|segment| segment == "." || segment == "..");
+    plain.then(|| [start, rest].concat())
+}
+
+/// What a plainly resolved `href` starts with (its scheme and host, the base's, or the base's
+/// folder) and the path and query that follow; `None` when it is not that simple.
+fn plain_parts<'a>(base: &'a Url, href: &'a str) -> Option<(&'a str, &'a str)> {
+    if let Some(after) = href
+        .strip_prefix("http://")
+        .or_else(|| href.strip_prefix("https://"))
+    {
+        let host_end = after.find('/')?;
+        let split = href.len() - after.len() + host_end;
+        return plain_host(&after[..host_end]).then(|| href.split_at(split));
+    }
+    if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+        return None;
+    }
     let bytes = href.as_bytes();
-    let from_root = match bytes.first()? {
+    match bytes.first()? {
         // `//host/...` names another host.
-        b'/' if matches!(bytes.get(1), Some(b'/' | b'\\')) => return None,
-        b'/' => true,
-        // A relative path's first segment could be a scheme (`mailto:`) if it had a colon.
+        b'/' if matches!(bytes.get(1), Some(b'/' | b'\\')) => None,
+        b'/' => Some((&base[..Position::BeforePath], href)),
+        // A relative path's first segment would be a scheme (`mailto:`) with a colon.
         c if c.is_ascii_alphanumeric() => {
             let first = href.split(['/', '?']).next().unwrap_or(href);
             if first.contains(':') {
                 return None;
             }
-            false
+            // The base's path up to its last slash: its folder.
+            let upto_path = &base[..Position::AfterPath];
+            Some((&upto_path[..=upto_path.rfind('/')?], href))
         }
-        _ => return None,
-    };
-    if !bytes.iter().all(|&b| PLAIN[usize::from(b)])
-        || !matches!(base.scheme(), "http" | "https")
-        || base.cannot_be_a_base()
-    {
-        return None;
+        _ => None,
     }
-    let path = href.split_once('?').map_or(href, |(path, _)| path);
-    if path
-        .split('/')
-        .any(|segment| segment == "." || segment == "..")
-    {
-        return None;
-    }
-    let start = if from_root {
-        &base[..Position::BeforePath]
-    } else {
-        // The base's path up to its last slash: its folder.
-        let upto_path = &base[..Position::AfterPath];
-        &upto_path[..=upto_path.rfind('/')?]
-    };
-    Some([start, href].concat())
+}
+
+/// Whether the parser leaves a host name as it is: lower-case letters, digits and hyphens in
+/// dot-separated labels, none of them punycode (`xn--`), the last starting with a letter (a
+/// number there makes it an IPv4 address).
+fn plain_host(host: &str) -> bool {
+    host.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with("xn--")
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) && host
+        .rsplit('.')
+        .next()
+        .is_some_and(|last| last.starts_with(|c: char| c.is_ascii_lowercase()))
 }
 
 /// Where a plainly joined link's canonical form ends, when it needs no parsing: its length
@@ -181,10 +202,12 @@ mod tests {
                 "ftp://x.org/a/",
             ]),
             pieces in prop::collection::vec(prop::sample::select(vec![
+                "http://", "https://", "HTTP://", "http:", "x.org", "X.org", "xn--a", "-", "0x1",
+                "1", "127.0.0.1", "_", ":80", "ab--c", "a.", ".b",
                 "a", "B", "7", "/", ".", "..", "?", "=", "&", "%2e", "%", "#", ":", "@", "'",
                 "+", "~", "*", "utm_source", "fbclid", "UTM_X", "id", " ", "\\", "\u{e9}",
                 "mailto:", "//", "\t", ";", "!", "$", "(", "^", "|", "`", "[",
-            ]), 0..8),
+            ]), 0..10),
         ) {
             let base = Url::parse(base).unwrap();
             let href = pieces.concat();
@@ -207,6 +230,10 @@ mod tests {
         assert_eq!(
             plain_join(&base, "story_2.html").as_deref(),
             Some("https://e.org/news/story_2.html")
+        );
+        assert_eq!(
+            plain_join(&base, "http://www.space-daily.com/reports/A_999.html").as_deref(),
+            Some("http://www.space-daily.com/reports/A_999.html")
         );
         assert_eq!(
             canonical_link(&base, "/a?utm_source=x&fbclid=1").as_deref(),
