@@ -1,5 +1,6 @@
 //! Selectors of the plainest shape — a tag name, classes, attributes present, or some of each
-//! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`) — matched by comparing names. Most
+//! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`), possibly with one `:has()` of that
+//! shape (`p:has(span.headline)`) — matched by comparing names. Most
 //! configured selectors have this shape; the general matcher costs several times more per
 //! element visited (a matching context and caches for every query), which on an index page of
 //! sixty items is most of the extraction. Any other selector goes to the general matcher.
@@ -16,6 +17,8 @@ pub(crate) struct Simple {
     tag: Option<LocalName>,
     classes: Box<[String]>,
     attrs: Box<[LocalName]>,
+    /// What one of the element's descendants must match: `:has(...)`.
+    has: Option<Box<Simple>>,
 }
 
 /// A lower-case name: a letter, then letters, digits and hyphens.
@@ -31,6 +34,17 @@ impl Simple {
     /// `.class` (plain names, no escapes), then any number of `[attribute]` (lower-case
     /// names); `None` for anything else.
     pub(crate) fn parse(css: &str) -> Option<Simple> {
+        // One trailing `:has()` of a plain selector (a descendant's: `:has(> a)` is not plain).
+        if let Some((outer, inner)) = css
+            .strip_suffix(')')
+            .and_then(|css| css.split_once(":has("))
+        {
+            let inner = Simple::parse(inner).filter(|inner| inner.has.is_none())?;
+            return Some(Simple {
+                has: Some(Box::new(inner)),
+                ..Simple::parse(outer)?
+            });
+        }
         let mut rest = css;
         let mut attrs = Vec::new();
         while let Some(inner) = rest.strip_suffix(']') {
@@ -56,6 +70,7 @@ impl Simple {
             tag: (!tag.is_empty()).then(|| LocalName::from(tag)),
             classes,
             attrs: attrs.into(),
+            has: None,
         })
     }
 
@@ -67,6 +82,10 @@ impl Simple {
         self.tag.as_ref().is_none_or(|tag| value.name.local == *tag)
             && self.classes.iter().all(|class| has_class(value, class))
             && (self.attrs.is_empty() || self.has_attrs(value))
+            && self
+                .has
+                .as_ref()
+                .is_none_or(|inner| inner.select(element).next().is_some())
     }
 
     /// Whether `element` has every attribute (kept out of [`Simple::matches`], which runs for
@@ -138,6 +157,8 @@ mod tests {
             "a[href]",
             "[data-src]",
             "img.x[src][alt]",
+            "p:has(span.headline)",
+            "li.story[data-id]:has(a[href])",
         ] {
             assert!(Simple::parse(plain).is_some(), "{plain}");
         }
@@ -156,7 +177,13 @@ mod tests {
             "a[href",
             "[x]]",
             "#id",
-            "p:has(span)",
+            "p:has(> span)",
+            "p:has(span a)",
+            "p:has(span):has(a)",
+            ":has(a)",
+            "p:has()",
+            "p:has(span))",
+            "p:has(span:has(a))",
             "div,p",
             ".a\\:b",
             "Div.item",
@@ -193,6 +220,7 @@ mod tests {
             tag in prop::sample::select(vec!["", "div", "p", "a", "span", "img", "svg", "li"]),
             classes in prop::collection::vec(prop::sample::select(vec!["a", "b", "item"]), 0..3),
             attrs in prop::collection::vec(prop::sample::select(vec!["href", "src"]), 0..2),
+            has in prop::option::of(prop::sample::select(vec!["a", "span.b", ".item", "img[src]"])),
         ) {
             let mut css = std::iter::once(tag)
                 .chain(classes.iter().copied())
@@ -202,6 +230,9 @@ mod tests {
                 css.push_str(&format!("[{attr}]"));
             }
             prop_assume!(!css.is_empty());
+            if let Some(inner) = has {
+                css.push_str(&format!(":has({inner})"));
+            }
             let simple = Simple::parse(&css).expect("a plain selector");
             let document = Html::parse_document(&html);
             let general = Selector::parse(&css).unwrap();
