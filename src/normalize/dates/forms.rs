@@ -145,11 +145,22 @@ pub(super) fn month_name_date(
             .filter(|w| !w.is_empty())
             .find_map(month)?;
         let day = ymd(year, month, day)?;
-        let after = time_after().captures(&text[found.end()..]);
-        let before = time_before().captures(&text[..found.start()]);
+        // A time has digits (and one inside the date a colon): most texts around a date have
+        // none, which spares the searches.
+        let digits = |text: &str| text.chars().any(char::is_numeric);
+        let (after, before) = (&text[found.end()..], &text[..found.start()]);
+        let after = digits(after)
+            .then(|| time_after().captures(after))
+            .flatten();
+        let inside = span
+            .contains(':')
+            .then(|| time_inside().captures_iter(span));
+        let before = digits(before)
+            .then(|| time_before().captures(before))
+            .flatten();
         after
             .into_iter()
-            .chain(time_inside().captures_iter(span))
+            .chain(inside.into_iter().flatten())
             .chain(before)
             .map(|caps| with_time(day, &caps, "zone"))
             .find(|parsed| !matches!(parsed, Some(ParsedDate::Day(_))))
