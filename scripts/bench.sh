@@ -6,7 +6,8 @@
 # five) and a run where 10 % of the pages changed: wall time, CPU time, peak RSS
 # (/usr/bin/time -v), requests, and where feedwright's CPU went, stage by stage
 # (FEEDWRIGHT_STAGES; "other" is HTTP, TLS, the runtime and start-up). Then runs rsspls 0.12
-# (cargo install rsspls) on the same pages with equivalent selectors and prints the ratios.
+# (cargo install rsspls) on the same pages with equivalent selectors and prints the ratios,
+# for the median runs and for each alternating cold run.
 #
 # With SHARDS=N (N > 1) it then runs N workers side by side (`run --shard K/N`, each its own
 # state, one output folder), cold then warm, and prints each worker's wall, CPU and peak RSS.
@@ -100,7 +101,7 @@ cold_runs="${COLD:-3}"
 for i in $(seq "$cold_runs"); do
   rm -rf "$work/feeds" "$work/.feedwright" "$work/cache/feedwright"
   settle
-  measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml"
+  measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml" | tee -a "$work/fw_cold.rows"
   cp "$work/fw_cold.out" "$work/fw_cold.$i.out"
   rm -rf "$work/rsspls-feeds" "$work/cache/rsspls" && mkdir -p "$work/rsspls-feeds"
   settle
@@ -162,6 +163,14 @@ for kind in ("cold", "warm", "changed"):
     print(f"{kind:<8} CPU feedwright/rsspls = {fw[1] / max(rs[1], 0.01):.2f}   wall = {fw[0] / max(rs[0], 0.01):.2f}")
 print(f"warm CPU / cold CPU (feedwright) = {rows['fw_warm'][1] / rows['fw_cold'][1] * 100:.1f} %")
 PY
+# Each alternating cold run beside the rsspls run after it.
+paste -d' ' "$work/fw_cold.rows" "$work/rsspls_cold.rows" | python3 -c '
+import sys
+for i, line in enumerate(sys.stdin, 1):
+    w = line.split()
+    print(f"cold run {i}: CPU feedwright/rsspls = {float(w[2]) / max(float(w[6]), 0.01):.2f}   wall = {float(w[1]) / max(float(w[5]), 0.01):.2f}")
+'
+
 python3 - "$work" <<'PY'
 import os, statistics, sys
 work = sys.argv[1]
@@ -181,6 +190,12 @@ if table:
     print(f"{'stage':<10}" + "".join(f"{run:>12}" for run in table))
     for stage in stages:
         print(f"{stage:<10}" + "".join(f"{table[run][stage]:>12.1f}" for run in table))
+    for i, line in enumerate(open(os.path.join(work, "fw_cold.stages")), 1):
+        words = line.split(":", 1)[1].split()
+        run = {k: float(v) for k, v in zip(words[::2], words[1::2])}
+        if run["parse"] > 0:
+            ratio = (run["parse"] + run["extract"] + run["normalize"]) / run["parse"]
+            print(f"cold run {i}: (parse + extract + normalize) / parse = {ratio:.2f}")
     cold = table.get("fw_cold")
     if cold and cold["parse"] > 0:
         ratio = (cold["parse"] + cold["extract"] + cold["normalize"]) / cold["parse"]
