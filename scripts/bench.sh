@@ -14,9 +14,10 @@
 #
 # Usage: [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] [COLD=3] scripts/bench.sh [SECTIONS]
 # Needs: /usr/bin/time (Debian package "time"). BENCH_DIR (default $TMPDIR or /tmp) holds the
-# feeds and states: a cold run creates thousands of files, and ext4 creates files more slowly
-# for a while after a large deletion (such as the previous bench's), so a tmpfs or a freshly
-# made filesystem gives steadier cold figures.
+# feeds and states. A cold run creates thousands of files, and ext4 without a journal creates
+# files more slowly for up to six minutes after a large deletion (it passes over recently
+# deleted inodes one by one), so earlier runs' files are moved aside, not deleted, until the
+# end; the previous bench's deletion can still slow the first runs of the next.
 # Politeness delays are off here (host_delay_ms = 0): this measures the work, not the waiting.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -90,6 +91,16 @@ requests() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["sectio
 # Before a cold run: earlier runs' files are written out, so neither tool pays for them.
 settle() { sync; }
 
+# Moves earlier runs' files aside (deleting them would slow the next run's file creation).
+retired=0
+retire() {
+  mkdir -p "$work/retired"
+  for path in "$@"; do
+    retired=$((retired + 1))
+    if [ -e "$path" ]; then mv "$path" "$work/retired/$retired"; fi
+  done
+}
+
 export XDG_CACHE_HOME="$work/cache"
 export FEEDWRIGHT_STAGES=1
 results="$work/results"
@@ -99,11 +110,11 @@ results="$work/results"
 # the warm and changed runs.
 cold_runs="${COLD:-3}"
 for i in $(seq "$cold_runs"); do
-  rm -rf "$work/feeds" "$work/.feedwright" "$work/cache/feedwright"
+  retire "$work/feeds" "$work/.feedwright" "$work/cache/feedwright"
   settle
   measure fw_cold ./target/release/feedwright run --json --config "$work/feedwright.toml" | tee -a "$work/fw_cold.rows"
   cp "$work/fw_cold.out" "$work/fw_cold.$i.out"
-  rm -rf "$work/rsspls-feeds" "$work/cache/rsspls" && mkdir -p "$work/rsspls-feeds"
+  retire "$work/rsspls-feeds" "$work/cache/rsspls" && mkdir -p "$work/rsspls-feeds"
   settle
   measure rsspls_cold rsspls --config "$work/rsspls.toml" >&3
 done 3> "$work/rsspls_cold.rows" | sort -k2 -n | sed -n "$(( (cold_runs + 1) / 2 ))p" >> "$results"
