@@ -14,8 +14,9 @@ pub fn absolute(base: &Url, href: &str) -> Option<String> {
     plain_join(base, href).or_else(|| parsed(base, href).map(String::from))
 }
 
-/// An article link's canonical URL (see [`canonical`]) resolved against `base`: the item's
-/// id. `None` unless it is an http(s) URL.
+/// An article link's canonical URL resolved against `base` — no fragment, no tracking
+/// parameters (the others re-encoded in the `application/x-www-form-urlencoded` form) — the
+/// item's id. `None` unless it is an http(s) URL.
 pub fn canonical_link(base: &Url, href: &str) -> Option<String> {
     let href = href.trim();
     match plain_join(base, href) {
