@@ -14,9 +14,8 @@ fn leading() -> &'static regex::Regex {
 /// Splits a leading dateline off an HTML or text fragment: the rest, and the dateline's date.
 /// Returns `None` when the fragment does not start with a dateline.
 pub fn split_leading(fragment: &str) -> Option<(String, ParsedDate)> {
-    // A dateline's agency is in parentheses within its first 120 characters: most fragments
-    // have none there.
-    // (120 characters take at most 480 bytes.)
+    // A dateline's agency is in parentheses within its first 120 characters (at most 480
+    // bytes): most fragments have none there.
     let start = &fragment.as_bytes()[..fragment.len().min(480)];
     let near_start =
         memchr::memchr(b'(', start).is_some_and(|at| fragment[..at].chars().count() < 120);

@@ -48,29 +48,14 @@ const PLAIN: [bool; 256] = {
     let mut plain = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
-        plain[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-                    | b'?'
-            );
+        plain[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
+    }
+    let punctuation = b"-._~!$&()*+,;=:@/?";
+    let mut i = 0;
+    while i < punctuation.len() {
+        plain[punctuation[i] as usize] = true;
+        i += 1;
     }
     plain
 };
