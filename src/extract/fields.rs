@@ -71,7 +71,7 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                 });
                 same.map(|found| found.element)
                     .or_else(|| field.first(element))
-                    .and_then(|el| match field.attr() {
+                    .and_then(|el| match field.attr_name() {
                         Some(name) => attr(el.value(), name).map(str::to_string),
                         None => attr(el.value(), &local_name!("href"))
                             .map(str::to_string)
@@ -92,7 +92,7 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
         date: match &rules.date {
             Some(field) => field
                 .first(element)
-                .and_then(|el| date_of(el, field.attr())),
+                .and_then(|el| date_of(el, field.attr_name())),
             None => self_or_first(element, times()).and_then(|el| date_of(el, None)),
         },
         summary_html: rules
@@ -145,7 +145,7 @@ fn text_match<'a>(scope: ElementRef<'a>, field: &FieldSelector) -> Option<TextMa
         .select(scope)
         .enumerate()
         .filter_map(|(n, element)| {
-            let text = match field.attr() {
+            let text = match field.attr_name() {
                 Some(name) => attr(element.value(), name).map(str::to_string),
                 None => Some(element_text(element)),
             }?;
@@ -166,7 +166,7 @@ pub(crate) fn text_field(scope: ElementRef, field: &FieldSelector) -> Option<Str
 /// The inner HTML of the field's first match (an attribute's value, escaped, if one is named).
 pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
     let el = field.first(scope)?;
-    match field.attr() {
+    match field.attr_name() {
         Some(name) => attr(el.value(), name).map(|v| html_escape::encode_text(v).into_owned()),
         None => Some(inner_html(el)),
     }
@@ -175,7 +175,7 @@ pub(crate) fn html_field(scope: ElementRef, field: &FieldSelector) -> Option<Str
 /// The image URL of the field's first match: the named attribute, else its `src`.
 pub(crate) fn image_field(scope: ElementRef, field: &FieldSelector) -> Option<String> {
     let el = field.first(scope)?;
-    match field.attr() {
+    match field.attr_name() {
         Some(name) => attr(el.value(), name).map(str::to_string),
         None => image_src(el),
     }

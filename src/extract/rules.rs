@@ -48,7 +48,12 @@ impl FieldSelector {
     }
 
     /// The attribute to read instead of the element's text, if one was named.
-    pub fn attr(&self) -> Option<&LocalName> {
+    pub fn attr(&self) -> Option<&str> {
+        self.0.attr.as_deref()
+    }
+
+    /// [`FieldSelector::attr`] as an interned name, for [`super::dom::attr`].
+    pub(crate) fn attr_name(&self) -> Option<&LocalName> {
         self.0.attr.as_ref()
     }
 

@@ -1,9 +1,9 @@
 //! Selectors of the plainest shape — a tag name, classes, attributes present, or some of each
 //! (`div.item`, `a.title`, `.teaser`, `img`, `a[href]`), possibly with one `:has()` of that
-//! shape (`p:has(span.headline)`) — matched by comparing names. Most
-//! configured selectors have this shape; the general matcher costs several times more per
-//! element visited (a matching context and caches for every query), which on an index page of
-//! sixty items is most of the extraction. Any other selector goes to the general matcher.
+//! shape (`p:has(span.headline)`) — matched by comparing names. Most configured selectors have
+//! this shape; the general matcher costs several times more per element visited (a matching
+//! context and caches for every query), which on an index page of sixty items is most of the
+//! extraction. Any other selector goes to the general matcher.
 
 use html5ever::LocalName;
 use scraper::ElementRef;
