@@ -76,12 +76,7 @@ pub fn sanitize(html: &str, base: &Url) -> Option<String> {
 /// A fragment without tags as HTML: cleaned as plain text (references decoded once, what XML
 /// cannot carry dropped, whitespace collapsed), then `&`, `<` and `>` escaped.
 fn escape_plain(text: &str) -> String {
-    let text = clean_text(text);
-    if needs_escaping(&text) {
-        html_escape::encode_text(&text).into_owned()
-    } else {
-        text
-    }
+    escaped(Cow::Owned(clean_text(text)))
 }
 
 thread_local! {
@@ -131,18 +126,20 @@ fn empty_wrapper() -> &'static Regex {
 
 /// Escapes plain text so it can stand where HTML is expected.
 pub fn text_to_html(text: &str) -> String {
-    if needs_escaping(text) {
-        html_escape::encode_text(text).into_owned()
-    } else {
-        text.to_string()
-    }
+    escaped(Cow::Borrowed(text))
 }
 
-/// Whether text holds `&`, `<` or `>`.
-fn needs_escaping(text: &str) -> bool {
+/// `text` with `&`, `<` and `>` escaped (text already owned is kept when there are none).
+fn escaped(text: Cow<'_, str>) -> String {
     // Most text has nothing to escape; a scan without early exit finds that fastest.
-    text.bytes()
-        .fold(false, |found, b| found | matches!(b, b'&' | b'<' | b'>'))
+    let special = text
+        .bytes()
+        .fold(false, |found, b| found | matches!(b, b'&' | b'<' | b'>'));
+    if special {
+        html_escape::encode_text(&text).into_owned()
+    } else {
+        text.into_owned()
+    }
 }
 
 /// Marks a teaser cut off mid-word or mid-sentence with a trailing ellipsis.

@@ -209,18 +209,19 @@ mod tests {
     #[test]
     fn common_links_are_joined_without_the_parser() {
         let base = Url::parse("https://e.org/news/index.html").unwrap();
-        assert_eq!(
-            plain_join(&base, "/a/b-1.html?utm_source=x").as_deref(),
-            Some("https://e.org/a/b-1.html?utm_source=x")
-        );
-        assert_eq!(
-            plain_join(&base, "story_2.html").as_deref(),
-            Some("https://e.org/news/story_2.html")
-        );
-        assert_eq!(
-            plain_join(&base, "http://www.space-daily.com/reports/A_999.html").as_deref(),
-            Some("http://www.space-daily.com/reports/A_999.html")
-        );
+        for (href, joined) in [
+            (
+                "/a/b-1.html?utm_source=x",
+                "https://e.org/a/b-1.html?utm_source=x",
+            ),
+            ("story_2.html", "https://e.org/news/story_2.html"),
+            (
+                "http://www.space-daily.com/reports/A_999.html",
+                "http://www.space-daily.com/reports/A_999.html",
+            ),
+        ] {
+            assert_eq!(plain_join(&base, href).as_deref(), Some(joined), "{href}");
+        }
         assert_eq!(
             canonical_link(&base, "/a?utm_source=x&fbclid=1").as_deref(),
             Some("https://e.org/a")
