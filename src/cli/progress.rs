@@ -65,9 +65,6 @@ impl Observer for Lines {
             WatchEvent::ClientKept(e) => eprintln!("error: {}", redact(&e.to_string())),
             WatchEvent::OutputKept(e) => eprintln!("error: {}", redact(&e.to_string())),
             WatchEvent::ListingFailed(e) => eprintln!("error: {}", redact(&e.to_string())),
-            WatchEvent::Serving { root, addr } => {
-                eprintln!("serving {} on http://{addr}/", root.display());
-            }
             WatchEvent::Stopped => eprintln!("watch stopped"),
             WatchEvent::Reseeded(done) => eprintln!("state: {}", redact(&done.to_string())),
         }

@@ -3,7 +3,7 @@
 
 use feedwright::pipeline::Request;
 use tokio::signal::unix::{Signal, SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::EXIT_FAILED;
 
@@ -15,13 +15,15 @@ fn listen(kind: SignalKind) -> Result<Signal, i32> {
     })
 }
 
-/// Listens for SIGINT, SIGTERM and SIGHUP and passes them on as `watch` requests.
-/// Must be called inside the async runtime.
-pub(super) fn watch_requests() -> Result<UnboundedReceiver<Request>, i32> {
+/// Listens for SIGINT, SIGTERM and SIGHUP and passes them on as `watch` requests; the sender
+/// lets others (the app) ask too. Must be called inside the async runtime.
+pub(super) fn watch_requests() -> Result<(UnboundedSender<Request>, UnboundedReceiver<Request>), i32>
+{
     let mut terminate = listen(SignalKind::terminate())?;
     let mut interrupt = listen(SignalKind::interrupt())?;
     let mut hangup = listen(SignalKind::hangup())?;
     let (sender, receiver) = unbounded_channel();
+    let others = sender.clone();
     tokio::spawn(async move {
         loop {
             let request = tokio::select! {
@@ -34,7 +36,7 @@ pub(super) fn watch_requests() -> Result<UnboundedReceiver<Request>, i32> {
             }
         }
     });
-    Ok(receiver)
+    Ok((others, receiver))
 }
 
 /// Resolves at the first SIGINT or SIGTERM. Must be called inside the async runtime.

@@ -291,7 +291,7 @@ pub fn write_selectors(
 }
 
 /// The config text `text` of `path` as a document to edit.
-fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
+pub(super) fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
     text.parse()
         .map_err(|e: toml_edit::TomlError| ConfigError::Invalid {
             path: path.to_path_buf(),
@@ -302,7 +302,7 @@ fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
 }
 
 /// Replaces the config at `path` by `updated`, atomically, once it is checked as a config.
-fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
+pub(super) fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
     Config::parse(updated, path)?;
     let read_error = |source| ConfigError::Read {
         path: path.to_path_buf(),
@@ -355,7 +355,7 @@ fn non_empty(id: String, fallback: &str) -> String {
 }
 
 /// A TOML basic string.
-fn quoted(text: &str) -> String {
+pub(super) fn quoted(text: &str) -> String {
     Value::from(text).to_string().trim().to_string()
 }
 

@@ -11,6 +11,7 @@ mod raw;
 mod requests;
 mod shard;
 mod target;
+mod upsert;
 mod validate;
 mod values;
 mod words;
@@ -28,6 +29,7 @@ pub use env::Secrets;
 pub use error::ConfigError;
 pub use shard::{Shard, shard_of};
 pub use target::Target;
+pub use upsert::{SectionEdit, save_section, upsert};
 
 use crate::extract::{Field, FieldSelector, Rules};
 use crate::fetch;

@@ -13,6 +13,7 @@ mod jsonld;
 pub mod pager;
 mod rules;
 mod simple;
+pub mod zone;
 
 pub use crate::model::Field;
 pub use dom::element_text;

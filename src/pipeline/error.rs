@@ -134,14 +134,6 @@ pub enum PassError {
     /// The output could not be opened, or an index file could not be written.
     #[error(transparent)]
     Write(#[from] PublishError),
-    /// `watch --serve` could not listen on its address.
-    #[error("cannot serve on {addr}: {source}")]
-    Serve {
-        /// The address asked for.
-        addr: std::net::SocketAddr,
-        /// Why not.
-        source: std::io::Error,
-    },
 }
 
 /// Why `suggest` could not look at a page.

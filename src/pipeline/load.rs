@@ -21,6 +21,42 @@ pub(super) struct Loader {
     pub(super) fetcher: Fetcher,
     pub(super) renderer: Arc<Renderer>,
     pub(super) robots: Arc<RobotsGate>,
+    /// Pages loaded before, answered again without a request (the app's snapshots).
+    pub(super) kept: Option<Arc<KeptPages>>,
+}
+
+/// Pages a loader answers from memory once loaded: the app fetches a page once and then
+/// previews it as often as a person edits its selectors. Keyed by URL and whether the
+/// browser rendered it; the oldest page goes first past [`KeptPages::LIMIT`].
+#[derive(Debug, Default)]
+pub(super) struct KeptPages {
+    pages: Mutex<std::collections::VecDeque<((String, bool), Response)>>,
+}
+
+impl KeptPages {
+    /// Most pages kept.
+    const LIMIT: usize = 24;
+
+    fn get(&self, url: &Url, browser: bool) -> Option<Response> {
+        let pages = self.pages.lock().expect("never poisoned");
+        pages
+            .iter()
+            .find(|((u, b), _)| u == url.as_str() && *b == browser)
+            .map(|(_, page)| page.clone())
+    }
+
+    pub(super) fn has(&self, url: &Url, browser: bool) -> bool {
+        self.get(url, browser).is_some()
+    }
+
+    fn keep(&self, url: &Url, browser: bool, page: &Response) {
+        let mut pages = self.pages.lock().expect("never poisoned");
+        pages.retain(|((u, b), _)| !(u == url.as_str() && *b == browser));
+        if pages.len() == Self::LIMIT {
+            pages.pop_front();
+        }
+        pages.push_back(((url.to_string(), browser), page.clone()));
+    }
 }
 
 impl Loader {
@@ -55,7 +91,14 @@ impl Loader {
             fetcher,
             renderer,
             robots: Arc::new(robots),
+            kept: None,
         }
+    }
+
+    /// The same loader, answering pages it has loaded before from `kept`.
+    pub(super) fn keeping(mut self, kept: Arc<KeptPages>) -> Self {
+        self.kept = Some(kept);
+        self
     }
 
     /// A section's own page: conditional over HTTP (`validators`), or rendered in the browser
@@ -93,13 +136,21 @@ impl Loader {
         profile: &Profile,
         tally: &Tally,
     ) -> Result<Response, SectionError> {
+        let browser = render == Render::Browser;
+        if let Some(page) = self.kept.as_ref().and_then(|k| k.get(url, browser)) {
+            return Ok(page);
+        }
         self.robots
             .check(url, &self.fetcher, profile, tally)
             .await?;
-        match render {
-            Render::Browser => self.render(url, wait_for, profile, tally).await,
-            Render::Http | Render::Auto => Ok(self.fetcher.get(url, profile, tally).await?),
+        let page = match render {
+            Render::Browser => self.render(url, wait_for, profile, tally).await?,
+            Render::Http | Render::Auto => self.fetcher.get(url, profile, tally).await?,
+        };
+        if let Some(kept) = &self.kept {
+            kept.keep(url, browser, &page);
         }
+        Ok(page)
     }
 
     async fn render(

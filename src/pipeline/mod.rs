@@ -23,6 +23,7 @@ mod schedule;
 mod section;
 mod status;
 mod watch;
+mod workbench;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -43,8 +44,9 @@ pub use mend::{HealProposal, heal_proposals};
 pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 pub use reshard::Reseeded;
-pub use status::{SectionStatus, humane, status};
+pub use status::{RECENT_RUNS, SectionStatus, humane, status};
 pub use watch::{Request, serve_root, watch};
+pub use workbench::{Workbench, feed_now};
 
 /// What every section of a run shares.
 struct Shared {
@@ -145,7 +147,8 @@ fn retention(config: &Config, section: &Section) -> Retention {
     }
 }
 
-fn meta(config: &Config, section: &Section) -> FeedMeta {
+/// What a section's feeds say of themselves: titles, page, file stem, addresses, zone.
+pub fn meta(config: &Config, section: &Section) -> FeedMeta {
     FeedMeta {
         site_title: section.site_title.clone(),
         section_title: section.title.clone(),

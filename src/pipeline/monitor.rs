@@ -18,7 +18,6 @@ use super::PassError;
 use super::SectionReport;
 use super::status::{SectionStatus, status};
 use crate::config::Config;
-use crate::serve::Probe;
 use crate::store::StoreError;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -234,8 +233,9 @@ impl Monitor {
     }
 }
 
-impl Probe for Monitor {
-    fn metrics(&self) -> Result<String, String> {
+impl Monitor {
+    /// The metrics in the Prometheus text format, or why they cannot be read now.
+    pub fn metrics(&self) -> Result<String, String> {
         let text = self.registry().and_then(|registry| {
             let mut text = String::new();
             prometheus_client::encoding::text::encode(&mut text, &registry)
@@ -253,7 +253,8 @@ impl Probe for Monitor {
         }
     }
 
-    fn health(&self) -> Result<String, String> {
+    /// `Ok` with a line while healthy; `Err` naming the sections that failed too often.
+    pub fn health(&self) -> Result<String, String> {
         let (config, sections) = self.sections()?;
         let limit = usize::try_from(config.watch.unhealthy_after).unwrap_or(usize::MAX);
         let failing: Vec<String> = sections

@@ -153,13 +153,6 @@ pub enum WatchEvent<'a> {
     OutputKept(&'a PassError),
     /// `index.html` or `feeds.opml` could not be written.
     ListingFailed(&'a PassError),
-    /// `--serve`: the output folder is served on this address.
-    Serving {
-        /// The folder.
-        root: &'a std::path::Path,
-        /// Where it listens.
-        addr: std::net::SocketAddr,
-    },
     /// `watch` stopped: the sections in flight finished, the state was saved.
     Stopped,
     /// The shard count changed and sections took their history from other states.

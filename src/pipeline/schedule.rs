@@ -50,6 +50,14 @@ impl Schedule {
         self.slots.retain(|key, _| keys.contains(key));
     }
 
+    /// Makes `key` due at `now` (a section not admitted yet is admitted when the loop next
+    /// looks, and is due then anyway).
+    pub(super) fn due_now(&mut self, key: &str, now: Instant) {
+        if let Some(slot) = self.slots.get_mut(key) {
+            slot.due = now;
+        }
+    }
+
     /// Whether `key` is due at `now`.
     pub(super) fn is_due(&self, key: &str, now: Instant) -> bool {
         self.slots.get(key).is_some_and(|slot| slot.due <= now)

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::error::PassError;
 use super::{drift, read_state, retention};
 use crate::config::{Config, Every};
-use crate::store::Coverage;
+use crate::store::{Coverage, LoggedRun};
 
 /// One section's state.
 #[derive(Debug, serde::Serialize)]
@@ -49,7 +49,13 @@ pub struct SectionStatus {
     /// While it fails: the longer interval `watch` waits instead, in seconds (doubled per
     /// failure in a row, up to six hours).
     pub backoff_secs: Option<u64>,
+    /// Its last runs, newest first (at most [`RECENT_RUNS`]), for the app's charts.
+    #[serde(skip)]
+    pub runs: Vec<LoggedRun>,
 }
+
+/// How many of a section's last runs [`SectionStatus::runs`] holds.
+pub const RECENT_RUNS: usize = 30;
 
 /// The state of every section of `config`, read beside a running `run` or `watch`.
 pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>, PassError> {
@@ -57,7 +63,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
     let mut sections = Vec::new();
     for section in config.select(&[]).unwrap_or_default() {
         let key = section.key();
-        let history = store.recent_runs(&key, drift::LOOK_BACK * 3)?;
+        let history = store.recent_runs(&key, (drift::LOOK_BACK * 3).max(RECENT_RUNS))?;
         let last = |failed: bool| history.iter().find(|r| r.failure.is_some() == failed);
         let failure = last(true);
         let read = history
@@ -107,6 +113,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
                 )
             }),
             interval_secs: interval.as_secs(),
+            runs: history.iter().take(RECENT_RUNS).cloned().collect(),
             backoff_secs: backoff,
             healed: heal.as_ref().is_some_and(|h| h.applied),
             render,

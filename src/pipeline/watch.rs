@@ -6,7 +6,6 @@
 //! binary's business: it turns them into [`Request`]s.
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -28,14 +27,15 @@ use crate::config::{Config, Section, Target};
 use crate::fetch::Fetcher;
 use crate::fetch::browser::Renderer;
 use crate::publish::{Output, PublishError};
-use crate::serve::Probe;
 use crate::store::{self, Access, Checkout, Store, StoreError};
 
 /// What the operator asks of a running `watch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    /// Read the config again now (SIGHUP).
+    /// Read the config again now (SIGHUP, or the app after a save).
     Reload,
+    /// Run this section (`site/section`) now, whatever its schedule (the app's "run it now").
+    RunNow(String),
     /// Start nothing new, let what is in flight finish, and return (SIGINT, SIGTERM).
     Stop,
 }
@@ -87,11 +87,11 @@ async fn run_one(
 }
 
 /// Watches the sections of the config at `path` until a [`Request::Stop`] arrives (or every
-/// sender is gone); with `serve`, also serves the output folder on that address.
+/// sender is gone), counting each section's runs in `monitor`.
 pub async fn watch(
     path: PathBuf,
     initial: Config,
-    serve: Option<SocketAddr>,
+    monitor: Arc<Monitor>,
     mut requests: UnboundedReceiver<Request>,
     observer: &dyn Observer,
 ) -> Result<(), PassError> {
@@ -109,24 +109,7 @@ pub async fn watch(
     let mut fetcher = Fetcher::new(&config.fetch.client)?;
     let mut renderer = Arc::new(Renderer::new(config.browser.clone()));
     let mut output = Arc::new(outputs::open(&config)?);
-    let monitor = Arc::new(Monitor::new(config.clone()));
-    let (stop_serving, serving) = match serve {
-        Some(addr) => {
-            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            let root = serve_root(&config)?;
-            let listener = tokio::net::TcpListener::bind(addr)
-                .await
-                .map_err(|source| PassError::Serve { addr, source })?;
-            let addr = listener.local_addr().unwrap_or(addr);
-            observer.event(&WatchEvent::Serving { root: &root, addr });
-            let probe: Arc<dyn Probe> = monitor.clone();
-            let server = tokio::spawn(crate::serve::serve(root, Some(probe), listener, async {
-                let _ = rx.await;
-            }));
-            (Some(tx), Some(server))
-        }
-        None => (None, None),
-    };
+    monitor.set_config(config.clone());
 
     let mut schedule = Schedule::default();
     let mut running: HashSet<String> = HashSet::new();
@@ -218,6 +201,7 @@ pub async fn watch(
                     monitor.set_config(config.clone());
                     keys = shard_keys(&config);
                 }
+                Some(Request::RunNow(key)) => schedule.due_now(&key, Instant::now()),
                 Some(Request::Stop) | None => stopping = true,
             },
             _ = uploads.tick(), if checkout.is_some() => {
@@ -241,10 +225,6 @@ pub async fn watch(
         }
     }
     renderer.close().await;
-    if let (Some(stop), Some(server)) = (stop_serving, serving) {
-        let _ = stop.send(());
-        let _ = server.await;
-    }
     if let Some(checkout) = checkout.as_mut() {
         upload(checkout, &store, lease)?;
     }

@@ -36,7 +36,7 @@ const TEASER_CLASSES: [&str; 8] = [
 
 /// Containers sharing one path from `<body>`: their level above the link, and each
 /// container with its first headline link.
-type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
+pub(super) type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
 
 /// The page's best repeated blocks, best first, each as a candidate.
 pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> Vec<Candidate> {
@@ -81,7 +81,7 @@ pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> V
 
 /// Every headline link's containers, up to [`MAX_DEPTH`] levels above it, grouped by their
 /// path from `<body>`. The level is how far above its link a container sits (0: the link).
-fn group<'a>(document: &'a Html, page: &Url) -> HashMap<Vec<String>, Group<'a>> {
+pub(super) fn group<'a>(document: &'a Html, page: &Url) -> HashMap<Vec<String>, Group<'a>> {
     let mut groups: HashMap<Vec<String>, Group> = HashMap::new();
     for (link, text) in headline_links(document.root_element()) {
         let headline = Headline::new(link, &text, page);
@@ -102,7 +102,7 @@ fn group<'a>(document: &'a Html, page: &Url) -> HashMap<Vec<String>, Group<'a>> 
 }
 
 /// Selectors for a group of containers, and the items they give.
-fn describe(
+pub(super) fn describe(
     document: &Html,
     containers: &[ElementRef],
     score: f64,

@@ -5,6 +5,7 @@
 
 mod blocks;
 mod headlines;
+mod pick;
 mod score;
 mod selector;
 mod structured;
@@ -15,7 +16,9 @@ use url::Url;
 use super::fields::{extract_one, page_language, page_title};
 use super::{Field, FieldSelector, Rules, element_text};
 use crate::model::RawItem;
+pub use pick::{Outline, field_at, list_at, outline, reasons};
 use score::DateHint;
+pub use selector::is_stable_class;
 
 /// How a candidate list was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

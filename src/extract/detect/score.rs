@@ -91,7 +91,7 @@ impl DateHint {
 }
 
 /// Whether an element is, or sits inside, navigation or other page furniture.
-fn is_furniture(element: ElementRef) -> bool {
+pub(super) fn is_furniture(element: ElementRef) -> bool {
     let furniture = regex!(
         r"(?i)nav|menu|footer|header|sidebar|breadcrumb|pagination|pager|tags?\b|tag-?cloud|cloud|share|social|related|widget|comment|toolbar|masthead|banner|promo|trending|popular"
     );

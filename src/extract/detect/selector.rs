@@ -9,19 +9,90 @@ use scraper::{ElementRef, Html, Selector};
 use super::headlines::headline_links;
 
 /// A tag with its first stable class: `article.post`. The first class is the element's kind;
-/// later ones are often modifiers (`card card--lead`). Classes with digits or odd characters
-/// (generated, or unique per item) are passed over.
+/// later ones are often modifiers (`card card--lead`). Generated, hashed and utility classes
+/// are passed over (see [`is_stable_class`]).
 pub(super) fn simple(element: ElementRef) -> String {
     let el = element.value();
-    let class = el.attr("class").unwrap_or("").split_whitespace().find(|c| {
-        c.chars()
-            .all(|ch| ch.is_ascii_alphabetic() || ch == '-' || ch == '_')
-            && !c.starts_with('-')
-    });
+    let class = el
+        .attr("class")
+        .unwrap_or("")
+        .split_whitespace()
+        .find(|c| is_stable_class(c));
     match class {
         Some(class) => format!("{}.{class}", el.name()),
         None => el.name().to_string(),
     }
+}
+
+/// Whether a class names what an element is, and so survives the site's next build: not
+/// generated (digits, `sc-`/`css-`/`jsx-` prefixes, CSS-module and styled-components hashes
+/// such as `bdVaJa`), not a utility of a CSS framework (`mt-4`, `flex`, `text-sm`, `md:px-2`,
+/// `col-md-6`), not a state (`is-active`, `js-x`).
+pub fn is_stable_class(class: &str) -> bool {
+    const UTILITIES: [&str; 46] = [
+        "flex",
+        "grid",
+        "block",
+        "inline",
+        "hidden",
+        "relative",
+        "absolute",
+        "fixed",
+        "sticky",
+        "clearfix",
+        "container",
+        "row",
+        "col",
+        "text-",
+        "bg-",
+        "font-",
+        "p-",
+        "px-",
+        "py-",
+        "pt-",
+        "pb-",
+        "pl-",
+        "pr-",
+        "m-",
+        "mx-",
+        "my-",
+        "mt-",
+        "mb-",
+        "ml-",
+        "mr-",
+        "w-",
+        "h-",
+        "gap-",
+        "items-",
+        "justify-",
+        "rounded",
+        "shadow",
+        "border",
+        "overflow-",
+        "leading-",
+        "tracking-",
+        "space-",
+        "d-",
+        "float-",
+        "pull-",
+        "order-",
+    ];
+    const STATES: [&str; 6] = ["is-", "has-", "js-", "sc-", "css-", "jsx-"];
+    let plain = class
+        .chars()
+        .all(|ch| ch.is_ascii_alphabetic() || ch == '-' || ch == '_')
+        && !class.starts_with(['-', '_'])
+        && class.len() > 1;
+    let lower = class.to_ascii_lowercase();
+    let utility = UTILITIES
+        .iter()
+        .any(|u| lower == u.trim_end_matches('-') || (u.ends_with('-') && lower.starts_with(u)));
+    let state = STATES.iter().any(|s| lower.starts_with(s));
+    // Hashes mix cases irregularly: an upper-case letter, one lower-case, an upper-case again.
+    let hashed = class.as_bytes().windows(3).any(|w| {
+        w[0].is_ascii_uppercase() && w[1].is_ascii_lowercase() && w[2].is_ascii_uppercase()
+    });
+    plain && !utility && !state && !hashed
 }
 
 /// The path from `<body>` down to `element`, as simple selectors.

@@ -1,5 +1,5 @@
-//! A static preview server for the output folder: feed content types, ETag and
-//! Last-Modified with 304s, and no path outside the folder.
+//! The output folder over HTTP: feed content types, ETag and Last-Modified with 304s, and no
+//! path outside the folder.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -73,39 +73,9 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// What `/metrics` and `/healthz` answer, when the server has them.
-pub trait Probe: Send + Sync {
-    /// The metrics in the Prometheus text format, or why they cannot be read now.
-    fn metrics(&self) -> Result<String, String>;
-    /// `Ok` with a line while healthy; `Err` naming what is not.
-    fn health(&self) -> Result<String, String>;
-}
-
-/// What the router serves.
-#[derive(Clone)]
-struct Served {
-    root: PathBuf,
-    probe: Option<Arc<dyn Probe>>,
-}
-
-/// The router serving `root`, and `/metrics` and `/healthz` from `probe` when given.
-pub fn router(root: PathBuf, probe: Option<Arc<dyn Probe>>) -> Router {
-    Router::new()
-        .fallback(answer)
-        .with_state(Served { root, probe })
-}
-
-/// Serves `root` on `listener` (bound by the caller, who can tell its address) until the
-/// process ends (or `shutdown` resolves).
-pub async fn serve(
-    root: PathBuf,
-    probe: Option<Arc<dyn Probe>>,
-    listener: tokio::net::TcpListener,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(root, probe))
-        .with_graceful_shutdown(shutdown)
-        .await
+/// The router serving the files under `root`.
+pub(super) fn router(root: PathBuf) -> Router {
+    Router::new().fallback(answer).with_state(Arc::new(root))
 }
 
 fn status(code: StatusCode) -> Response {
@@ -117,18 +87,8 @@ fn status(code: StatusCode) -> Response {
         .expect("valid response")
 }
 
-/// A plain-text answer.
-fn text(code: StatusCode, content_type: &'static str, body: String) -> Response {
-    Response::builder()
-        .status(code)
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from(body))
-        .expect("valid response")
-}
-
 async fn answer(
-    State(served): State<Served>,
+    State(root): State<Arc<PathBuf>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -136,33 +96,7 @@ async fn answer(
     if method != Method::GET && method != Method::HEAD {
         return status(StatusCode::METHOD_NOT_ALLOWED);
     }
-    if let Some(probe) = &served.probe {
-        let probe = probe.clone();
-        let checked = match uri.path() {
-            "/metrics" => Some(tokio::task::spawn_blocking(move || match probe.metrics() {
-                Ok(text) => (StatusCode::OK, text),
-                Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
-            })),
-            "/healthz" => Some(tokio::task::spawn_blocking(move || match probe.health() {
-                Ok(text) => (StatusCode::OK, text),
-                Err(text) => (StatusCode::SERVICE_UNAVAILABLE, text),
-            })),
-            _ => None,
-        };
-        if let Some(checked) = checked {
-            let (code, body) = checked
-                .await
-                .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new()));
-            let kind = if uri.path() == "/metrics" && code == StatusCode::OK {
-                "application/openmetrics-text; version=1.0.0; charset=utf-8"
-            } else {
-                "text/plain; charset=utf-8"
-            };
-            return text(code, kind, body);
-        }
-    }
-    let root = &served.root;
-    let Some(path) = resolve(root, uri.path()) else {
+    let Some(path) = resolve(&root, uri.path()) else {
         return status(StatusCode::BAD_REQUEST);
     };
     let Ok(meta) = tokio::fs::metadata(&path).await else {
