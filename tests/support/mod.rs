@@ -2,6 +2,7 @@
 //! binary against a config pointing at it.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod moto;
 
 use std::collections::HashMap;
