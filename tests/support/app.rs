@@ -96,6 +96,10 @@ impl Chrome {
                 "--hide-scrollbars",
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
+                // Sandboxed frames in the page's own process, where the DevTools client sees
+                // them (tests click inside the builder's page frame).
+                "--disable-site-isolation-trials",
+                "--disable-features=IsolateSandboxedIframes,site-per-process",
             ])
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")

@@ -45,7 +45,7 @@ function card(section) {
   const facts = [
     ['Items in feed', section.items],
     ['Last success', when(section.last_success)],
-    ['Next run', section.next_run ? when(section.next_run) : '—'],
+    ['Next watch run', section.next_run ? when(section.next_run) : '—'],
   ];
   const links = [
     ...section.feeds.map((f) => el('a', { href: f.path }, f.format)),
