@@ -97,6 +97,7 @@ fn benches(c: &mut Criterion) {
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
             timezone: chrono_tz::UTC,
             hub: None,
+            stylesheet: false,
         };
         group.bench_function("render rss+atom+json", |b| {
             b.iter(|| Format::ALL.map(|f| render::render(f, &meta, black_box(&items)).len()))

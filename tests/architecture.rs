@@ -151,18 +151,11 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "config",
         &["store", "publish", "objects", "pipeline", "serve"],
     ),
-    (
-        "serve",
-        &[
-            "fetch",
-            "extract",
-            "normalize",
-            "store",
-            "config",
-            "pipeline",
-            "objects",
-        ],
-    ),
+    // The pipeline never knows it is served: the server (and its app) sit above it.
+    ("pipeline", &["serve"]),
+    // The server reads the pipeline, the config and the stages' results; it fetches and
+    // writes nothing of its own.
+    ("serve", &["fetch", "normalize", "publish", "objects"]),
 ];
 
 /// Longest source file, unit tests included.

@@ -98,6 +98,7 @@ fn check_page(html: &str, rules: &Rules) -> usize {
         base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
         timezone: chrono_tz::UTC,
         hub: None,
+        stylesheet: true,
     };
     for format in Format::ALL {
         let bytes = render::render(format, &meta, &items);

@@ -88,6 +88,9 @@ pub struct Output {
     pub max_age_days: Option<u32>,
     /// The WebSub hub told of every changed feed.
     pub websub_hub: Option<Url>,
+    /// Whether RSS and Atom feeds point at `style.xsl` (off by default: browsers are dropping
+    /// XSLT, and each feed's readable page is the view for people).
+    pub stylesheet: bool,
 }
 
 /// `[watch]`.

@@ -72,6 +72,7 @@ pub(super) struct RawOutput {
     pub(super) max_items: Spanned<usize>,
     pub(super) max_age_days: Option<u32>,
     pub(super) websub_hub: Option<Spanned<Text>>,
+    pub(super) stylesheet: bool,
 }
 
 impl Default for RawOutput {
@@ -84,6 +85,7 @@ impl Default for RawOutput {
             max_items: Spanned::new(0..0, 50),
             max_age_days: None,
             websub_hub: None,
+            stylesheet: false,
         }
     }
 }

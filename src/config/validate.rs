@@ -102,6 +102,7 @@ impl Checker<'_> {
             max_items: raw.max_items.into_inner(),
             max_age_days: raw.max_age_days,
             websub_hub,
+            stylesheet: raw.stylesheet,
         })
     }
 

@@ -11,7 +11,9 @@ use super::{manifest, meta, retention};
 use crate::config::{Config, Section};
 use crate::publish::Output;
 use crate::render::{self, FeedMeta, Format, Listed};
-use crate::store::{OutputStamp, Store};
+use std::collections::HashMap;
+
+use crate::store::{LatestRun, OutputStamp, Store};
 
 /// The listing's files.
 const FILES: [&str; 3] = ["index.html", "feeds.opml", render::STYLE_FILE];
@@ -34,8 +36,9 @@ pub(super) fn write_listing(
         None => config.sections().collect(),
     };
     let metas: Vec<FeedMeta> = own.iter().map(|section| meta(config, section)).collect();
-    let fingerprint = fingerprint(config, &metas);
-    if !feeds_changed && config.shard.is_none() && intact(store, output, &fingerprint)? {
+    let latest = store.latest_runs()?;
+    let fingerprint = fingerprint(config, &metas, &latest);
+    if !feeds_changed && config.shard.is_none() && intact(config, store, output, &fingerprint)? {
         return Ok(());
     }
     let mut listed = Vec::with_capacity(own.len());
@@ -47,10 +50,15 @@ pub(super) fn write_listing(
         }
         let (items, updated) =
             store.feed_summary(&section.key(), retention(config, section), now)?;
+        let (refreshed, failing) = latest
+            .get(&section.key())
+            .map_or((None, None), |l| (l.last_success, l.failure.clone()));
         listed.push(Listed {
             meta,
             items,
             updated,
+            refreshed,
+            failing,
         });
     }
     if let Some(shard) = config.shard {
@@ -70,14 +78,17 @@ pub(super) fn write_listing(
     let opml = render::opml(title, opml_format, &listed);
     put::<PassError>(store, output, opml_file, &opml, &fingerprint)?;
     drop(opml);
-    let style = render::STYLE_XSL.as_bytes();
-    put::<PassError>(store, output, style_file, style, &fingerprint)?;
+    if config.output.stylesheet {
+        let style = render::STYLE_XSL.as_bytes();
+        put::<PassError>(store, output, style_file, style, &fingerprint)?;
+    }
     Ok(())
 }
 
 /// A digest of what the listing is made of besides the feeds: the sections' titles and
-/// addresses (`metas`), the formats, this version.
-fn fingerprint(config: &Config, metas: &[FeedMeta]) -> String {
+/// addresses (`metas`), when each was last read and whether its last run failed
+/// (`latest`), the formats, this version.
+fn fingerprint(config: &Config, metas: &[FeedMeta], latest: &HashMap<String, LatestRun>) -> String {
     let mut digest = Sha256::new();
     digest.update(format!(
         "{:?}|{}",
@@ -85,14 +96,23 @@ fn fingerprint(config: &Config, metas: &[FeedMeta]) -> String {
         env!("CARGO_PKG_VERSION")
     ));
     for meta in metas {
-        digest.update(format!("|{meta:?}"));
+        let last = latest.get(&meta.stem);
+        digest.update(format!("|{meta:?}|{last:?}"));
     }
     format!("{:x}", digest.finalize())
 }
 
 /// Whether each listing file is as written from `fingerprint`.
-fn intact(store: &Store, output: &Output, fingerprint: &str) -> Result<bool, PassError> {
+fn intact(
+    config: &Config,
+    store: &Store,
+    output: &Output,
+    fingerprint: &str,
+) -> Result<bool, PassError> {
     for name in FILES {
+        if name == render::STYLE_FILE && !config.output.stylesheet {
+            continue;
+        }
         let recorded = store.output(&output.location(name))?;
         let written = recorded
             .is_some_and(|r| r.fingerprint == fingerprint && output.intact(name, r.stamp()));

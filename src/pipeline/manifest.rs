@@ -25,6 +25,10 @@ struct Entry {
     page_url: Url,
     items: usize,
     updated: Option<DateTime<Utc>>,
+    #[serde(default)]
+    refreshed: Option<DateTime<Utc>>,
+    #[serde(default)]
+    failing: Option<String>,
 }
 
 /// Writes this shard's manifest and returns the listing of every shard of the same count:
@@ -45,6 +49,8 @@ pub(super) fn merge(
             page_url: l.meta.page_url.clone(),
             items: l.items,
             updated: l.updated,
+            refreshed: l.refreshed,
+            failing: l.failing.clone(),
         })
         .collect();
     let bytes = serde_json::to_vec_pretty(&entries).expect("manifest serialises");
@@ -94,8 +100,11 @@ fn listed(config: &Config, entry: Entry) -> Listed {
             base_url: config.output.base_url.clone(),
             timezone: chrono_tz::UTC,
             hub: config.output.websub_hub.clone(),
+            stylesheet: config.output.stylesheet,
         },
         items: entry.items,
         updated: entry.updated,
+        refreshed: entry.refreshed,
+        failing: entry.failing,
     }
 }

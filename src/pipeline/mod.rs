@@ -157,6 +157,7 @@ pub fn meta(config: &Config, section: &Section) -> FeedMeta {
         base_url: config.output.base_url.clone(),
         timezone: section.timezone,
         hub: config.output.websub_hub.clone(),
+        stylesheet: config.output.stylesheet,
     }
 }
 

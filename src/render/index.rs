@@ -11,6 +11,7 @@ pub(super) const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-widt
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}\
 ul{list-style:none;padding:0}li{padding:.6rem 0;border-bottom:1px solid #eee}\
 .t{font-weight:600}.m{color:#666;font-size:.9rem}a{color:#0b57d0}\
+.f{color:#b3261e;font-size:.9rem}.f b{font-weight:600}\
 input{width:100%;font:inherit;font-size:.85rem;padding:.2rem;border:1px solid #ccc;border-radius:4px;box-sizing:border-box}\
 @media (prefers-color-scheme:dark){body{background:#111;color:#ddd}a{color:#8ab4f8}li,h2{border-color:#333}input{background:#222;color:#ddd;border-color:#444}}";
 
@@ -42,14 +43,26 @@ pub fn index_html(title: &str, formats: &[Format], feeds: &[Listed]) -> Vec<u8> 
             .map(|f| format!("<a href=\"{}\">{}</a>", attr(&feed.href(*f)), f.label()))
             .collect();
         links.push(format!("<a href=\"{}\">Read</a>", attr(&feed.page_href())));
-        let updated = feed.updated.map_or_else(
-            || "never".to_string(),
-            |d| d.format("%Y-%m-%d %H:%M UTC").to_string(),
+        let refreshed = feed.refreshed.map_or_else(
+            || "not yet".to_string(),
+            |d| {
+                format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    d.to_rfc3339(),
+                    d.format("%Y-%m-%d %H:%M UTC")
+                )
+            },
         );
+        let failing = feed.failing.as_deref().map_or_else(String::new, |why| {
+            format!(
+                "<div class=\"f\"><b>Last run failed:</b> {} (the feed stays as it was)</div>",
+                text(why)
+            )
+        });
         let _ = writeln!(
             page,
             "<li><div class=\"t\"><a href=\"{page_url}\">{title}</a></div>\
-             <div class=\"m\">{count} items · updated {updated} · {links}</div>\
+             <div class=\"m\">{count} items · refreshed {refreshed} · {links}</div>{failing}\
              <input readonly value=\"{copy}\" aria-label=\"Feed address\"></li>",
             page_url = attr(feed.meta.page_url.as_str()),
             title = text(&feed.meta.section_title),

@@ -83,6 +83,8 @@ pub struct FeedMeta {
     pub timezone: chrono_tz::Tz,
     /// The WebSub hub readers may subscribe to for pushes.
     pub hub: Option<Url>,
+    /// Whether RSS and Atom point at the browser stylesheet ([`STYLE_FILE`]).
+    pub stylesheet: bool,
 }
 
 impl FeedMeta {
@@ -160,8 +162,10 @@ pub const STYLE_FILE: &str = "style.xsl";
 pub fn render(format: Format, meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     let meta = &meta.xml_safe();
     match format {
-        Format::Rss => with_stylesheet(&rss::render(meta, items), meta),
-        Format::Atom => with_stylesheet(&atom::render(meta, items), meta),
+        Format::Rss if meta.stylesheet => with_stylesheet(&rss::render(meta, items), meta),
+        Format::Atom if meta.stylesheet => with_stylesheet(&atom::render(meta, items), meta),
+        Format::Rss => rss::render(meta, items),
+        Format::Atom => atom::render(meta, items),
         Format::Json => json::render(meta, items),
     }
 }
@@ -222,6 +226,7 @@ pub(crate) mod tests {
             base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
             timezone: chrono_tz::UTC,
             hub: None,
+            stylesheet: true,
         };
         let items = vec![
             Item {
@@ -308,6 +313,10 @@ pub struct Listed {
     pub items: usize,
     /// Its newest item's date.
     pub updated: Option<DateTime<Utc>>,
+    /// When its page was last read successfully (its feed is as fresh as that).
+    pub refreshed: Option<DateTime<Utc>>,
+    /// Why its last run failed, when it did (its feed stays as it was).
+    pub failing: Option<String>,
 }
 
 /// The listing with titles cut down to characters XML can carry.

@@ -83,11 +83,12 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         Err(_) => None,
     };
     let empty = analysed.as_ref().is_none_or(|a| a.candidates.is_empty());
-    if render == Render::Auto && empty {
-        if let Ok(page) = app.bench.load(&config, &url, Render::Browser).await {
-            analysed = Some(analyse(page.text(), page.url.clone()).await);
-            loaded = Ok((page, Render::Browser));
-        }
+    if render == Render::Auto
+        && empty
+        && let Ok(page) = app.bench.load(&config, &url, Render::Browser).await
+    {
+        analysed = Some(analyse(page.text(), page.url.clone()).await);
+        loaded = Ok((page, Render::Browser));
     }
     let (page, used) = match loaded {
         Ok(loaded) => loaded,

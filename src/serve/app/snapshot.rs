@@ -199,11 +199,13 @@ fn write_node(
     }
 }
 
-/// CSS that can fetch nothing: `url(…)`, `image-set(…)` and `@import` made invalid, so that
-/// the browser drops those declarations instead of requesting them.
+/// CSS that can fetch nothing: `@import` rules dropped, `url(…)`, `image-set(…)` and
+/// `expression(…)` replaced by `none`.
 fn disarm_css(css: &str) -> String {
-    let pattern = regex!(r"(?i)url\s*\(|image-set\s*\(|@import|expression\s*\(");
-    pattern.replace_all(css, "x-disarmed(").into_owned()
+    let imports = regex!(r"(?i)@import[^;]*;?");
+    let fetching = regex!(r"(?i)(?:url|image-set|expression)\s*\((?:[^()]|\([^()]*\))*\)");
+    let css = imports.replace_all(css, "");
+    fetching.replace_all(&css, "none").into_owned()
 }
 
 #[cfg(test)]
