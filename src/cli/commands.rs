@@ -1,23 +1,21 @@
 //! The subcommands as the binary runs them: load the config, run a pass, print, exit code.
 
 use std::io::IsTerminal;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use feedwright::config::{self, Config, Render, Shard};
 use feedwright::fetch::browser;
-use feedwright::pipeline::{self, Monitor, Observer, PassError};
-use feedwright::serve::{Serving, app};
+use feedwright::pipeline::{self, Observer, PassError};
 use feedwright::store::StoreError;
 
 use super::progress::{Bar, Lines};
-use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report, signals};
+use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report};
 
 /// Loads the config at `path` (or the default place) for `shard`; a bad one is reported,
 /// and so are its warnings.
-fn load_shard(path: Option<PathBuf>, shard: Option<Shard>) -> Result<Config, i32> {
+pub(super) fn load_shard(path: Option<PathBuf>, shard: Option<Shard>) -> Result<Config, i32> {
     let config = load(path)?;
     for warning in config.warnings() {
         eprintln!("warning: {warning}");
@@ -60,7 +58,7 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(super) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -68,7 +66,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Reports a pass that could not run, and the exit code for it.
-fn pass_failed(error: &PassError) -> i32 {
+pub(super) fn pass_failed(error: &PassError) -> i32 {
     eprintln!("error: {}", logging::redact(&error.to_string()));
     match error {
         PassError::Store(StoreError::Locked { .. }) => EXIT_LOCKED,
@@ -195,160 +193,6 @@ pub(super) fn check(
         .iter()
         .all(|r| r.status.is_ok() && !r.items.is_empty());
     if all_ok { EXIT_OK } else { EXIT_FAILED }
-}
-
-/// `feedwright watch`: the scheduler, until SIGINT or SIGTERM, with the server beside it
-/// when `serve` names an address; returns the exit code.
-pub(super) fn watch(
-    config_path: Option<PathBuf>,
-    shard: Option<Shard>,
-    serve: Option<SocketAddr>,
-    verbose: bool,
-) -> i32 {
-    let path = config::default_path(config_path);
-    let config = match load_shard(Some(path.clone()), shard) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let count = config.select(&[]).map_or(0, |s| s.len());
-    eprintln!(
-        "watching {count} {} of {}",
-        report::plural(count, "section"),
-        path.display()
-    );
-    let monitor = Arc::new(Monitor::new(Arc::new(config.clone())));
-    runtime().block_on(async {
-        let (ask, requests) = match signals::watch_requests() {
-            Ok(requests) => requests,
-            Err(code) => return code,
-        };
-        let (stop_serving, served) = tokio::sync::oneshot::channel::<()>();
-        let server = match serve {
-            Some(addr) => {
-                let serving =
-                    match serving(&config, &path, monitor.clone(), app::Runner::Watch(ask)) {
-                        Ok(serving) => serving,
-                        Err(code) => return code,
-                    };
-                match listen(addr).await {
-                    Ok(listener) => Some(tokio::spawn(feedwright::serve::serve(
-                        serving,
-                        listener,
-                        async {
-                            let _ = served.await;
-                        },
-                    ))),
-                    Err(code) => return code,
-                }
-            }
-            None => None,
-        };
-        let observer = Lines {
-            quiet: false,
-            verbose,
-        };
-        let watched = pipeline::watch(path, config, monitor, requests, &observer).await;
-        if let Some(server) = server {
-            let _ = stop_serving.send(());
-            let _ = server.await;
-        }
-        match watched {
-            Ok(()) => EXIT_OK,
-            Err(e) => pass_failed(&e),
-        }
-    })
-}
-
-/// What the server of `serve` and `watch --serve` answers for `config`, read from `path`.
-fn serving(
-    config: &Config,
-    path: &std::path::Path,
-    monitor: Arc<Monitor>,
-    runner: app::Runner,
-) -> Result<Serving, i32> {
-    let root = pipeline::serve_root(config).map_err(|e| {
-        eprintln!("error: {}", logging::redact(&e.to_string()));
-        EXIT_USAGE
-    })?;
-    Ok(Serving {
-        root,
-        monitor,
-        app: app::AppSettings {
-            config_path: path.to_path_buf(),
-            runner,
-        },
-    })
-}
-
-/// Listens on `addr` and says where (and whether the app answers there).
-async fn listen(addr: SocketAddr) -> Result<tokio::net::TcpListener, i32> {
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
-        eprintln!("error: cannot serve on {addr}: {e}");
-        EXIT_FAILED
-    })?;
-    let addr = listener.local_addr().unwrap_or(addr);
-    if addr.ip().is_loopback() {
-        eprintln!("serving on http://{addr}/ (the app: dashboard at /, builder at /build)");
-    } else {
-        eprintln!(
-            "serving the output folder on http://{addr}/ (the app answers on loopback addresses only)"
-        );
-    }
-    Ok(listener)
-}
-
-/// `feedwright serve`: the output folder and, on a loopback address, the app, until SIGINT or
-/// SIGTERM, which let the answers under way finish; returns the exit code. A missing config
-/// file or one without sections is fine here: the app is where a first section is made.
-pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
-    let path = config::default_path(config_path);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
-                "no config file at {} yet: the app's builder creates it with the first section",
-                path.display()
-            );
-            String::new()
-        }
-        Err(e) => {
-            eprintln!("error: {}: cannot read config: {e}", path.display());
-            return EXIT_USAGE;
-        }
-    };
-    let config = match Config::parse(&text, &path) {
-        Ok(config) => config,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    logging::hide(&config.secrets);
-    let monitor = Arc::new(Monitor::new(Arc::new(config.clone())));
-    let serving = match serving(&config, &path, monitor, app::Runner::Alone) {
-        Ok(serving) => serving,
-        Err(code) => return code,
-    };
-    runtime().block_on(async {
-        let stop = match signals::stop() {
-            Ok(stop) => stop,
-            Err(code) => return code,
-        };
-        let listener = match listen(addr).await {
-            Ok(listener) => listener,
-            Err(code) => return code,
-        };
-        match feedwright::serve::serve(serving, listener, stop).await {
-            Ok(()) => {
-                eprintln!("stopped serving");
-                EXIT_OK
-            }
-            Err(e) => {
-                eprintln!("error: serving on {addr}: {e}");
-                EXIT_FAILED
-            }
-        }
-    })
 }
 
 /// `feedwright status`: every section's state, from the store alone; returns the exit code.

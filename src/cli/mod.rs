@@ -6,6 +6,7 @@ mod commands;
 mod logging;
 mod progress;
 mod report;
+mod serving;
 mod signals;
 
 use std::net::SocketAddr;
@@ -200,13 +201,13 @@ pub(crate) fn main() -> i32 {
             config,
             serve,
             shard,
-        } => commands::watch(config, shard, serve, cli.verbose > 0),
+        } => serving::watch(config, shard, serve, cli.verbose > 0),
         Command::Check {
             config,
             section,
             shard,
         } => commands::check(config, shard, section),
-        Command::Serve { config, addr } => commands::serve(config, addr),
+        Command::Serve { config, addr } => serving::serve(config, addr),
         Command::Heal {
             config,
             only,

@@ -28,7 +28,7 @@ pub fn list_at(document: &Html, page: &Url, clicked: ElementRef) -> Option<Candi
     }
     let hint = DateHint::for_page(page_language(document.root_element()).as_deref());
     let element = |id: &NodeId| document.tree.get(*id).and_then(ElementRef::wrap);
-    let mut best: Option<(f64, Vec<ElementRef>)> = None;
+    let mut scored: Vec<(f64, Vec<ElementRef>)> = Vec::new();
     let ancestry = std::iter::once(clicked).chain(clicked.ancestors().filter_map(ElementRef::wrap));
     for container in ancestry {
         for path in holding.get(&container.id()).into_iter().flatten() {
@@ -42,14 +42,14 @@ pub fn list_at(document: &Html, page: &Url, clicked: ElementRef) -> Option<Candi
             let containers: Vec<ElementRef> =
                 members.iter().filter_map(|(id, _)| element(id)).collect();
             let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
-            let value = score(&containers, &headlines, *level, &hint);
-            if best.as_ref().is_none_or(|(b, _)| value > *b) {
-                best = Some((value, containers));
-            }
+            scored.push((score(&containers, &headlines, *level, &hint), containers));
         }
     }
-    let (value, containers) = best?;
-    describe(document, &containers, value, &hint)
+    // The best-scored group that selectors can describe.
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored
+        .into_iter()
+        .find_map(|(value, containers)| describe(document, &containers, value, &hint))
 }
 
 /// A selector for `field`, relative to the item (of the items `item` selects) that holds

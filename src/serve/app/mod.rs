@@ -3,7 +3,8 @@
 //! embedded in the binary (`assets/`); they request nothing off this server.
 //!
 //! - `sections.rs`: the dashboard's sections, saving a section into the config, running one.
-//! - `build.rs`: the builder's page loading, candidates, clicks and live preview.
+//! - `build.rs`: the builder's page loading, candidates and clicks.
+//! - `preview.rs`: the live preview, through `check`'s own path.
 //! - `snapshot.rs`: a loaded page, numbered and disarmed for the builder's frame.
 //!
 //! Safety: every request must name this server in `Host` (no DNS rebinding); writes carry
@@ -11,6 +12,7 @@
 //! request nothing.
 
 mod build;
+mod preview;
 mod sections;
 mod snapshot;
 
@@ -167,7 +169,7 @@ pub(super) fn router(settings: AppSettings, addr: SocketAddr) -> std::io::Result
         .route("/api/snapshot/{id}", get(build::snapshot))
         .route("/api/pick", post(build::pick))
         .route("/api/field", post(build::field))
-        .route("/api/preview", post(build::preview))
+        .route("/api/preview", post(preview::preview))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app))
 }
