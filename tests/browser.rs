@@ -107,6 +107,10 @@ title = "SpaceDaily"
         server.url("/blog/"),
         server.url("/Space_Industry.html")
     ));
+    // Feeds point at the XSL stylesheet only when asked to (browsers are dropping XSLT).
+    let config = std::fs::read_to_string(project.config()).unwrap();
+    let with_stylesheet = config.replacen("[output]\n", "[output]\nstylesheet = true\n", 1);
+    std::fs::write(project.config(), with_stylesheet).unwrap();
     project.cmd(&["run"]).success();
 
     let addr = std::net::TcpListener::bind("127.0.0.1:0")
@@ -129,7 +133,7 @@ title = "SpaceDaily"
 
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
     std::fs::create_dir_all(&shots).unwrap();
-    let index_url = format!("http://{addr}/");
+    let index_url = format!("http://{addr}/index.html");
     let index = browse(&binary, &["--dump-dom"], &index_url);
     for text in [
         "Ground Segment Notes",

@@ -82,10 +82,11 @@ fn feeds_go_to_the_bucket_whole_typed_and_only_when_changed() {
         "public/news/s1.xml",
         "public/index.html",
         "public/feeds.opml",
-        "public/style.xsl",
     ] {
         assert!(first.contains_key(name), "{name} in {:?}", first.keys());
     }
+    // The XSL stylesheet only when [output] stylesheet = true.
+    assert!(!first.contains_key("public/style.xsl"));
     assert!(
         !project.dir.path().join("feeds").exists(),
         "nothing is written locally"

@@ -436,6 +436,36 @@ fn index_page_and_opml_list_every_feed() {
 }
 
 #[test]
+fn the_index_says_when_each_feed_was_refreshed_and_marks_a_failing_one() {
+    let server = smn_server();
+    let project = Project::new(&smn_config(&server));
+    project.cmd(&["run"]).success();
+    let html = project.text("index.html");
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    assert!(
+        html.contains(&format!("refreshed <time datetime=\"{today}")),
+        "{html}"
+    );
+    assert!(!html.contains("Last run failed"), "{html}");
+    // The newest item is from 2013: the index does not pass that off as the feed's freshness.
+    assert!(!html.contains("refreshed <time datetime=\"2013"), "{html}");
+
+    server.route("/Space_Industry.html", Route::status(503));
+    project.cmd(&["run"]).code(1);
+    let failing = project.text("index.html");
+    assert!(failing.contains("Last run failed:"), "{failing}");
+    assert!(failing.contains("503"), "{failing}");
+    assert!(failing.contains("15 items"), "the feed stays: {failing}");
+
+    server.route(
+        "/Space_Industry.html",
+        Route::fixture("spacemedia/index-space-industry.html"),
+    );
+    project.cmd(&["run"]).success();
+    assert!(!project.text("index.html").contains("Last run failed"));
+}
+
+#[test]
 fn body_cap_and_foreign_redirects_fail_the_section() {
     let server = Server::start();
     server.route("/big", Route::ok("text/html", vec![b'a'; 4096]));

@@ -90,7 +90,7 @@ fn serving(
         root,
         monitor,
         app: app::AppSettings {
-            config_path: path.to_path_buf(),
+            config_path: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
             runner,
         },
     })

@@ -203,6 +203,11 @@ pub struct Section {
     pub wait_for: Option<String>,
     /// What to do when the selectors stop matching.
     pub heal: Heal,
+    /// Article rules for enriching new items (its site's `[site.article]`, with the section's
+    /// own `content`), when enrichment is on.
+    pub article: Option<Rules>,
+    /// How article pages are read for their full text.
+    pub full_text: FullText,
 }
 
 impl Section {

@@ -219,6 +219,14 @@ pub(super) struct RawSection {
     pub(super) user_agent: Option<Spanned<Text>>,
     pub(super) headers: Option<BTreeMap<String, Spanned<Text>>>,
     pub(super) cookies: Option<Spanned<Text>>,
+    pub(super) article: Option<RawSectionArticle>,
+}
+
+/// `[site.section.article]`: what a section changes of its site's article reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSectionArticle {
+    pub(super) content: Option<Spanned<Text>>,
 }
 
 /// Section rules override the site's field by field.

@@ -222,6 +222,21 @@ mod tests {
     }
 
     #[test]
+    fn a_section_may_read_full_text_where_its_site_does_not() {
+        let text = "[[site]]\nid = \"s\"\n  [site.article]\n  author = \"span.by\"\n  [[site.section]]\n  id = \"a\"\n  url = \"https://example.org/a\"\n  article = { content = \"auto\" }\n  [[site.section]]\n  id = \"b\"\n  url = \"https://example.org/b\"\n  article = { content = \"div.body\" }\n  [[site.section]]\n  id = \"c\"\n  url = \"https://example.org/c\"\n";
+        let config = Config::parse(text, Path::new("config.toml")).unwrap();
+        let sections: Vec<_> = config.sections().collect();
+        assert!(sections[0].full_text.auto);
+        let rules = sections[0].article.as_ref().unwrap();
+        assert_eq!(rules.author.as_ref().unwrap().source(), "span.by");
+        assert!(!sections[1].full_text.auto);
+        let body = sections[1].article.as_ref().unwrap().content.as_ref();
+        assert_eq!(body.unwrap().source(), "div.body");
+        assert!(!sections[2].full_text.auto);
+        assert!(sections[2].article.as_ref().unwrap().content.is_none());
+    }
+
+    #[test]
     fn replacing_keys_keeps_comments_and_other_keys() {
         let path = Path::new("config.toml");
         let start = "[[site]]\nid = \"example-org\" # mine\n\n  [[site.section]]\n  id = \"news\" # first\n  url = \"https://example.org/news\"\n  every = \"1h\"\n  items = { item = \"li\" }\n";

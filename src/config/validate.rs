@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono_tz::Tz;
+use toml::Spanned;
 
 use super::checker::Checker;
+use super::env::Text;
 use super::raw::{
     RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, RawWatch,
     merge_rules,
@@ -215,6 +217,29 @@ impl Checker<'_> {
         Ok(full)
     }
 
+    /// A section's article rules and full-text settings: its site's, with the section's own
+    /// `[site.section.article] content` (a selector, or `"auto"`) in place of the site's.
+    fn section_article(
+        &self,
+        content: Option<&Spanned<Text>>,
+        site: Option<&Rules>,
+        full_text: FullText,
+    ) -> Result<(Option<Rules>, FullText), ConfigError> {
+        let Some(content) = content else {
+            return Ok((site.cloned(), full_text));
+        };
+        let mut rules = site.cloned().unwrap_or_default();
+        let mut full = full_text;
+        full.auto = is_auto(content.get_ref());
+        let selector = if full.auto {
+            None
+        } else {
+            self.selector(&Some(content.clone()))?
+        };
+        rules.set(Field::Content, selector);
+        Ok((Some(rules), full))
+    }
+
     fn site(&self, raw: &RawSite, output: &Output) -> Result<Site, ConfigError> {
         let id = self.id(&raw.id, "site")?;
         let title = raw.title.as_deref().cloned().unwrap_or_else(|| id.clone());
@@ -242,9 +267,15 @@ impl Checker<'_> {
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
+        let full_text = self.full_text(raw.article.as_ref())?;
         let mut section_ids = HashSet::new();
         let mut sections = Vec::new();
         for section in &raw.section {
+            let (section_article, section_full_text) = self.section_article(
+                section.article.as_ref().and_then(|a| a.content.as_ref()),
+                article.as_ref(),
+                full_text,
+            )?;
             let section_id = self.id(&section.id, "section")?;
             if !section_ids.insert(section_id.clone()) {
                 return Err(self.error(
@@ -315,6 +346,8 @@ impl Checker<'_> {
                     None => 1,
                 },
                 next: self.selector(&section.next.clone().or(raw.next.clone()))?,
+                article: section_article,
+                full_text: section_full_text,
                 render: section.render.or(raw.render).unwrap_or_default(),
                 heal: section.heal.or(raw.heal).unwrap_or_default(),
                 wait_for: section
@@ -330,7 +363,7 @@ impl Checker<'_> {
             title,
             home,
             hosts,
-            full_text: self.full_text(raw.article.as_ref())?,
+            full_text,
             article_date_format: raw
                 .article
                 .as_ref()

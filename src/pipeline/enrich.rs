@@ -43,10 +43,10 @@ pub(super) async fn enrich(
     tally: &Tally,
 ) -> Enriched {
     let site = shared.config.site_of(section);
-    let Some(rules) = &site.article else {
+    let Some(rules) = &section.article else {
         return Enriched::default();
     };
-    let full = site.full_text;
+    let full = section.full_text;
 
     // What the store already knows decides which pages to fetch: never one read before, nor
     // one that failed too often, nor (for stored items) one never tried.
@@ -204,14 +204,13 @@ pub(super) async fn article_words(
     ids: &[String],
     tally: &Tally,
 ) -> Vec<(String, Option<usize>)> {
-    let site = loader.config.site_of(section);
-    let Some(rules) = &site.article else {
+    let Some(rules) = &section.article else {
         return Vec::new();
     };
-    if !site.full_text.auto && rules.content.is_none() {
+    if !section.full_text.auto && rules.content.is_none() {
         return Vec::new();
     }
-    let full = site.full_text;
+    let full = section.full_text;
     let reads = ids
         .iter()
         .filter_map(|id| Url::parse(id).ok().filter(|u| section.profile.owns(u)))

@@ -13,7 +13,7 @@ use crate::publish::Output;
 use crate::render::{self, FeedMeta, Format, Listed};
 use std::collections::HashMap;
 
-use crate::store::{LatestRun, OutputStamp, Store};
+use crate::store::{OutputStamp, Store};
 
 /// The listing's files.
 const FILES: [&str; 3] = ["index.html", "feeds.opml", render::STYLE_FILE];
@@ -36,11 +36,12 @@ pub(super) fn write_listing(
         None => config.sections().collect(),
     };
     let metas: Vec<FeedMeta> = own.iter().map(|section| meta(config, section)).collect();
-    let latest = store.latest_runs()?;
-    let fingerprint = fingerprint(config, &metas, &latest);
+    let failing = store.failing()?;
+    let fingerprint = fingerprint(config, &metas, &failing);
     if !feeds_changed && config.shard.is_none() && intact(config, store, output, &fingerprint)? {
         return Ok(());
     }
+    let refreshed = store.last_additions()?;
     let mut listed = Vec::with_capacity(own.len());
     for (section, meta) in own.into_iter().zip(metas) {
         let name = meta.file(primary);
@@ -50,15 +51,13 @@ pub(super) fn write_listing(
         }
         let (items, updated) =
             store.feed_summary(&section.key(), retention(config, section), now)?;
-        let (refreshed, failing) = latest
-            .get(&section.key())
-            .map_or((None, None), |l| (l.last_success, l.failure.clone()));
+        let key = section.key();
         listed.push(Listed {
             meta,
             items,
             updated,
-            refreshed,
-            failing,
+            refreshed: refreshed.get(&key).copied(),
+            failing: failing.get(&key).cloned(),
         });
     }
     if let Some(shard) = config.shard {
@@ -86,9 +85,9 @@ pub(super) fn write_listing(
 }
 
 /// A digest of what the listing is made of besides the feeds: the sections' titles and
-/// addresses (`metas`), when each was last read and whether its last run failed
-/// (`latest`), the formats, this version.
-fn fingerprint(config: &Config, metas: &[FeedMeta], latest: &HashMap<String, LatestRun>) -> String {
+/// addresses (`metas`), which of them failed their last run and why (`failing`), the
+/// formats, this version. (When a feed was last refreshed changes only with the feed.)
+fn fingerprint(config: &Config, metas: &[FeedMeta], failing: &HashMap<String, String>) -> String {
     let mut digest = Sha256::new();
     digest.update(format!(
         "{:?}|{}",
@@ -96,8 +95,8 @@ fn fingerprint(config: &Config, metas: &[FeedMeta], latest: &HashMap<String, Lat
         env!("CARGO_PKG_VERSION")
     ));
     for meta in metas {
-        let last = latest.get(&meta.stem);
-        digest.update(format!("|{meta:?}|{last:?}"));
+        let failed = failing.get(&meta.stem);
+        digest.update(format!("|{meta:?}|{failed:?}"));
     }
     format!("{:x}", digest.finalize())
 }

@@ -348,6 +348,11 @@ pub async fn suggest_article(url: &url::Url) -> Result<ArticlePreview, SuggestEr
             &Tally::default(),
         )
         .await?;
+    Ok(article_preview(page))
+}
+
+/// What `content = "auto"` finds on a fetched article page.
+fn article_preview(page: crate::fetch::Response) -> ArticlePreview {
     let html = page.text();
     let text = crate::extract::fulltext::main_text(&html, &page.url);
     let article =
@@ -357,13 +362,13 @@ pub async fn suggest_article(url: &url::Url) -> Result<ArticlePreview, SuggestEr
         .as_ref()
         .and_then(|t| crate::extract::fulltext::holding_block(&document, &t.html));
     let title = crate::extract::page_title(document.root_element());
-    Ok(ArticlePreview {
+    ArticlePreview {
         url: page.url,
         title,
         article,
         text,
         block,
-    })
+    }
 }
 
 /// Fetches one page (politely, with the default `[fetch]` settings; in the browser when

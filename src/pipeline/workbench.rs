@@ -96,6 +96,21 @@ impl Workbench {
         section::check(section, &self.loader(config), now).await
     }
 
+    /// What automatic full-text extraction finds on the article page at `url`, loaded once
+    /// as [`Workbench::load`] loads pages.
+    pub async fn article(
+        &self,
+        config: &Arc<Config>,
+        url: &Url,
+    ) -> Result<super::ArticlePreview, SectionError> {
+        let page = self.load(config, url, Render::Http).await?;
+        Ok(
+            tokio::task::spawn_blocking(move || super::article_preview(page))
+                .await
+                .expect("reading an article does not panic"),
+        )
+    }
+
     /// Whether `url` has been loaded (as `render` says) and is kept.
     pub fn has(&self, url: &Url, render: Render) -> bool {
         self.kept.has(url, render == Render::Browser)

@@ -283,6 +283,16 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn feeds_point_at_the_stylesheet_only_when_asked() {
+        let (mut meta, items) = sample();
+        meta.stylesheet = false;
+        for format in [Format::Rss, Format::Atom] {
+            let text = String::from_utf8(render(format, &meta, &items)).unwrap();
+            assert!(!text.contains("xml-stylesheet"), "{text}");
+        }
+    }
+
+    #[test]
     fn xml_feeds_point_at_the_stylesheet() {
         let (meta, items) = sample();
         for format in [Format::Rss, Format::Atom] {
@@ -313,7 +323,7 @@ pub struct Listed {
     pub items: usize,
     /// Its newest item's date.
     pub updated: Option<DateTime<Utc>>,
-    /// When its page was last read successfully (its feed is as fresh as that).
+    /// When its feed last gained an item.
     pub refreshed: Option<DateTime<Utc>>,
     /// Why its last run failed, when it did (its feed stays as it was).
     pub failing: Option<String>,

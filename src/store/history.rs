@@ -208,6 +208,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// When each section's history last gained an item: when its feed was last refreshed
+    /// with something new.
+    pub fn last_additions(&self) -> Result<HashMap<String, DateTime<Utc>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT section, max(first_seen) FROM items GROUP BY section")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, from_ms(r.get(1)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// How many items `section`'s feed holds and the newest one's date, as [`Store::feed_items`]
     /// would give them, without reading the items.
     pub fn feed_summary(

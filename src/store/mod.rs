@@ -24,7 +24,7 @@ pub use heal::{StoredHeal, StoredShape};
 pub use history::{PageCache, PageUpdate, Retention};
 pub use lock::{Lock, lock};
 pub use remote::Checkout;
-pub use runs::{Counts, Coverage, LatestRun, LoggedRun, RunEntry};
+pub use runs::{Counts, Coverage, LoggedRun, RunEntry};
 pub use schema::Access;
 
 /// Why the state could not be used; each names the file.

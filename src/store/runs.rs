@@ -72,15 +72,6 @@ pub struct LoggedRun {
     pub counts: Counts,
 }
 
-/// A section's latest runs in brief, as the feeds' index page shows them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LatestRun {
-    /// When it last succeeded.
-    pub last_success: Option<DateTime<Utc>>,
-    /// Why its latest run failed, if it did.
-    pub failure: Option<String>,
-}
-
 /// A count as SQLite stores it.
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -155,34 +146,20 @@ impl Store {
         Ok(())
     }
 
-    /// For every section in the log: when it last succeeded, and why its latest run failed
-    /// if it did.
-    pub fn latest_runs(&self) -> Result<HashMap<String, LatestRun>, StoreError> {
-        let mut latest: HashMap<String, LatestRun> = HashMap::new();
-        let mut succeeded = self.conn.prepare_cached(
-            "SELECT s.section, max(CASE WHEN s.ended > 0 THEN s.ended ELSE r.ended END)
-             FROM run_sections s JOIN runs r ON r.id = s.run_id
-             WHERE s.status = 'ok' GROUP BY s.section",
-        )?;
-        let rows =
-            succeeded.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (section, ended) = row?;
-            latest.entry(section).or_default().last_success = Some(from_ms(ended));
-        }
-        let mut failing = self.conn.prepare_cached(
+    /// For every section whose latest run failed: why.
+    pub fn failing(&self) -> Result<HashMap<String, String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT s.section, s.reason FROM run_sections s
              WHERE s.status = 'failed' AND s.run_id =
                 (SELECT max(o.run_id) FROM run_sections o WHERE o.section = s.section)",
         )?;
-        let rows = failing.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
         })?;
-        for row in rows {
-            let (section, reason) = row?;
-            latest.entry(section).or_default().failure = Some(reason.unwrap_or_default());
-        }
-        Ok(latest)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// For every section whose latest runs failed: how many failed in a row.

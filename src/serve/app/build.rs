@@ -15,9 +15,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
-use super::snapshot::{Numbered, Snapshot, disarmed};
+use super::snapshot::{Head, Numbered, Snapshot, disarmed, inline_css};
 use super::{App, error};
-use crate::config::{NewSection, Render};
+use crate::config::{Config, NewSection, Render};
 use crate::extract::detect::{Candidate, field_at, list_at, outline, reasons};
 use crate::extract::{Field, Rules};
 
@@ -94,6 +94,14 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         }
     };
     let found = analysed.expect("a loaded page is analysed");
+    let (styled, styles) = tokio::sync::watch::channel(None);
+    {
+        let (app, config, sheets) = (app.clone(), config.clone(), found.sheets.clone());
+        tokio::spawn(async move {
+            let css = page_styles(&app, &config, &sheets).await;
+            let _ = styled.send(Some(Arc::from(css)));
+        });
+    }
     let snapshot = app.keep_snapshot(Snapshot {
         id: format!(
             "{:x}{:04x}",
@@ -106,6 +114,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         html: Arc::from(page.text()),
         next: found.next.clone(),
         fetched: Utc::now(),
+        styles,
     });
     // The second page is loaded now, beside the person's first clicks, for the robustness
     // check of the preview (politely: the host's spacing applies).
@@ -165,6 +174,8 @@ struct Analysed {
     zone: Option<(&'static str, String)>,
     next: Option<Url>,
     candidates: Vec<Value>,
+    /// The page's style sheets.
+    sheets: Vec<Url>,
 }
 
 /// Detection, the next page and the zone of a page, on the blocking pool.
@@ -184,10 +195,56 @@ async fn analyse(html: String, url: Url) -> Analysed {
             zone: crate::extract::zone::zone_hint(&document).map(|h| (h.zone, h.how)),
             next: crate::extract::pager::next_link(&document, &url, None).map(|n| n.url),
             candidates,
+            sheets: style_sheets(&document, &url),
         }
     })
     .await
     .expect("page analysis does not panic")
+}
+
+/// Most style sheets of a page inlined into its snapshot.
+const MAX_SHEETS: usize = 6;
+/// The most of one style sheet kept.
+const MAX_SHEET_BYTES: usize = 512 * 1024;
+/// How long the page frame waits for the page's style sheets before it shows without them.
+const STYLE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The addresses of a page's style sheets (`<link rel=stylesheet>`, not print-only).
+fn style_sheets(document: &Html, page: &Url) -> Vec<Url> {
+    document
+        .root_element()
+        .select(css!(r#"link[rel~="stylesheet" i][href]"#))
+        .filter(|l| {
+            l.attr("media")
+                .is_none_or(|m| !m.trim().eq_ignore_ascii_case("print"))
+        })
+        .filter_map(|l| page.join(l.attr("href")?).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .take(MAX_SHEETS)
+        .collect()
+}
+
+/// The page's style sheets, each loaded once as pages are (robots.txt, spacing), disarmed and
+/// joined; those that fail are left out.
+async fn page_styles(app: &App, config: &Arc<Config>, sheets: &[Url]) -> String {
+    let mut css = String::new();
+    for sheet in sheets {
+        let Ok(loaded) = app.bench.load(config, sheet, Render::Http).await else {
+            continue;
+        };
+        let is_css = loaded
+            .content_type
+            .as_deref()
+            .is_none_or(|t| t.contains("css") || t.contains("text/plain"));
+        if !is_css {
+            continue;
+        }
+        let text = loaded.text();
+        let end = text.floor_char_boundary(MAX_SHEET_BYTES.min(text.len()));
+        css.push_str(&inline_css(&text[..end]));
+        css.push('\n');
+    }
+    css
 }
 
 /// A candidate as the builder lists it: its selectors, size, three titles, why it ranks there,
@@ -216,11 +273,21 @@ fn candidate_json(
     } else {
         Vec::new()
     };
+    // Said when the list has nothing a redesign is likely to keep.
+    let note = items
+        .get("item")
+        .and_then(Value::as_str)
+        .filter(|css| !css.contains(['.', '#', '[']))
+        .map(|_| {
+            "these elements have no stable class, id or attribute: the selector relies on the \
+             page's tags alone, which a redesign may change"
+        });
     json!({
         "items": items,
         "count": candidate.items.len(),
         "samples": samples,
         "why": reasons(document, candidate),
+        "note": note,
         "nodes": nodes,
     })
 }
@@ -257,10 +324,19 @@ pub(super) async fn snapshot(State(app): State<Arc<App>>, Path(id): Path<String>
     let nonce = format!("{:016x}", fastrand::u64(..));
     let extra =
         format!("<style>{FRAME_STYLE}</style><script nonce=\"{nonce}\">{FRAME_SCRIPT}</script>");
+    let mut styles = snapshot.styles.clone();
+    let css = match tokio::time::timeout(STYLE_WAIT, styles.wait_for(Option::is_some)).await {
+        Ok(Ok(css)) => css.clone().unwrap_or_else(|| Arc::from("")),
+        _ => Arc::from(""),
+    };
     let html = snapshot.html.clone();
     let page = tokio::task::spawn_blocking(move || {
         let document = Html::parse_document(&html);
-        disarmed(&document, &Numbered::new(&document), &extra)
+        let head = Head {
+            start: &css,
+            end: &extra,
+        };
+        disarmed(&document, &Numbered::new(&document), &head)
     })
     .await
     .expect("writing a page does not panic");
@@ -350,5 +426,65 @@ pub(super) async fn field(State(app): State<Arc<App>>, Json(click): Json<Click>)
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("click inside one of the outlined items to set its {name}"),
         ),
+    }
+}
+
+/// What `POST /api/article` takes.
+#[derive(Debug, Deserialize)]
+pub(super) struct Article {
+    url: String,
+}
+
+/// `POST /api/article`: the text automatic full-text extraction finds on one article page
+/// (what `content = "auto"` puts into the feed), as plain paragraphs.
+pub(super) async fn article(State(app): State<Arc<App>>, Json(body): Json<Article>) -> Response {
+    let url = match typed_url(&body.url) {
+        Ok(url) => url,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    let config = match app.config_now() {
+        Ok((_, config)) => Arc::new(config),
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let read = match app.bench.article(&config, &url).await {
+        Ok(read) => read,
+        Err(e) => {
+            let message = config.secrets.redact(&e.to_string()).into_owned();
+            return error(StatusCode::BAD_GATEWAY, message);
+        }
+    };
+    let paragraphs = read
+        .text
+        .as_ref()
+        .map(|t| paragraphs(&t.html))
+        .unwrap_or_default();
+    Json(json!({
+        "url": read.url.as_str(),
+        "title": read.title,
+        "words": read.text.as_ref().map(|t| t.words),
+        "source": read.text.as_ref().map(|t| t.source),
+        "block": read.block,
+        "paragraphs": paragraphs,
+    }))
+    .into_response()
+}
+
+/// The visible text of an HTML fragment, one entry per paragraph, heading or list item.
+fn paragraphs(html: &str) -> Vec<String> {
+    let fragment = Html::parse_fragment(html);
+    let blocks = css!("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, figcaption");
+    let texts: Vec<String> = fragment
+        .select(blocks)
+        .filter(|el| {
+            // The innermost blocks only: a list item's paragraphs, not the item as well.
+            el.select(blocks).next().is_none()
+        })
+        .map(|el| crate::extract::element_text(el))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if texts.is_empty() {
+        vec![crate::extract::element_text(fragment.root_element())]
+    } else {
+        texts
     }
 }

@@ -169,6 +169,7 @@ pub(super) fn router(settings: AppSettings, addr: SocketAddr) -> std::io::Result
         .route("/api/snapshot/{id}", get(build::snapshot))
         .route("/api/pick", post(build::pick))
         .route("/api/field", post(build::field))
+        .route("/api/article", post(build::article))
         .route("/api/preview", post(preview::preview))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app))

@@ -46,6 +46,9 @@ pub(super) struct Preview {
     /// `site/section` when editing an existing section.
     #[serde(default)]
     section: Option<String>,
+    /// Another page of the same site to try the selectors on (else the page's next page).
+    #[serde(default)]
+    second: Option<String>,
 }
 
 /// `POST /api/preview`: the items `check` gives for the kept page and the section as it
@@ -108,7 +111,18 @@ pub(super) async fn preview(State(app): State<Arc<App>>, Json(body): Json<Previe
         .clone();
     let now = Utc::now().trunc_subsecs(0);
     let report = app.bench.check(&config, &section, now).await;
-    let second = match snapshot.as_ref().and_then(|s| s.next.clone()) {
+    let mut warnings_before = Vec::new();
+    let given = match body.second.as_deref().map(typed_url).transpose() {
+        Ok(given) => given,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e),
+    };
+    if let Some(url) = &given
+        && let Err(e) = app.bench.load(&config, url, section.render).await
+    {
+        warnings_before.push(config.secrets.redact(&e.to_string()).into_owned());
+    }
+    let next = given.or_else(|| snapshot.as_ref().and_then(|s| s.next.clone()));
+    let second = match next {
         Some(next) if app.bench.has(&next, section.render) => {
             let mut other = section.clone();
             other.url = next.clone();
@@ -133,6 +147,7 @@ pub(super) async fn preview(State(app): State<Arc<App>>, Json(body): Json<Previe
     let text_of =
         |format| String::from_utf8_lossy(&feeds::render(format, &meta, &report.items)).into_owned();
     let mut warnings = report.warnings.clone();
+    warnings.extend(warnings_before);
     if let Status::Failed(e) = &report.status {
         warnings.insert(0, config.secrets.redact(&e.to_string()).into_owned());
     }

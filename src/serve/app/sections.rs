@@ -142,6 +142,7 @@ fn describe(
             "language": section.language.as_ref().map(|l| l.code().to_string()),
             "timezone": section.timezone.name(),
             "pages": section.pages,
+            "full_text": section.full_text.auto,
         },
     })
 }

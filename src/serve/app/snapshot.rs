@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use ego_tree::NodeId;
@@ -27,11 +28,14 @@ pub(super) struct Snapshot {
     /// How it was loaded.
     pub(super) render: Render,
     /// Its text, decoded.
-    pub(super) html: std::sync::Arc<str>,
+    pub(super) html: Arc<str>,
     /// The page of older items, if it has one.
     pub(super) next: Option<Url>,
     /// When it was fetched.
     pub(super) fetched: DateTime<Utc>,
+    /// The page's own style sheets, disarmed, once they are loaded (`Some("")` when it has
+    /// none or they could not be had).
+    pub(super) styles: tokio::sync::watch::Receiver<Option<Arc<str>>>,
 }
 
 /// Elements whose every number is their place among the document's elements.
@@ -101,23 +105,31 @@ const VOID: [&str; 14] = [
     "wbr", "base",
 ];
 
-/// `document` written out for the builder's frame, numbered and disarmed, with `head_extra`
-/// (the builder's own style and script) at the end of `<head>`.
-pub(super) fn disarmed(document: &Html, numbered: &Numbered, head_extra: &str) -> String {
+/// What goes into the frame's `<head>` besides the page's own elements.
+pub(super) struct Head<'a> {
+    /// First: the page's style sheets, inlined (they would be links to its server).
+    pub(super) start: &'a str,
+    /// Last: the builder's own style and script.
+    pub(super) end: &'a str,
+}
+
+/// `document` written out for the builder's frame, numbered and disarmed, with `head` added.
+pub(super) fn disarmed(document: &Html, numbered: &Numbered, head: &Head) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>");
     for child in document.tree.root().children() {
-        write_node(child, numbered, head_extra, &mut out);
+        write_node(child, numbered, head, &mut out);
     }
     out
 }
 
-fn write_node(
-    node: ego_tree::NodeRef<Node>,
-    numbered: &Numbered,
-    head_extra: &str,
-    out: &mut String,
-) {
+/// Style sheet text made safe to inline: nothing it names is fetched, and it cannot end its
+/// `<style>` element.
+pub(super) fn inline_css(css: &str) -> String {
+    disarm_css(css).replace("</", "<\\/")
+}
+
+fn write_node(node: ego_tree::NodeRef<Node>, numbered: &Numbered, head: &Head, out: &mut String) {
     match node.value() {
         Node::Text(text) => {
             let raw = node
@@ -182,17 +194,20 @@ fn write_node(
             if VOID.contains(&name) {
                 return;
             }
+            if name == "head" && !head.start.is_empty() {
+                let _ = write!(out, "<style>{}</style>", head.start);
+            }
             for child in node.children() {
-                write_node(child, numbered, head_extra, out);
+                write_node(child, numbered, head, out);
             }
             if name == "head" {
-                out.push_str(head_extra);
+                out.push_str(head.end);
             }
             let _ = write!(out, "</{name}>");
         }
         Node::Document | Node::Fragment => {
             for child in node.children() {
-                write_node(child, numbered, head_extra, out);
+                write_node(child, numbered, head, out);
             }
         }
         _ => {}
@@ -222,7 +237,15 @@ mod tests {
             <svg><image href="https://evil.example/i.png"/></svg><div style="background-image:url(https://evil.example/j.png)">x</div></body></html>"#;
         let document = Html::parse_document(page);
         let numbered = Numbered::new(&document);
-        let out = disarmed(&document, &numbered, "<!--extra-->");
+        let head = Head {
+            start: &inline_css("a { color: red } </style><script>x()</script>"),
+            end: "<!--extra-->",
+        };
+        let out = disarmed(&document, &numbered, &head);
+        assert!(
+            out.contains("<style>a { color: red } <\\/style><script>"),
+            "{out}"
+        );
         assert!(!out.contains("evil.example/\""), "{out}");
         for gone in [
             "<script",

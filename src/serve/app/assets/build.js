@@ -84,7 +84,8 @@ function showCandidates() {
       el('span', { class: 'selector' }, c.items.item || 'structured data'),
       c.mine ? el('span', { class: 'pill healed' }, 'your click') : (k === 0 ? el('span', { class: 'pill ok' }, 'best') : null),
       el('ul', { class: 'samples' }, c.samples.map((s) => el('li', {}, s))),
-      el('p', { class: 'why' }, c.why.join(' · '))))));
+      el('p', { class: 'why' }, c.why.join(' · ')),
+      c.note ? el('p', { class: 'why warn' }, c.note) : null))));
   if (!state.candidates.length) {
     $('candidates').append(el('li', { class: 'muted' }, 'No repeated list of links found. Click a headline on the page, or load it in the browser if its list is built by JavaScript.'));
   }
@@ -116,6 +117,7 @@ function body() {
     pages: Number($('pages').value) || 1,
     render: state.render,
     section: state.editing,
+    second: $('second-url').value.trim() || null,
   };
 }
 
@@ -139,6 +141,26 @@ async function preview() {
   showSecond(data.second);
   showDiff(data.diff);
   showTab();
+  showArticle();
+}
+
+// With full text on: what the first item's article page gives, read once.
+async function showArticle() {
+  const box = $('article');
+  const first = $('full-text').checked && state.preview && state.preview.items[0];
+  box.hidden = !first;
+  if (!first || state.articleOf === first.url) return;
+  state.articleOf = first.url;
+  $('article-summary').textContent = `Full text of “${first.title}” — reading the article…`;
+  $('article-text').replaceChildren();
+  const { ok, data } = await api('/api/article', { url: first.url });
+  if (state.articleOf !== first.url) return;
+  if (!ok || !data.paragraphs.length) {
+    $('article-summary').textContent = `No article text found on ${first.url}${ok ? '' : `: ${data.error}`}: items keep their teaser.`;
+    return;
+  }
+  $('article-summary').textContent = `Full text of “${first.title}”: ${data.words} words (${data.source})`;
+  $('article-text').replaceChildren(...data.paragraphs.map((p) => el('p', {}, p)));
 }
 
 function showSecond(second) {
@@ -185,7 +207,8 @@ function showTab() {
 }
 
 document.querySelectorAll('[data-tab]').forEach((b) => b.addEventListener('click', () => { state.tab = b.dataset.tab; showTab(); }));
-for (const id of ['language', 'timezone', 'pages']) $(id).addEventListener('input', schedule);
+for (const id of ['language', 'timezone', 'pages', 'second-url']) $(id).addEventListener('input', schedule);
+$('full-text').addEventListener('change', showArticle);
 
 // --- loading ---------------------------------------------------------------------------------
 async function load(url, render, keep = null) {
@@ -228,7 +251,8 @@ document.querySelector('[data-action=save]').addEventListener('click', async () 
   const changed = (key, value) => (state.initial && state.initial[key] === value ? null : value);
   const section = { id: $('section-id').value.trim(), title: $('section-title').value.trim(), url: state.editing ? state.editUrl : state.url,
     items: request.items, language: changed('language', request.language), timezone: changed('timezone', request.timezone),
-    render: state.render === 'http' ? null : state.render, pages: request.pages > 1 ? request.pages : null };
+    render: state.render === 'http' ? null : state.render, pages: request.pages > 1 ? request.pages : null,
+    article: $('full-text').checked && !(state.initial && state.initial.fullText) ? { content: 'auto' } : null };
   if (!state.editing) section.url = document.querySelector('input[name=url]').value.trim() || state.url;
   const site = { id: $('site-id').value.trim(), title: state.site && state.site.title, home: state.site && state.site.home };
   say('save-status', 'Saving…', 'busy');
@@ -267,7 +291,8 @@ if (params.get('section')) {
     $('timezone').value = found.config.timezone || '';
     $('pages').value = found.config.pages || 1;
     document.querySelector('input[name=url]').value = found.url;
-    state.initial = { language: found.config.language || null, timezone: found.config.timezone || null };
+    state.initial = { language: found.config.language || null, timezone: found.config.timezone || null, fullText: found.config.full_text };
+    $('full-text').checked = Boolean(found.config.full_text);
     say('status', `Editing ${key}: last success ${when(found.last_success)}.`);
     load(found.url, found.config.render, found.config.items);
   });
