@@ -7,6 +7,7 @@ mod choices;
 mod edit;
 mod env;
 mod error;
+mod full_text;
 mod raw;
 mod requests;
 mod shard;
@@ -27,6 +28,7 @@ pub use choices::{Every, Heal, Render, Source};
 pub use edit::{Appended, NewSection, SelectorChange, append, write_selectors};
 pub use env::Secrets;
 pub use error::ConfigError;
+pub use full_text::FullText;
 pub use shard::{Shard, shard_of};
 pub use target::Target;
 pub use upsert::{SectionEdit, save_section, upsert};
@@ -132,30 +134,6 @@ pub struct Site {
     pub full_text: FullText,
     /// The site's sections.
     pub sections: Vec<Section>,
-}
-
-/// `[site.article]`'s full-text settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FullText {
-    /// `content = "auto"`: the main text found without selectors.
-    pub auto: bool,
-    /// Article pages read per section per run (newest first; the rest on later runs).
-    pub max_articles: usize,
-    /// A body shorter than this (a paywall, a consent wall) keeps the teaser.
-    pub min_chars: usize,
-    /// The most of one item's content kept, in bytes.
-    pub max_bytes: usize,
-}
-
-impl Default for FullText {
-    fn default() -> Self {
-        FullText {
-            auto: false,
-            max_articles: 30,
-            min_chars: 250,
-            max_bytes: 256 * 1024,
-        }
-    }
 }
 
 /// One `[[site.section]]`, with the site's settings merged in.
