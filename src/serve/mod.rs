@@ -1,4 +1,4 @@
-//! The HTTP server of `serve` and `watch --serve`: the output folder ([`files`]), `/metrics`
+//! The HTTP server of `serve` and `watch --serve`: the output folder (`files.rs`), `/metrics`
 //! and `/healthz` from the pipeline's [`Monitor`], and, on a loopback address, the local app
 //! ([`app`]: dashboard, builder and their API). Listening anywhere else, the app's paths
 //! answer 403: the builder fetches pages on the user's behalf, and a public fetcher would be
