@@ -276,8 +276,32 @@ async fn build_a_feed_by_pointing_then_edit_it() {
         Some("Kim Reporter")
     );
 
-    // The dashboard shows it; the editor opens it with its diff, and saving changes nothing.
+    // A second section whose site fails, and a few more runs, for the dashboard to show.
+    site.route("/gone", Route::status(503));
+    let mut with_failing = std::fs::read_to_string(project.config()).unwrap();
+    with_failing.push_str(&format!(
+        "\n[[site]]\nid = \"wire\"\ntitle = \"Wire service\"\n\n  [[site.section]]\n  id = \"world\"\n  title = \"World wire\"\n  url = \"{}\"\n",
+        site.url("/gone")
+    ));
+    std::fs::write(project.config(), &with_failing).unwrap();
+    for _ in 0..2 {
+        project.cmd(&["run"]).code(1);
+    }
+
+    // The dashboard shows both; the editor opens the first with its diff, and saving changes
+    // nothing.
     page.goto(served.url("/")).await.unwrap();
+    let failing = eventually(WAIT, "the failing section", || async {
+        js(
+            &page,
+            "(document.querySelector('[data-section=\"wire/world\"]') || {}).dataset?.status",
+        )
+        .await
+        .as_str()
+        .map(str::to_string)
+    })
+    .await;
+    assert_eq!(failing, "failing");
     let status = eventually(WAIT, "the section on the dashboard", || async {
         js(
             &page,

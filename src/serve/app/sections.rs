@@ -96,6 +96,9 @@ fn describe(
                         "at": r.ended.to_rfc3339(),
                         "found": r.counts.found,
                         "new": r.counts.new,
+                        // A run that succeeded without reading items found its page unchanged
+                        // (a 304, or the same bytes as last time): no items is a failure.
+                        "unchanged": r.failure.is_none() && r.counts.found == 0,
                         "status": if r.failure.is_some() { "failed" } else { "ok" },
                     })
                 })

@@ -17,6 +17,7 @@ function chart(runs) {
   svg.setAttribute('aria-label', `last ${runs.length} runs: ${failed} failed`);
   const most = Math.max(1, ...runs.map((r) => r.found));
   const width = 300 / 30;
+  let last = 0;
   runs.slice(-30).forEach((run, i) => {
     const x = i * width + 1;
     const bar = (height, kind) => {
@@ -28,12 +29,15 @@ function chart(runs) {
       rect.setAttribute('rx', 1.5);
       rect.setAttribute('class', kind);
       const title = document.createElementNS(SVG, 'title');
-      title.textContent = `${when(run.at)}: ${run.status === 'ok' ? `${run.found} found, ${run.new} new` : 'failed'}`;
+      const what = run.status !== 'ok' ? 'failed' : run.unchanged ? 'page unchanged' : `${run.found} found, ${run.new} new`;
+      title.textContent = `${when(run.at)}: ${what}`;
       rect.append(title);
       svg.append(rect);
     };
     if (run.status !== 'ok') bar(44, 'bar-failed');
+    else if (run.unchanged) bar((last / most) * 44, 'bar-same');
     else {
+      last = run.found;
       bar((run.found / most) * 44, 'bar-found');
       if (run.new > 0) bar((run.new / most) * 44, 'bar-new');
     }
@@ -47,9 +51,10 @@ function card(section) {
     ['Last success', when(section.last_success)],
     ['Next watch run', section.next_run ? when(section.next_run) : '—'],
   ];
+  const published = section.last_success || section.items > 0;
   const links = [
-    ...section.feeds.map((f) => el('a', { href: f.path }, f.format)),
-    el('a', { href: section.page }, 'Read'),
+    ...(published ? section.feeds.map((f) => el('a', { href: f.path }, f.format)) : []),
+    published ? el('a', { href: section.page }, 'Read') : el('span', { class: 'muted' }, 'No feed yet'),
     el('a', { href: `/build?section=${encodeURIComponent(section.id)}`, class: 'edit' }, 'Edit'),
     el('button', { type: 'button', 'data-action': 'run', onclick: (e) => runNow(section.id, e.target) }, 'Run now'),
   ];
@@ -63,7 +68,7 @@ function card(section) {
     el('dl', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v)))),
     section.runs.length
       ? el('div', { class: 'chart-box' }, chart(section.runs),
-        el('p', { class: 'legend' }, el('span', { class: 'key found' }), 'found ', el('span', { class: 'key new' }), 'new ', el('span', { class: 'key failed' }), 'failed'))
+        el('p', { class: 'legend' }, el('span', { class: 'key found' }), 'found ', el('span', { class: 'key new' }), 'new ', el('span', { class: 'key same' }), 'unchanged ', el('span', { class: 'key failed' }), 'failed'))
       : el('p', { class: 'muted' }, 'No runs yet.'),
     el('div', { class: 'links' }, links));
 }
