@@ -151,6 +151,29 @@ async fn screenshot(page: &Page, name: &str, width: i64, height: i64) {
     .unwrap();
 }
 
+/// Clicks the builder's element that `css` selects.
+async fn click(page: &Page, css: &str) {
+    page.find_element(css)
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits until the text of the element with id `id` starts with `start`; returns it.
+async fn text_starting(page: &Page, id: &str, start: &str) -> String {
+    let expression = format!("document.getElementById({id:?}).textContent");
+    eventually(WAIT, start, || async {
+        js(page, &expression)
+            .await
+            .as_str()
+            .filter(|s| s.starts_with(start))
+            .map(str::to_string)
+    })
+    .await
+}
+
 async fn preview_titles(page: &Page) -> Vec<String> {
     serde_json::from_value(
         js(page, "Array.from(document.querySelectorAll('[data-preview] li .title')).map(a => a.textContent)").await,
@@ -213,12 +236,7 @@ async fn build_a_feed_by_pointing_then_edit_it() {
     screenshot(&page, "builder", 1280, 900).await;
 
     // The author: pick the field, click a writer's name on the page.
-    page.find_element("[data-field=author]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&page, "[data-field=author]").await;
     click_in_frame(&page, "span.writer").await;
     eventually(WAIT, "the author selector", || async {
         js(
@@ -244,20 +262,8 @@ async fn build_a_feed_by_pointing_then_edit_it() {
     let previewed = preview_titles(&page).await;
 
     // Save with the proposed ids, then run: the feed holds the preview's items.
-    page.find_element("[data-action=save]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    eventually(WAIT, "the save", || async {
-        js(&page, "document.getElementById('save-status').textContent")
-            .await
-            .as_str()
-            .filter(|s| s.starts_with("Saved"))
-            .map(str::to_string)
-    })
-    .await;
+    click(&page, "[data-action=save]").await;
+    text_starting(&page, "save-status", "Saved").await;
     let config = std::fs::read_to_string(project.config()).unwrap();
     assert!(config.contains("author = \"span.writer\""), "{config}");
     let key = config_key(&config);
@@ -333,20 +339,8 @@ async fn build_a_feed_by_pointing_then_edit_it() {
     .await;
     assert!(diff.contains("0 items arrive, 0 leave"), "{diff}");
     let before = std::fs::read(project.config()).unwrap();
-    page.find_element("[data-action=save]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    eventually(WAIT, "the answer to saving nothing", || async {
-        js(&page, "document.getElementById('save-status').textContent")
-            .await
-            .as_str()
-            .filter(|s| s.starts_with("Nothing to save"))
-            .map(str::to_string)
-    })
-    .await;
+    click(&page, "[data-action=save]").await;
+    text_starting(&page, "save-status", "Nothing to save").await;
     assert_eq!(std::fs::read(project.config()).unwrap(), before);
     screenshot(&page, "builder", 390, 844).await;
 

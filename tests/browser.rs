@@ -7,38 +7,18 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use support::app::{HEADLESS, chromium};
 use support::{Project, Route, Server};
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH")?
-                .to_str()?
-                .split(':')
-                .map(|dir| Path::new(dir).join(name))
-                .find(|p| p.is_file())
-        })
-}
 
 /// Runs headless Chromium with the flags this machine needs; returns stdout.
 fn browse(binary: &Path, args: &[&str], url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let output = Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-        ])
+        .args(HEADLESS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)
         .arg(url)

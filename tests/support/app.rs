@@ -51,6 +51,18 @@ impl Drop for Served {
     }
 }
 
+/// The flags headless Chromium needs on this machine (root, no GPU, no network of its own).
+pub const HEADLESS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+];
+
 /// Debian's chromium on the PATH, if there is one.
 pub fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
@@ -85,15 +97,8 @@ impl Chrome {
         };
         let profile = tempfile::tempdir().unwrap();
         let mut process = Command::new(binary)
+            .args(HEADLESS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
                 "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0",
                 // Sandboxed frames in the page's own process, where the DevTools client sees

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::body::Body;
+
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use scraper::Html;
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::snapshot::{Head, Numbered, Snapshot, disarmed, inline_css};
-use super::{App, error};
+use super::{App, error, html_page};
 use crate::config::{Config, NewSection, Render};
 use crate::extract::detect::{Candidate, field_at, list_at, outline, reasons};
 use crate::extract::{Field, Rules};
@@ -345,13 +345,7 @@ pub(super) async fn snapshot(State(app): State<Arc<App>>, Path(id): Path<String>
          img-src data:; font-src data:; form-action 'none'; base-uri 'none'; \
          frame-ancestors 'self'; connect-src 'none'"
     );
-    Response::builder()
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(header::CACHE_CONTROL, "no-store")
-        .header(header::CONTENT_SECURITY_POLICY, policy)
-        .header("X-Content-Type-Options", "nosniff")
-        .body(Body::from(page))
-        .expect("valid response")
+    html_page(page, &policy)
 }
 
 /// What `POST /api/pick` and `POST /api/field` take.

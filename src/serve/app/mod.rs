@@ -75,16 +75,9 @@ impl App {
     /// The config file's text now (empty when there is none) and what it loads as; the text
     /// becomes the one a save must find unchanged.
     fn read_config(&self) -> (String, Result<Config, ConfigError>) {
-        let text = match std::fs::read_to_string(&self.config_path) {
+        let text = match self.config_text() {
             Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => {
-                let error = ConfigError::Read {
-                    path: self.config_path.clone(),
-                    source,
-                };
-                return (String::new(), Err(error));
-            }
+            Err(e) => return (String::new(), Err(e)),
         };
         *self.seen.lock().expect("never poisoned") = text.clone();
         let config = Config::parse(&text, &self.config_path);
@@ -93,18 +86,21 @@ impl App {
 
     /// The config as it loads now, without marking it read.
     fn config_now(&self) -> Result<(String, Config), ConfigError> {
-        let text = match std::fs::read_to_string(&self.config_path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => {
-                return Err(ConfigError::Read {
-                    path: self.config_path.clone(),
-                    source,
-                });
-            }
-        };
+        let text = self.config_text()?;
         let config = Config::parse(&text, &self.config_path)?;
         Ok((text, config))
+    }
+
+    /// The config file's text (empty when there is none yet).
+    fn config_text(&self) -> Result<String, ConfigError> {
+        match std::fs::read_to_string(&self.config_path) {
+            Ok(text) => Ok(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+            Err(source) => Err(ConfigError::Read {
+                path: self.config_path.clone(),
+                source,
+            }),
+        }
     }
 
     fn keep_snapshot(&self, snapshot: Snapshot) -> Arc<Snapshot> {
@@ -263,10 +259,15 @@ fn page(app: &App, template: &str) -> Response {
         "{{config}}",
         &html_escape::encode_double_quoted_attribute(&app.config_path.display().to_string()),
     );
+    html_page(html, PAGE_POLICY)
+}
+
+/// An HTML page that is never cached, under `policy`.
+fn html_page(html: String, policy: &str) -> Response {
     Response::builder()
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store")
-        .header(header::CONTENT_SECURITY_POLICY, PAGE_POLICY)
+        .header(header::CONTENT_SECURITY_POLICY, policy)
         .header("X-Content-Type-Options", "nosniff")
         .body(Body::from(html))
         .expect("valid response")
