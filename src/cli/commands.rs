@@ -262,10 +262,10 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
 pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
     use feedwright::locale::Language;
     use feedwright::normalize::dates::{DateOrder, DateRules, ParsedDate, parse_date};
-    let language = match language {
-        None => Language::english(),
+    let given = match language {
+        None => None,
         Some(tag) => match Language::from_tag(tag) {
-            Some(language) => language,
+            Some(language) => Some(language),
             None => {
                 let hint = Language::nearest_tag(tag)
                     .map_or_else(String::new, |near| format!("; did you mean \"{near}\"?"));
@@ -274,29 +274,62 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
             }
         },
     };
-    let Ok(zone) = timezone.parse::<chrono_tz::Tz>() else {
-        eprintln!(
-            "error: unknown timezone {timezone:?}: use an IANA name such as \"Europe/Paris\""
+    let Ok(zone) = timezone.trim().parse::<chrono_tz::Tz>() else {
+        let hint = config::nearest_timezone(timezone).map_or_else(
+            || "use an IANA name such as \"Europe/Paris\"".to_string(),
+            |near| format!("did you mean \"{near}\"?"),
         );
+        eprintln!("error: unknown timezone {timezone:?}: {hint}");
         return EXIT_USAGE;
     };
     let now = now();
-    let rules = DateRules {
-        order: DateOrder::Auto,
-        format: None,
-        language: &language,
-        now: Some((now, zone)),
+    let read = |language: &Language| {
+        let rules = DateRules {
+            order: DateOrder::Auto,
+            format: None,
+            language,
+            now: Some((now, zone)),
+        };
+        parse_date(text, &rules)
     };
-    let Some(parsed) = parse_date(text, &rules) else {
+    // Without --language: English, else every language whose words read it.
+    let found = match &given {
+        Some(language) => read(language).map(|parsed| (parsed, language.code().to_string())),
+        None => Language::every().find_map(|language| {
+            read(&language).map(|parsed| (parsed, language.code().to_string()))
+        }),
+    };
+    let Some((parsed, code)) = found else {
+        let tried = given.as_ref().map_or_else(
+            || "in any language".to_string(),
+            |l| format!("(language {})", l.code()),
+        );
         eprintln!(
-            "could not read a date in {text:?} (language {}): no date form matched; an item \
-             dated so takes its first-seen time",
-            language.code()
+            "could not read a date in {text:?} {tried}: no date form matched; an item dated so \
+             takes its first-seen time"
         );
         return EXIT_FAILED;
     };
+    if given.is_none() && code != "en" {
+        println!("read as language {code} (give --language to choose)");
+    }
     let instant = parsed.resolve(zone, now, now);
     let local = instant.with_timezone(&zone);
+    let shown = |at: chrono::DateTime<Utc>| {
+        format!(
+            "{} ({zone}) = {}",
+            at.with_timezone(&zone).format("%Y-%m-%d %H:%M %:z"),
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        )
+    };
+    if parsed.is_future(zone, now) {
+        println!(
+            "in the future: clamped to now: says {}, taken as {}",
+            shown(parsed.instant(zone, now)),
+            shown(instant)
+        );
+        return EXIT_OK;
+    }
     match parsed {
         ParsedDate::Day(day) => println!(
             "{day} ({zone}), precision: day (an item dated so takes its first-seen time that \
@@ -304,11 +337,7 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
             local.format("%Y-%m-%d %H:%M %:z"),
             instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ),
-        _ => println!(
-            "{} ({zone}) = {}, precision: minute",
-            local.format("%Y-%m-%d %H:%M %:z"),
-            instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
+        _ => println!("{}, precision: minute", shown(instant)),
     }
     EXIT_OK
 }

@@ -340,6 +340,11 @@ impl Config {
     }
 }
 
+/// The IANA zone name nearest to a misspelt one (`Europe/Berln` → `Europe/Berlin`).
+pub fn nearest_timezone(name: &str) -> Option<&'static str> {
+    words::nearest(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
+}
+
 /// Where the config file is: `--config`, else `$FEEDWRIGHT_CONFIG`, else `./config.toml`.
 pub fn default_path(explicit: Option<PathBuf>) -> PathBuf {
     explicit

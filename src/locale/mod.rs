@@ -98,6 +98,19 @@ impl Language {
         (locale.is_some() || cldr.is_some()).then_some(Language { code, cldr, locale })
     }
 
+    /// Every language whose date words are known: English, then the languages most pages
+    /// are written in, then the rest.
+    pub fn every() -> impl Iterator<Item = Language> {
+        const FIRST: [&str; 16] = [
+            "en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "ja", "zh", "ko", "tr", "sv",
+            "uk", "ar",
+        ];
+        FIRST
+            .into_iter()
+            .chain(cldr::tags().filter(|tag| !FIRST.contains(tag)))
+            .filter_map(Language::from_tag)
+    }
+
     /// The known tag nearest to `tag`, for a message about one that is not known.
     pub fn nearest_tag(tag: &str) -> Option<&'static str> {
         let tag = tag.trim().to_ascii_lowercase().replace('_', "-");

@@ -121,6 +121,18 @@ pub(super) fn gather(
             ));
         }
     }
+    let ahead = drafts
+        .iter()
+        .filter_map(|d| d.date.or(d.dateline))
+        .filter(|d| d.is_future(section.timezone, now))
+        .count();
+    if ahead > 0 {
+        warnings.push(format!(
+            "{ahead} of {} items are dated in the future (read in {}): clamped to now",
+            drafts.len(),
+            section.timezone
+        ));
+    }
     let undated = drafts
         .iter()
         .filter(|d| d.date.is_none() && d.dateline.is_none())

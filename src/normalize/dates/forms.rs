@@ -2,10 +2,11 @@
 //! the basic form), month-name dates in either order (`Oct 23, 2024`, `23 October 2024`,
 //! RFC 2822), and all-numeric dates, each with the time and zone that may follow.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use regex::{Captures, Regex};
 
-use super::zones::{zone_offset, zone_pattern};
+use super::zones::{region_zone, zone_offset, zone_pattern};
 use super::{DateOrder, ParsedDate};
 use crate::locale::MONTH_NAME;
 
@@ -25,8 +26,41 @@ fn iso() -> &'static Regex {
 /// `12-Mar-2014`).
 pub(super) fn day_first() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?[\s.\-/]*{MONTH_NAME}\.?,?[\s.\-/]+(?:\d{{4}}|\d{{2}})\b"
+        r"(?i)\b\d{{1,2}}(?:st|nd|rd|th)?\.?,?[\s.\-/]*{MONTH_NAME}\.?,?[\s.\-/]+(?:\d{{4}}|\d{{2}})\b"
     ))
+}
+
+/// A day and a month name without a year, either way round (`4 March`, `4th of March`,
+/// `March 4th`, `Dec 5`).
+fn day_and_month() -> &'static Regex {
+    regex!(&format!(
+        r"(?i)\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\.?,?\s*(?:of\s+)?(?P<m1>{MONTH_NAME})\b\.?|(?P<m2>{MONTH_NAME})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+    ))
+}
+
+/// A date without a year (`4 March`, `Dec 5, 2:30pm ET`), in the year that puts it at most a
+/// day after `now` in `tz`, else the year before: what a listing of recent news means.
+pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
+    day_and_month().captures_iter(text).find_map(|caps| {
+        let found = caps.get(0)?;
+        let rest = &text[found.end()..];
+        // A year the dated forms did not take (out of range, or a number of its own).
+        if regex!(r"^[\s,.\-/]*\d{4}\b").is_match(rest) {
+            return None;
+        }
+        let day: u32 = caps.name("d1").or(caps.name("d2"))?.as_str().parse().ok()?;
+        let month = crate::locale::month_number(caps.name("m1").or(caps.name("m2"))?.as_str())?;
+        let today = now.with_timezone(&tz).date_naive();
+        let this_year = NaiveDate::from_ymd_opt(today.year(), month, day);
+        let date = match this_year {
+            Some(date) if date <= today + chrono::Days::new(1) => date,
+            _ => NaiveDate::from_ymd_opt(today.year() - 1, month, day)?,
+        };
+        let timed = time_after()
+            .captures(rest)
+            .and_then(|t| with_time(date, &t, "zone"));
+        Some(timed.unwrap_or(ParsedDate::Day(date)))
+    })
 }
 
 /// A month name before a day and a year (`Oct 23, 2024`, `April 3rd, 2013`), or before a day,
@@ -48,7 +82,7 @@ pub(super) fn year_first() -> &'static Regex {
 ///
 /// Between them may stand a year word that the languages' patterns do not spell out (`року`,
 /// `года`, `roku`) and a connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
-fn time_after() -> &'static Regex {
+pub(super) fn time_after() -> &'static Regex {
     regex!(&format!(
         r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
@@ -216,7 +250,7 @@ fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 }
 
 /// Adds the optional time and zone captured beside a day.
-fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<ParsedDate> {
+pub(super) fn with_time(day: NaiveDate, caps: &Captures, zone_group: &str) -> Option<ParsedDate> {
     let Some(hour) = caps.name("hour") else {
         return Some(ParsedDate::Day(day));
     };
@@ -258,6 +292,10 @@ fn zoned(naive: NaiveDateTime, zone: Option<&str>) -> Option<ParsedDate> {
     let Some(zone) = zone else {
         return Some(ParsedDate::Local(naive));
     };
+    if let Some(tz) = region_zone(zone) {
+        let dt = tz.from_local_datetime(&naive).earliest()?;
+        return Some(ParsedDate::Zoned(dt.fixed_offset()));
+    }
     let offset = zone_offset(zone)?;
     let dt = offset.from_local_datetime(&naive).single()?;
     Some(ParsedDate::Zoned(dt))

@@ -64,7 +64,13 @@ impl ParsedDate {
     /// Zone-less dates are read in `tz`. A day alone takes `first_seen` when that falls on the
     /// same day in `tz`, else the start of that day. Instants after `now` are clamped to `now`.
     pub fn resolve(&self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-        let instant = match *self {
+        self.instant(tz, first_seen).min(now)
+    }
+
+    /// The instant the date says, zone-less dates read in `tz` and a day alone taking
+    /// `first_seen` when that falls on the same day — before any clamping to now.
+    pub fn instant(&self, tz: Tz, first_seen: DateTime<Utc>) -> DateTime<Utc> {
+        match *self {
             ParsedDate::Zoned(dt) => dt.with_timezone(&Utc),
             ParsedDate::Local(naive) => local_to_utc(tz, naive),
             ParsedDate::Day(day) => {
@@ -74,10 +80,18 @@ impl ParsedDate {
                     local_to_utc(tz, day.and_time(NaiveTime::MIN))
                 }
             }
-        };
-        instant.min(now)
+        }
+    }
+
+    /// Whether the date lies ahead of `now` by more than [`FUTURE_SLACK`] (clocks and
+    /// publishing systems drift a little): such a date is clamped to now, and said so.
+    pub fn is_future(&self, tz: Tz, now: DateTime<Utc>) -> bool {
+        self.instant(tz, now) > now + FUTURE_SLACK
     }
 }
+
+/// How far ahead of now a date may lie before it counts as in the future.
+pub const FUTURE_SLACK: chrono::Duration = chrono::Duration::minutes(5);
 
 fn local_to_utc(tz: Tz, naive: NaiveDateTime) -> DateTime<Utc> {
     match tz.from_local_datetime(&naive) {
@@ -210,6 +224,12 @@ fn written(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         .or_else(|| foreign.as_ref()?.month_name_date(text))
         .or_else(|| (!text.is_ascii()).then(|| parse_cjk(text)).flatten())
         .or_else(|| parse_numeric(text, rules.order))
+        .or_else(|| {
+            let (now, tz) = rules.now?;
+            has_letters
+                .then(|| forms::yearless(text, now, tz))
+                .flatten()
+        })
         .or_else(|| {
             let (now, tz) = rules.now?;
             let english = language::forms(&Language::english());

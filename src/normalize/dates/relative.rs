@@ -2,7 +2,7 @@
 //! "il y a 2 heures", "2 часа назад", "3時間前", counted back from the fetch instant with the
 //! precision they carry (minutes and hours give an instant, days and more a calendar day).
 
-use chrono::{DateTime, Days, Months, NaiveTime, Utc};
+use chrono::{DateTime, Days, Months, Utc};
 use chrono_tz::Tz;
 use regex::{Captures, Regex};
 
@@ -17,6 +17,15 @@ pub(super) struct RelativeForms {
     /// `yesterday`, `today`, each with an optional time.
     named: Regex,
     now: Option<Regex>,
+}
+
+/// `day` with the time `rest` starts with (`, 9:45 p.m.`, ` at 3pm`, ` um 15:30 Uhr`, ` à
+/// 15h30`), or the day alone.
+fn time_of(day: chrono::NaiveDate, rest: &str) -> ParsedDate {
+    super::forms::time_after()
+        .captures(rest)
+        .and_then(|caps| super::forms::with_time(day, &caps, "zone"))
+        .unwrap_or(ParsedDate::Day(day))
 }
 
 /// Alternation of words, longest first, escaped.
@@ -66,11 +75,7 @@ impl RelativeForms {
         }
         let counted = Regex::new(&format!("(?i){}", alternatives.join("|"))).ok()?;
         let days = [words.yesterday.as_slice(), words.today.as_slice()].concat();
-        let named = Regex::new(&format!(
-            r"(?i)(?P<day>{})(?:\D{{0,6}}(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}}))?",
-            any_of(&days)
-        ))
-        .ok()?;
+        let named = Regex::new(&format!(r"(?i)(?P<day>{})", any_of(&days))).ok()?;
         let now = (!words.now.is_empty())
             .then(|| Regex::new(&format!("(?i)(?:{})", any_of(&words.now))).ok())
             .flatten();
@@ -88,12 +93,9 @@ impl RelativeForms {
             let counted = self.counted_back(&caps, now, tz)?;
             // `2 days ago 14:30`: a day with its time.
             let rest = &text[caps.get(0).map_or(0, |m| m.end())..];
-            let time = regex!(r"^\D{0,6}?(\d{1,2}):(\d{2})")
-                .captures(rest)
-                .and_then(|t| NaiveTime::from_hms_opt(t[1].parse().ok()?, t[2].parse().ok()?, 0));
-            return Some(match (counted, time) {
-                (ParsedDate::Day(day), Some(time)) => ParsedDate::Local(day.and_time(time)),
-                (counted, _) => counted,
+            return Some(match counted {
+                ParsedDate::Day(day) => time_of(day, rest),
+                counted => counted,
             });
         }
         // A whole word only: `вчера` is not the end of `позавчера`.
@@ -112,17 +114,8 @@ impl RelativeForms {
                 .iter()
                 .any(|y| y.to_lowercase() == word);
             let day = if yesterday { today.pred_opt()? } else { today };
-            let time = caps.name("hour").and_then(|hour| {
-                NaiveTime::from_hms_opt(
-                    hour.as_str().parse().ok()?,
-                    caps["minute"].parse().ok()?,
-                    0,
-                )
-            });
-            return Some(match time {
-                Some(time) => ParsedDate::Local(day.and_time(time)),
-                None => ParsedDate::Day(day),
-            });
+            let rest = &text[caps.get(0).map_or(0, |m| m.end())..];
+            return Some(time_of(day, rest));
         }
         self.now
             .as_ref()

@@ -298,8 +298,11 @@ fn tidy(text: &str) -> String {
     let text = regex!(r"[\[\](){}«»“”\x22]").replace_all(text, " ");
     let text = regex!(r"\bnoon\b").replace_all(&text, " 12:00 ");
     let text = regex!(r"\bmidnight\b").replace_all(&text, " 00:00 ");
-    let text = regex!(r"\b(am|pm|night)\s+(\d{1,2}(?:[:.時时点시]\d{1,2}[分분]?(?::\d{2})?)?)\b")
-        .replace_all(&text, "$2 $1");
+    // Only before a time (`pm 8:00`, `pm 8시`): German `am 4. Dezember` is "on the 4th".
+    let text = regex!(
+        r"\b(am|pm|night)\s+(\d{1,2}(?:[:.]\d{1,2}(?::\d{2})?|[時时点시](?:\d{1,2}[分분]?)?))"
+    )
+    .replace_all(&text, "$2 $1");
     let ordinal = regex!(&format!(
         r"\b(\d{{1,2}})[^\d\s.,]{{1,3}}\.?\s+({})\b",
         ENGLISH_MONTHS.join("|")

@@ -2,6 +2,7 @@
 //! abbreviations seen in feeds and datelines (`AEST`, `GMT`).
 
 use chrono::FixedOffset;
+use chrono_tz::Tz;
 
 /// Zone abbreviations seen in feeds and datelines, with their offsets in minutes.
 const NAMED_ZONES: &[(&str, i32)] = &[
@@ -25,6 +26,9 @@ const NAMED_ZONES: &[(&str, i32)] = &[
     ("EET", 120),
     ("EEST", 180),
     ("MSK", 180),
+    // India's; Ireland's and Israel's summer times share the letters, and sites there write
+    // their zone out.
+    ("IST", 330),
     ("AWST", 480),
     ("HKT", 480),
     ("SGT", 480),
@@ -38,17 +42,38 @@ const NAMED_ZONES: &[(&str, i32)] = &[
     ("NZDT", 780),
 ];
 
-/// A zone after a time, as a regex fragment with the capture group `zone`: a numeric offset
-/// or one of [`NAMED_ZONES`].
+/// Zones named by region, whose offset depends on the date (standard or daylight time): the
+/// US zones as American sites write them after a time (`2:30pm ET`).
+const REGION_ZONES: &[(&str, Tz)] = &[
+    ("ET", chrono_tz::America::New_York),
+    ("CT", chrono_tz::America::Chicago),
+    ("MT", chrono_tz::America::Denver),
+    ("PT", chrono_tz::America::Los_Angeles),
+    ("AKT", chrono_tz::America::Anchorage),
+    ("HT", chrono_tz::Pacific::Honolulu),
+];
+
+/// The zone a region abbreviation (`ET`, `PT`) names, written in capitals.
+pub(super) fn region_zone(zone: &str) -> Option<Tz> {
+    REGION_ZONES
+        .iter()
+        .find(|(name, _)| *name == zone)
+        .map(|(_, tz)| *tz)
+}
+
+/// A zone after a time, as a regex fragment with the capture group `zone`: a numeric offset,
+/// one of [`NAMED_ZONES`], or one of [`REGION_ZONES`] in capitals (`et` is a word in French).
 pub(super) fn zone_pattern() -> String {
     let names: Vec<&str> = NAMED_ZONES
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "Z")
         .collect();
+    let regions: Vec<&str> = REGION_ZONES.iter().map(|(name, _)| *name).collect();
     format!(
-        r"(?P<zone>Z|[+-]\d{{2}}(?::?\d{{2}})?|\b(?:{})\b)",
-        names.join("|")
+        r"(?P<zone>Z|[+-]\d{{2}}(?::?\d{{2}})?|\b(?:{})\b|\b(?-i:{})\b)",
+        names.join("|"),
+        regions.join("|")
     )
 }
 

@@ -1,0 +1,137 @@
+//! Dates as people write them, each with its exact instant, read at a fixed now: periods after
+//! relative words, connectors (`at`, `à`, `um … Uhr`), dates without a year, US zone names, and
+//! the year a yearless date takes around New Year.
+
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use feedwright::locale::Language;
+use feedwright::normalize::dates::{DateOrder, DateRules, parse_date};
+
+/// The instant `text` says, read in `language` at `now` in `tz` (before any clamp to now),
+/// and whether it lies in the future.
+fn read(text: &str, language: &str, now: DateTime<Utc>, tz: Tz) -> Option<(String, bool)> {
+    let language = Language::from_tag(language).unwrap();
+    let rules = DateRules {
+        order: DateOrder::Auto,
+        format: None,
+        language: &language,
+        now: Some((now, tz)),
+    };
+    let parsed = parse_date(text, &rules)?;
+    Some((
+        parsed
+            .instant(tz, now)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        parsed.is_future(tz, now),
+    ))
+}
+
+#[test]
+fn every_string_of_the_issue_reads_as_a_person_means_it() {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
+    let utc = chrono_tz::UTC;
+    let cases: [(&str, &str, &str, bool); 20] = [
+        ("yesterday at 9:45 PM", "en", "2026-12-06T21:45:00Z", false),
+        ("Yesterday, 9:45 p.m.", "en", "2026-12-06T21:45:00Z", false),
+        ("today at 3:15 pm", "en", "2026-12-07T15:15:00Z", true),
+        ("today at 3:15 am", "en", "2026-12-07T03:15:00Z", false),
+        ("hier à 15h30", "fr", "2026-12-06T15:30:00Z", false),
+        (
+            "am 4. Dezember um 15:30 Uhr",
+            "de",
+            "2026-12-04T15:30:00Z",
+            false,
+        ),
+        ("heute, 14:30", "de", "2026-12-07T14:30:00Z", true),
+        ("Mar 4", "en", "2026-03-04T00:00:00Z", false),
+        ("4 March", "en", "2026-03-04T00:00:00Z", false),
+        ("December 4", "en", "2026-12-04T00:00:00Z", false),
+        ("Dec 5", "en", "2026-12-05T00:00:00Z", false),
+        ("4. Dezember", "de", "2026-12-04T00:00:00Z", false),
+        ("4 déc.", "fr", "2026-12-04T00:00:00Z", false),
+        ("March 4th at 3pm", "en", "2026-03-04T15:00:00Z", false),
+        (
+            "Monday, March 4th at 3pm",
+            "en",
+            "2026-03-04T15:00:00Z",
+            false,
+        ),
+        ("Jan 5, 2:30pm ET", "en", "2026-01-05T19:30:00Z", false),
+        ("Jul 5, 2:30pm ET", "en", "2026-07-05T18:30:00Z", false),
+        ("Nov 3, 9:00 PT", "en", "2026-11-03T17:00:00Z", false),
+        ("an hour ago", "en", "2026-12-07T10:25:00Z", false),
+        ("Dec 8", "en", "2026-12-08T00:00:00Z", true),
+    ];
+    let mut wrong = Vec::new();
+    for (text, language, expected, future) in cases {
+        let got = read(text, language, now, utc);
+        if got.as_ref().map(|(at, f)| (at.as_str(), *f)) != Some((expected, future)) {
+            wrong.push(format!(
+                "{text:?} ({language}): {got:?}, expected {expected} future={future}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+#[test]
+fn a_yearless_listing_crossing_new_year_gets_the_right_years() {
+    let utc = chrono_tz::UTC;
+    let day = |text: &str, now| read(text, "en", now, utc).unwrap().0[..10].to_string();
+    let jan3 = Utc.with_ymd_and_hms(2027, 1, 3, 9, 0, 0).unwrap();
+    let read_on_jan3: Vec<String> = ["Dec 30", "Dec 31", "Jan 1", "Jan 2"]
+        .iter()
+        .map(|t| day(t, jan3))
+        .collect();
+    assert_eq!(
+        read_on_jan3,
+        ["2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02"]
+    );
+    let jan1 = Utc.with_ymd_and_hms(2027, 1, 1, 6, 0, 0).unwrap();
+    assert_eq!(day("Dec 31", jan1), "2026-12-31");
+    assert_eq!(day("Jan 1", jan1), "2027-01-01");
+    // An ascending listing reads the same way: each date in the year that is not ahead.
+    let ascending: Vec<String> = ["Nov 28", "Dec 2", "Dec 7"]
+        .iter()
+        .map(|t| day(t, Utc.with_ymd_and_hms(2026, 12, 7, 12, 0, 0).unwrap()))
+        .collect();
+    assert_eq!(ascending, ["2026-11-28", "2026-12-02", "2026-12-07"]);
+    // A site's own zone decides "today": 23:30 UTC on Dec 31 is already Jan 1 in Berlin, so
+    // "Jan 1" is today there (2027), and a day seen today takes the time it was first seen.
+    let berlin: Tz = "Europe/Berlin".parse().unwrap();
+    let late = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+    assert_eq!(
+        read("Jan 1", "en", late, berlin).unwrap(),
+        ("2026-12-31T23:30:00Z".to_string(), false)
+    );
+    assert_eq!(
+        read("Jan 1", "en", late, chrono_tz::UTC).unwrap().0,
+        "2026-01-01T00:00:00Z"
+    );
+}
+
+#[test]
+fn the_date_command_says_which_language_and_clamps_aloud() {
+    let date = |args: &[&str]| {
+        let output = assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .arg("date")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, out, _) = date(&["gestern, 14:30"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("read as language de"), "{out}");
+    let (code, out, _) = date(&["in 3 days"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("in the future: clamped to now"), "{out}");
+    let (code, _, err) = date(&["heute", "--timezone", "Europe/Berln"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean \"Europe/Berlin\""), "{err}");
+}
