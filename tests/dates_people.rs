@@ -30,7 +30,14 @@ fn read(text: &str, language: &str, now: DateTime<Utc>, tz: Tz) -> Option<(Strin
 fn every_string_of_the_issue_reads_as_a_person_means_it() {
     let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
     let utc = chrono_tz::UTC;
-    let cases: [(&str, &str, &str, bool); 20] = [
+    let cases: [(&str, &str, &str, bool); 27] = [
+        ("two hours ago", "en", "2026-12-07T09:25:00Z", false),
+        ("сорок минут назад", "ru", "2026-12-07T10:45:00Z", false),
+        ("vor zwei Stunden", "de", "2026-12-07T09:25:00Z", false),
+        ("Thursday", "en", "2026-12-03T00:00:00Z", false),
+        ("last Monday", "en", "2026-11-30T00:00:00Z", false),
+        ("Donnerstag, 14:30", "de", "2026-12-03T14:30:00Z", false),
+        ("Friday at 9:45 pm", "en", "2026-12-04T21:45:00Z", false),
         ("yesterday at 9:45 PM", "en", "2026-12-06T21:45:00Z", false),
         ("Yesterday, 9:45 p.m.", "en", "2026-12-06T21:45:00Z", false),
         ("today at 3:15 pm", "en", "2026-12-07T15:15:00Z", true),

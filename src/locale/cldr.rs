@@ -32,8 +32,8 @@ pub(crate) enum Period {
 pub(crate) struct Vocabulary {
     /// Month names and abbreviations with their month (1-12).
     pub(crate) months: Vec<(String, u32)>,
-    /// Weekday names and abbreviations.
-    pub(crate) weekdays: Vec<String>,
+    /// Weekday names and abbreviations with their day (0 Sunday … 6 Saturday).
+    pub(crate) weekdays: Vec<(String, u32)>,
     /// Day-period words.
     pub(crate) periods: Vec<(String, Period)>,
     /// Literal words of the language's date and time patterns.
@@ -151,7 +151,12 @@ fn read(records: &str) -> Vocabulary {
                     .months
                     .extend(lower(forms).into_iter().map(|f| (f, month)));
             }
-            ["w", _, forms @ ..] => words.weekdays.extend(lower(forms)),
+            ["w", day, forms @ ..] => {
+                let Ok(day) = day.parse() else { continue };
+                words
+                    .weekdays
+                    .extend(lower(forms).into_iter().map(|f| (f, day)));
+            }
             ["p", class, forms @ ..] => {
                 let period = match *class {
                     "am" => Period::Am,
@@ -224,7 +229,7 @@ mod tests {
         let ru = vocabulary("ru").unwrap();
         assert!(ru.months.contains(&("января".to_string(), 1)));
         assert!(ru.months.contains(&("сент.".to_string(), 9)));
-        assert!(ru.weekdays.contains(&"вторник".to_string()));
+        assert!(ru.weekdays.contains(&("вторник".to_string(), 2)));
         assert!(ru.periods.contains(&("вечера".to_string(), Period::Pm)));
         assert!(ru.literals.contains(&"в".to_string()));
         assert!(

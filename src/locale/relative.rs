@@ -49,6 +49,9 @@ pub(crate) struct Words {
     pub(crate) yesterday: Vec<String>,
     /// Words for "one" ("an hour ago").
     pub(crate) one: Vec<String>,
+    /// Other numbers written as words ("two hours ago", "сорок минут назад").
+    #[serde(default)]
+    pub(crate) numbers: BTreeMap<String, u32>,
 }
 
 /// Every language's words, by primary subtag.

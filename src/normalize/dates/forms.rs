@@ -38,6 +38,40 @@ fn day_and_month() -> &'static Regex {
     ))
 }
 
+/// A weekday alone (`Thursday`, `last Friday`, `Tue 14:30`): the most recent such day in `tz`
+/// (today counts, but not after `last`).
+pub(super) fn weekday(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let caps = regex!(
+        r"(?i)^[\s,.(]*(?:(?P<last>last|previous)\s+)?(?P<day>mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday|\.)?\b\.?"
+    )
+    .captures(text)?;
+    let wanted = DAYS
+        .iter()
+        .position(|d| caps["day"].eq_ignore_ascii_case(d))?;
+    let rest = &text[caps.get(0)?.end()..];
+    let timed = time_after().captures(rest);
+    // Anything but a time after the weekday is another kind of text.
+    let after = timed.as_ref().and_then(|t| t.get(0)).map_or(0, |m| m.end());
+    if !rest[after..]
+        .trim_matches(|c: char| c.is_whitespace() || c == ')' || c == '.')
+        .is_empty()
+    {
+        return None;
+    }
+    let today = now.with_timezone(&tz).date_naive();
+    let mut back = (7 + today.weekday().num_days_from_monday() as usize - wanted) % 7;
+    if back == 0 && caps.name("last").is_some() {
+        back = 7;
+    }
+    let day = today.checked_sub_days(chrono::Days::new(back as u64))?;
+    Some(
+        timed
+            .and_then(|t| with_time(day, &t, "zone"))
+            .unwrap_or(ParsedDate::Day(day)),
+    )
+}
+
 /// A date without a year (`4 March`, `Dec 5, 2:30pm ET`), in the year that puts it at most a
 /// day after `now` in `tz`, else the year before: what a listing of recent news means.
 pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {

@@ -227,7 +227,7 @@ fn written(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         .or_else(|| {
             let (now, tz) = rules.now?;
             has_letters
-                .then(|| forms::yearless(text, now, tz))
+                .then(|| forms::yearless(text, now, tz).or_else(|| forms::weekday(text, now, tz)))
                 .flatten()
         })
         .or_else(|| {

@@ -49,10 +49,16 @@ impl RelativeForms {
     pub(super) fn new(language: &Language) -> Option<RelativeForms> {
         let words = language.relative_words()?;
         let units = any_of(&words.units.keys().collect::<Vec<_>>());
-        let count = if words.one.is_empty() {
+        let written: Vec<&str> = words
+            .one
+            .iter()
+            .map(String::as_str)
+            .chain(words.numbers.keys().map(String::as_str))
+            .collect();
+        let count = if written.is_empty() {
             r"\d+".to_string()
         } else {
-            format!(r"\d+|\b(?:{})\b", any_of(&words.one))
+            format!(r"\d+|\b(?:{})\b", any_of(&written))
         };
         let mut alternatives = Vec::new();
         if !words.before.is_empty() {
@@ -131,7 +137,12 @@ impl RelativeForms {
             .or_else(|| caps.name("n2"))
             .or_else(|| caps.name("n3"))?
             .as_str();
-        let n: u32 = count.parse().unwrap_or(1);
+        // Digits, a number written out, or a word for "one".
+        let n: u32 = count
+            .parse()
+            .ok()
+            .or_else(|| self.words.numbers.get(&count.to_lowercase()).copied())
+            .unwrap_or(1);
         let stem = caps
             .name("unit")
             .or_else(|| caps.name("unit2"))

@@ -1,6 +1,6 @@
 //! Dates in any language, read by turning their words into English ones: month names become
-//! English month names, weekdays and the literal words of the language's date patterns (`г.`,
-//! `um`, `klo`, `de`) go, day periods become `am` / `pm` (`noon`, `midnight`), relative words
+//! English month names, weekdays English weekday names, the literal words of the language's
+//! date patterns (`г.`, `um`, `klo`, `de`) go, day periods become `am` / `pm` (`noon`, `midnight`), relative words
 //! and phrases become `2 day ago` / `in 3 hour` / `yesterday`. What is left is read by the
 //! English forms. A language's translator is built on its first use and kept.
 
@@ -15,7 +15,9 @@ use crate::locale::{ENGLISH_MONTHS, Language, Period, Unit, Vocabulary};
 #[derive(Debug, Clone)]
 enum Meaning {
     Month(u32),
-    /// Dropped: weekdays and literal words.
+    /// A weekday, 0 Sunday … 6 Saturday.
+    Weekday(u32),
+    /// Dropped: literal words.
     Nothing,
     Period(Period),
     /// A relative word, as an English phrase (`2 day ago`, `yesterday`).
@@ -101,7 +103,10 @@ impl Translator {
         for (word, period) in &vocabulary.periods {
             add(word, Meaning::Period(*period));
         }
-        for word in vocabulary.weekdays.iter().chain(&vocabulary.literals) {
+        for (word, day) in &vocabulary.weekdays {
+            add(word, Meaning::Weekday(*day));
+        }
+        for word in &vocabulary.literals {
             add(word, Meaning::Nothing);
         }
         for list in words.values_mut() {
@@ -339,9 +344,21 @@ fn unit_name(unit: Unit) -> &'static str {
     }
 }
 
+/// English weekday names, Sunday first as CLDR counts.
+const WEEKDAYS: [&str; 7] = [
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+
 fn english(meaning: &Meaning) -> String {
     match meaning {
         Meaning::Month(month) => ENGLISH_MONTHS[*month as usize - 1].to_string(),
+        Meaning::Weekday(day) => WEEKDAYS[*day as usize % 7].to_string(),
         Meaning::Nothing => String::new(),
         Meaning::Period(Period::Am) => "am".into(),
         Meaning::Period(Period::Pm) => "pm".into(),
