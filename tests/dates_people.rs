@@ -2,6 +2,8 @@
 //! relative words, connectors (`at`, `à`, `um … Uhr`), dates without a year, US zone names, and
 //! the year a yearless date takes around New Year.
 
+mod support;
+
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use feedwright::locale::Language;
@@ -141,4 +143,40 @@ fn the_date_command_says_which_language_and_clamps_aloud() {
     let (code, _, err) = date(&["heute", "--timezone", "Europe/Berln"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("did you mean \"Europe/Berlin\""), "{err}");
+}
+
+#[test]
+fn suggest_proposes_the_zone_the_page_says() {
+    let server = support::Server::start();
+    let page = |lang: &str, time: &str| {
+        let items: String = (1..=3)
+            .map(|i| format!(r#"<li><a href="/s/{i}">Story number {i} of today</a> <time datetime="{time}">x</time></li>"#))
+            .collect();
+        format!(r#"<html lang="{lang}"><body><ul>{items}</ul></body></html>"#)
+    };
+    server.route(
+        "/at",
+        support::Route::ok("text/html", page("de-AT", "2026-12-01T10:00:00+01:00")),
+    );
+    server.route(
+        "/us",
+        support::Route::ok("text/html", page("en", "2026-12-01T10:00:00Z")),
+    );
+    let suggest = |path: &str| {
+        let output = assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .args(["suggest", &server.url(path)])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let vienna = suggest("/at");
+    assert!(vienna.contains("timezone = \"Europe/Vienna\""), "{vienna}");
+    assert!(vienna.contains("from <html lang=\"de-AT\">"), "{vienna}");
+    let unsaid = suggest("/us");
+    assert!(
+        unsaid.contains("Time zone: the page does not say"),
+        "{unsaid}"
+    );
+    assert!(!unsaid.contains("  timezone = \""), "{unsaid}");
 }

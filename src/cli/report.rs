@@ -308,7 +308,7 @@ fn truncate(text: &str, max: usize) -> String {
 /// `suggest` output: the page's own feeds, the top three candidate lists with their first
 /// items, and a `[[site.section]]` block for the best one, ready to paste.
 pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> String {
-    let (detection, next) = (&found.detection, found.next.as_ref());
+    let (detection, next, zone) = (&found.detection, found.next.as_ref(), found.zone.as_ref());
     let section = found.section(url, browser);
     let section = section.as_ref();
     let mut out = String::new();
@@ -371,6 +371,19 @@ pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> S
             );
         }
         None => out.push_str("Next page: none found on this page.\n\n"),
+    }
+    match zone {
+        Some(zone) => {
+            let _ = writeln!(
+                out,
+                "Time zone: {} ({}); the block below sets it.\n",
+                zone.zone, zone.how
+            );
+        }
+        None => out.push_str(
+            "Time zone: the page does not say (no <html lang> with one zone, no offsets in its \
+             dates); dates without a zone are read in UTC unless you set timezone = \"…\".\n\n",
+        ),
     }
     let Some(new) = section else {
         out.push_str("No repeated list of links found on this page.\n");

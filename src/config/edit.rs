@@ -27,6 +27,8 @@ pub struct NewSection {
     pub url: Url,
     /// Whether the page needs the browser (`render = "browser"`).
     pub browser: bool,
+    /// The time zone its dates are written in, when the page says (`timezone = "…"`).
+    pub timezone: Option<String>,
     /// `items` selectors by field name, `item` first; empty when the page's structured data
     /// lists its items.
     pub selectors: Vec<(String, String)>,
@@ -71,6 +73,7 @@ impl NewSection {
             section_id: non_empty(section_id, "news"),
             url: url.clone(),
             browser,
+            timezone: None,
             selectors: Vec::new(),
         }
     }
@@ -97,6 +100,9 @@ impl NewSection {
         if self.browser {
             let _ = writeln!(out, "  render = \"browser\"");
         }
+        if let Some(zone) = &self.timezone {
+            let _ = writeln!(out, "  timezone = {}", quoted(zone));
+        }
         if self.selectors.is_empty() {
             let _ = writeln!(
                 out,
@@ -121,6 +127,9 @@ impl NewSection {
         table.insert("url", toml_edit::value(self.url.as_str()));
         if self.browser {
             table.insert("render", toml_edit::value("browser"));
+        }
+        if let Some(zone) = &self.timezone {
+            table.insert("timezone", toml_edit::value(zone));
         }
         if !self.selectors.is_empty() {
             let mut items = InlineTable::new();

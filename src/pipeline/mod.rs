@@ -302,6 +302,8 @@ pub struct Suggestion {
     pub detection: Detection,
     /// The link to the page of older items, if one was found.
     pub next: Option<NextLink>,
+    /// The time zone the page's dates are probably written in, and how that was found.
+    pub zone: Option<crate::extract::zone::ZoneHint>,
 }
 
 impl Suggestion {
@@ -314,6 +316,7 @@ impl Suggestion {
             .iter()
             .map(|(field, css)| (field.name().to_string(), css.clone()))
             .collect();
+        new.timezone = self.zone.as_ref().map(|z| z.zone.to_string());
         Some(new)
     }
 }
@@ -391,5 +394,6 @@ pub async fn suggest(url: &url::Url, browser: bool) -> Result<Suggestion, Sugges
     Ok(Suggestion {
         detection: crate::extract::detect::detect(&document, &response.url),
         next: next_link(&document, &response.url, None),
+        zone: crate::extract::zone::zone_hint(&document),
     })
 }
