@@ -222,3 +222,39 @@ fn the_default_config_reads_an_smn_index_page() {
         "every item is dated from its dateline: {stderr}"
     );
 }
+
+#[test]
+fn check_speaks_json_and_status_gives_its_zone() {
+    let server = Server::start();
+    server.route("/list", Route::ok("text/html", support::LIST.to_string()));
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"s\"\ntimezone = \"Europe/Berlin\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
+        server.url("/list")
+    ));
+    let output = project
+        .cmd(&["check", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let section = &json["sections"][0];
+    assert_eq!(section["section"], "s/news");
+    assert_eq!(section["status"], "ok");
+    assert_eq!(section["items"].as_array().unwrap().len(), 2);
+    assert!(
+        section["items"][0]["date"]
+            .as_str()
+            .unwrap()
+            .ends_with("+01:00"),
+        "dates in the site's zone: {section}"
+    );
+    project.cmd(&["run"]).success();
+    let status = project
+        .cmd(&["status"])
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let status = String::from_utf8_lossy(&status);
+    assert!(status.contains(" UTC "), "{status}");
+}

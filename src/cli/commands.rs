@@ -10,6 +10,7 @@ use feedwright::fetch::browser;
 use feedwright::pipeline::{self, Observer, PassError};
 use feedwright::store::StoreError;
 
+use super::checked;
 use super::progress::{Bar, Lines};
 use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report};
 
@@ -43,14 +44,29 @@ fn select<'a>(config: &'a Config, only: &[String]) -> Result<Vec<&'a config::Sec
 }
 
 /// A page address given on the command line: http(s) only; another is reported.
+/// An address without a scheme (`example.org/news`) is tried with `https://`, as a browser's
+/// address bar does, and that is said.
 fn web_url(text: &str) -> Result<url::Url, i32> {
-    url::Url::parse(text)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| {
+    let text = text.trim();
+    let web = |u: &url::Url| matches!(u.scheme(), "http" | "https") && u.host().is_some();
+    if let Some(url) = url::Url::parse(text).ok().filter(web) {
+        return Ok(url);
+    }
+    let looks_like_host = !text.contains("://")
+        && text
+            .split('/')
+            .next()
+            .is_some_and(|host| host.contains('.') && !host.contains(' '));
+    match url::Url::parse(&format!("https://{text}")).ok().filter(web) {
+        Some(url) if looks_like_host => {
+            eprintln!("no scheme given: trying {url}");
+            Ok(url)
+        }
+        _ => {
             eprintln!("error: {text:?} is not an http:// or https:// URL");
-            EXIT_USAGE
-        })
+            Err(EXIT_USAGE)
+        }
+    }
 }
 
 /// The current time in whole seconds, as feeds and the store record it.
@@ -143,6 +159,7 @@ pub(super) fn check(
     config_path: Option<PathBuf>,
     shard: Option<Shard>,
     only: Option<String>,
+    json: bool,
 ) -> i32 {
     let config = match load_shard(config_path, shard) {
         Ok(config) => Arc::new(config),
@@ -186,9 +203,15 @@ pub(super) fn check(
         Ok(reports) => reports,
         Err(e) => return pass_failed(&e),
     };
-    let (table, warnings) = report::check_output(&reports);
-    print!("{}", logging::redact(&table));
-    eprint!("{}", logging::redact(&warnings));
+    if json {
+        let text = serde_json::to_string_pretty(&checked::check_json(&reports))
+            .expect("the check serialises");
+        println!("{}", logging::redact(&text));
+    } else {
+        let (table, warnings) = checked::check_output(&reports);
+        print!("{}", logging::redact(&table));
+        eprint!("{}", logging::redact(&warnings));
+    }
     let all_ok = reports
         .iter()
         .all(|r| r.status.is_ok() && !r.items.is_empty());

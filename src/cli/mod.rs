@@ -2,6 +2,7 @@
 //! shown while a pass goes on ([`progress`]) and after it ([`report`]), and signals
 //! ([`signals`]).
 
+mod checked;
 mod commands;
 mod logging;
 mod progress;
@@ -79,6 +80,9 @@ enum Command {
         /// Only the sections of shard K of N (their host groups).
         #[arg(long, value_name = "K/N", env = "FEEDWRIGHT_SHARD", value_parser = parse_shard)]
         shard: Option<Shard>,
+        /// Print the sections, their items and warnings as JSON on stdout.
+        #[arg(long)]
+        json: bool,
     },
     /// Propose selectors for a page's main list of links, ready to paste into config.toml.
     Suggest {
@@ -206,7 +210,8 @@ pub(crate) fn main() -> i32 {
             config,
             section,
             shard,
-        } => commands::check(config, shard, section),
+            json,
+        } => commands::check(config, shard, section, json),
         Command::Serve { config, addr } => serving::serve(config, addr),
         Command::Heal {
             config,

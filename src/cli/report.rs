@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use feedwright::cpu::Stage;
 use feedwright::extract::detect::Kind;
 use feedwright::pipeline::{
-    ArticlePreview, CheckReport, HealProposal, RunReport, SectionReport, SectionStatus, Status,
-    Suggestion, humane,
+    ArticlePreview, HealProposal, RunReport, SectionReport, SectionStatus, Status, Suggestion,
+    humane,
 };
 
 /// One line for one section, as logged while a run goes on: what it did, and how many
@@ -60,12 +60,12 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(
             || "never".to_string(),
-            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+            |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
         )
     };
     let width = section_width(sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
-        "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}\n",
+        "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}\n",
         "section",
         "last success",
         "last failure",
@@ -87,7 +87,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     for s in sections {
         let _ = writeln!(
             out,
-            "{:<width$}  {:<16}  {:<16}  {:>5}  {:>5}  {:<16}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}",
+            "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}",
             s.section,
             when(s.last_success),
             when(s.last_failure),
@@ -203,92 +203,6 @@ pub(super) fn summary_json(report: &RunReport) -> String {
     serde_json::to_string_pretty(report).expect("report serialises")
 }
 
-/// `check` output: the items table (stdout) and the warnings (stderr).
-pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
-    let mut table = String::new();
-    let mut warnings = String::new();
-    for report in reports {
-        match &report.status {
-            Status::Ok => {
-                let _ = writeln!(
-                    table,
-                    "== {} ({} {})",
-                    report.section,
-                    report.items.len(),
-                    plural(report.items.len(), "item")
-                );
-                if !report.matches.is_empty() {
-                    let counts: Vec<String> = report
-                        .matches
-                        .iter()
-                        .map(|(field, selector, n)| format!("{} {selector:?} {n}", field.name()))
-                        .collect();
-                    let _ = writeln!(table, "   selector matches: {}", counts.join(", "));
-                }
-                if let Some(render) = report.render {
-                    let _ = writeln!(table, "   render = \"auto\": read over {render}");
-                }
-                if let Some(how) = &report.detected {
-                    let _ = writeln!(
-                        table,
-                        "   no item selector: items found automatically ({how})"
-                    );
-                }
-                for page in &report.pages {
-                    let _ = writeln!(table, "   next page followed: {page}");
-                }
-                for item in &report.items {
-                    // In the site's time zone, with its offset: as the page wrote it.
-                    let _ = writeln!(
-                        table,
-                        "{}  {}  {}",
-                        item.published
-                            .with_timezone(&report.timezone)
-                            .format("%Y-%m-%d %H:%M %:z"),
-                        truncate(&item.title, 70),
-                        item.id
-                    );
-                    if let Some((_, words)) = report.content.iter().find(|(id, _)| *id == item.id) {
-                        let _ = match words {
-                            Some(words) => writeln!(table, "   article text: {words} words"),
-                            None => writeln!(table, "   article text: none found (teaser kept)"),
-                        };
-                    }
-                }
-            }
-            Status::Failed(error) => {
-                let _ = writeln!(table, "== {} FAILED", report.section);
-                let _ = writeln!(warnings, "{}: failed: {error}", report.section);
-            }
-        }
-        for warning in &report.warnings {
-            let _ = writeln!(warnings, "{}: warning: {warning}", report.section);
-        }
-        for warning in &report.drift {
-            let _ = writeln!(warnings, "{}: drift: {warning}", report.section);
-        }
-    }
-    let broken: Vec<&str> = reports
-        .iter()
-        .filter(|r| !r.status.is_ok())
-        .map(|r| r.section.as_str())
-        .collect();
-    let _ = match (broken.len(), reports.len()) {
-        (0, 1) => writeln!(warnings, "the section works"),
-        (0, all) => writeln!(warnings, "all {all} sections work"),
-        (n, all) => writeln!(
-            warnings,
-            "{} of {all} {} {}; {n} {}: {}",
-            all - n,
-            plural(all, "section"),
-            if all - n == 1 { "works" } else { "work" },
-            if n == 1 { "does not" } else { "do not" },
-            broken.join(", ")
-        ),
-    };
-    (table, warnings)
-}
-
 pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
@@ -297,7 +211,7 @@ pub(super) fn plural(n: usize, word: &str) -> String {
     }
 }
 
-fn truncate(text: &str, max: usize) -> String {
+pub(super) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return format!("{text:<max$}");
     }
