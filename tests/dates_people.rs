@@ -140,6 +140,15 @@ fn the_date_command_says_which_language_and_clamps_aloud() {
     let (code, out, _) = date(&["in 3 days"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("in the future: clamped to now"), "{out}");
+    let (code, out, _) = date(&["Jul 23, 2024 10:00 IST", "--timezone", "Europe/Dublin"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("IST is ambiguous"), "{out}");
+    assert!(
+        out.contains("2024-07-23T09:00:00Z"),
+        "Irish summer time: {out}"
+    );
+    let (_, out, _) = date(&["Jul 23, 2024 10:00 IST"]);
+    assert!(out.contains("2024-07-23T04:30:00Z"), "India's: {out}");
     let (code, _, err) = date(&["heute", "--timezone", "Europe/Berln"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("did you mean \"Europe/Berlin\""), "{err}");
@@ -179,4 +188,46 @@ fn suggest_proposes_the_zone_the_page_says() {
         "{unsaid}"
     );
     assert!(!unsaid.contains("  timezone = \""), "{unsaid}");
+}
+
+#[test]
+fn a_time_after_yesterday_in_twenty_five_languages() {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
+    let cases = [
+        ("en", "yesterday at 9:45 PM"),
+        ("fr", "hier à 21h45"),
+        ("de", "gestern um 21:45 Uhr"),
+        ("es", "ayer a las 9:45 p. m."),
+        ("it", "ieri alle 21:45"),
+        ("pt", "ontem às 21:45"),
+        ("nl", "gisteren om 21:45"),
+        ("ru", "вчера в 21:45"),
+        ("uk", "вчора о 21:45"),
+        ("pl", "wczoraj o 21:45"),
+        ("cs", "včera v 21:45"),
+        ("sv", "igår kl. 21:45"),
+        ("da", "i går kl. 21.45"),
+        ("nb", "i går kl. 21:45"),
+        ("fi", "eilen klo 21.45"),
+        ("tr", "dün 21:45"),
+        ("ja", "昨日 21:45"),
+        ("zh", "昨天下午9:45"),
+        ("ko", "어제 오후 9:45"),
+        ("el", "χθες στις 21:45"),
+        ("hu", "tegnap 21:45"),
+        ("ro", "ieri la 21:45"),
+        ("vi", "hôm qua lúc 21:45"),
+        ("id", "kemarin pukul 21.45"),
+        ("he", "אתמול ב-21:45"),
+        ("ar", "أمس الساعة 9:45 م"),
+    ];
+    let wrong: Vec<String> = cases
+        .iter()
+        .filter_map(|(language, text)| {
+            let got = read(text, language, now, chrono_tz::UTC);
+            (got.as_ref().map(|(at, _)| at.as_str()) != Some("2026-12-06T21:45:00Z"))
+                .then(|| format!("{language} {text:?}: {got:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -336,6 +336,15 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
     if given.is_none() && code != "en" {
         println!("read as language {code} (give --language to choose)");
     }
+    if text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w == "IST")
+    {
+        println!(
+            "IST is ambiguous: read as India's (+05:30), or as Ireland's or Israel's when the site \
+             is there (--timezone Europe/Dublin or Asia/Jerusalem, --language ga or he)"
+        );
+    }
     let instant = parsed.resolve(zone, now, now);
     let local = instant.with_timezone(&zone);
     let shown = |at: chrono::DateTime<Utc>| {

@@ -137,6 +137,12 @@ impl DateRules<'static> {
 /// forms (ISO 8601, month names in the page's language and in English, CJK, numeric), then
 /// relative dates.
 pub fn parse_date(text: &str, rules: &DateRules) -> Option<ParsedDate> {
+    let parsed = parse_any(text, rules)?;
+    Some(zones::reread_ist(parsed, text, rules))
+}
+
+/// [`parse_date`] before ambiguous zone names are settled.
+fn parse_any(text: &str, rules: &DateRules) -> Option<ParsedDate> {
     let text = text.trim();
     if text.is_empty() {
         return None;

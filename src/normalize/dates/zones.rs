@@ -1,8 +1,10 @@
 //! Time zones as dates write them: numeric offsets (`+0900`, `-07:00`, `Z`) and the
 //! abbreviations seen in feeds and datelines (`AEST`, `GMT`).
 
-use chrono::FixedOffset;
+use chrono::{FixedOffset, TimeZone};
 use chrono_tz::Tz;
+
+use super::{DateRules, ParsedDate};
 
 /// Zone abbreviations seen in feeds and datelines, with their offsets in minutes.
 const NAMED_ZONES: &[(&str, i32)] = &[
@@ -75,6 +77,38 @@ pub(super) fn zone_pattern() -> String {
         names.join("|"),
         regions.join("|")
     )
+}
+
+/// Where `IST` means Irish (summer) time or Israel's, not India's: the zone of a site there, by
+/// its time zone or its language.
+pub(super) fn ist_zone(site: Option<Tz>, language: &str) -> Option<Tz> {
+    let dublin = chrono_tz::Europe::Dublin;
+    let jerusalem = chrono_tz::Asia::Jerusalem;
+    match (site, language) {
+        (Some(tz), _) if tz == dublin || tz == chrono_tz::Europe::Belfast => Some(dublin),
+        (Some(tz), _) if tz == jerusalem || tz == chrono_tz::Asia::Tel_Aviv => Some(jerusalem),
+        (_, "ga") => Some(dublin),
+        (_, "he") => Some(jerusalem),
+        _ => None,
+    }
+}
+
+/// A date read with `IST` as India's time, read again as Ireland's or Israel's where the site
+/// is there ([`ist_zone`]): the same wall-clock time in that zone.
+pub(super) fn reread_ist(parsed: ParsedDate, text: &str, rules: &DateRules) -> ParsedDate {
+    let ParsedDate::Zoned(dt) = parsed else {
+        return parsed;
+    };
+    let india = dt.offset().local_minus_utc() == 330 * 60;
+    if !india || !regex!(r"\bIST\b").is_match(text) {
+        return parsed;
+    }
+    let Some(zone) = ist_zone(rules.now.map(|(_, tz)| tz), rules.language.code()) else {
+        return parsed;
+    };
+    zone.from_local_datetime(&dt.naive_local())
+        .earliest()
+        .map_or(parsed, |local| ParsedDate::Zoned(local.fixed_offset()))
 }
 
 /// The UTC offset of a numeric zone (`+0900`, `-07:00`, `+09`) or a zone abbreviation.
