@@ -10,6 +10,7 @@ mod forms;
 mod language;
 mod relative;
 mod translate;
+mod yearless;
 mod zones;
 
 use chrono::{
@@ -233,7 +234,9 @@ fn written(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         .or_else(|| {
             let (now, tz) = rules.now?;
             has_letters
-                .then(|| forms::yearless(text, now, tz).or_else(|| forms::weekday(text, now, tz)))
+                .then(|| {
+                    yearless::yearless(text, now, tz).or_else(|| yearless::weekday(text, now, tz))
+                })
                 .flatten()
         })
         .or_else(|| {
