@@ -121,6 +121,10 @@ ALTER TABLE run_sections ADD COLUMN contents INTEGER NOT NULL DEFAULT 0;
     r"
 ALTER TABLE outputs ADD COLUMN items INTEGER;
 ",
+    // The index page's failing feeds are read after every run: only failed runs are scanned.
+    r"
+CREATE INDEX run_sections_failed ON run_sections (section, run_id) WHERE status = 'failed';
+",
 ];
 
 /// How a process uses the state.
