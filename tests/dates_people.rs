@@ -84,6 +84,29 @@ fn every_string_of_the_issue_reads_as_a_person_means_it() {
 }
 
 #[test]
+fn a_year_the_forms_do_not_place_is_never_replaced_by_a_guess() {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
+    let got = read("2023 წლის 12 დეკემბერი", "ka", now, chrono_tz::UTC);
+    assert!(
+        got.as_ref().is_none_or(|(at, _)| at.starts_with("2023")),
+        "{got:?}"
+    );
+    // Bengali and Hindi day periods after a dated time.
+    assert_eq!(
+        read("১২ ডিসেম্বর ২০২৩ রাত ৯:৪৫", "bn", now, chrono_tz::UTC)
+            .unwrap()
+            .0,
+        "2023-12-12T21:45:00Z"
+    );
+    assert_eq!(
+        read("12 दिसंबर 2023 को 9:45 अपराह्न", "hi", now, chrono_tz::UTC)
+            .unwrap()
+            .0,
+        "2023-12-12T21:45:00Z"
+    );
+}
+
+#[test]
 fn a_yearless_listing_crossing_new_year_gets_the_right_years() {
     let utc = chrono_tz::UTC;
     let day = |text: &str, now| read(text, "en", now, utc).unwrap().0[..10].to_string();
@@ -220,6 +243,7 @@ fn a_time_after_yesterday_in_twenty_five_languages() {
         ("id", "kemarin pukul 21.45"),
         ("he", "אתמול ב-21:45"),
         ("ar", "أمس الساعة 9:45 م"),
+        ("hi", "कल 9:45 अपराह्न"),
     ];
     let wrong: Vec<String> = cases
         .iter()

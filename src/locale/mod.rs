@@ -58,6 +58,15 @@ const PREFERRED: &[(&str, &str)] = &[
     ("bg", "bg_BG"),
     ("hr", "hr_HR"),
     ("sr", "sr_RS"),
+    ("hi", "hi_IN"),
+    ("mr", "mr_IN"),
+    ("ta", "ta_IN"),
+    ("te", "te_IN"),
+    ("vi", "vi_VN"),
+    ("th", "th_TH"),
+    ("he", "he_IL"),
+    ("ar", "ar_EG"),
+    ("fa", "fa_IR"),
 ];
 
 impl Language {
@@ -139,6 +148,32 @@ impl Language {
     /// Whether this is English (nothing to add to the built-in forms).
     pub fn is_english(&self) -> bool {
         self.code == "en"
+    }
+
+    /// Day-period words that CLDR's do not cover: glibc's a.m./p.m. strings for the language
+    /// (`पूर्वाह्न`, `अपराह्न`) and a few words pages write that neither lists (Bengali `রাত`).
+    pub(crate) fn extra_periods(&self) -> Vec<(String, Period)> {
+        /// Words pages write for a day period that neither CLDR nor glibc lists.
+        const MORE: [(&str, &str, Period); 2] =
+            [("bn", "রাত", Period::Night), ("bn", "রাতে", Period::Night)];
+        let mut periods: Vec<(String, Period)> = MORE
+            .iter()
+            .filter(|(code, _, _)| *code == self.code)
+            .map(|(_, word, period)| ((*word).to_string(), *period))
+            .collect();
+        if let Some(locale) = self.locale
+            && !self.is_english()
+        {
+            let strings = pure_rust_locales::locale_match!(locale => LC_TIME::AM_PM);
+            for (word, period) in strings.iter().zip([Period::Am, Period::Pm]) {
+                let word = word.trim().to_lowercase();
+                // Latin `AM`/`PM` are read as English already.
+                if !word.is_empty() && !word.is_ascii() {
+                    periods.push((word, period));
+                }
+            }
+        }
+        periods
     }
 
     /// Its month names, lower case, with their numbers, from glibc and CLDR (empty for

@@ -51,6 +51,7 @@ pub(super) fn translator(language: &Language) -> Option<Arc<Translator>> {
             Some(Arc::new(Translator::new(
                 vocabulary,
                 &language.month_names(),
+                &language.extra_periods(),
                 language.code() == "th",
             )))
         })
@@ -59,10 +60,11 @@ pub(super) fn translator(language: &Language) -> Option<Arc<Translator>> {
 
 impl Translator {
     /// The translator of a language's CLDR `vocabulary`, with the month forms glibc adds
-    /// (`glibc_months`).
+    /// (`glibc_months`) and the day periods CLDR lacks (`extra_periods`).
     fn new(
         vocabulary: &Vocabulary,
         glibc_months: &HashMap<String, u32>,
+        extra_periods: &[(String, Period)],
         buddhist: bool,
     ) -> Translator {
         let mut words: HashMap<char, Vec<(String, Meaning)>> = HashMap::new();
@@ -100,7 +102,7 @@ impl Translator {
         for (word, unit, offset) in &vocabulary.relative_words {
             add(word, Meaning::Phrase(phrase(*unit, *offset)));
         }
-        for (word, period) in &vocabulary.periods {
+        for (word, period) in vocabulary.periods.iter().chain(extra_periods) {
             add(word, Meaning::Period(*period));
         }
         for (word, day) in &vocabulary.weekdays {

@@ -55,6 +55,10 @@ pub(super) fn weekday(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDa
 /// A date without a year (`4 March`, `Dec 5, 2:30pm ET`), in the year that puts it at most a
 /// day after `now` in `tz`, else the year before: what a listing of recent news means.
 pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedDate> {
+    // A year in the text that the dated forms did not place is no reason to guess one.
+    if regex!(r"\b(?:19|20)\d{2}\b").is_match(text) {
+        return None;
+    }
     day_and_month().captures_iter(text).find_map(|caps| {
         let found = caps.get(0)?;
         let rest = &text[found.end()..];
