@@ -47,10 +47,11 @@ pub(super) fn year_first() -> &'static Regex {
 /// The time (and zone) that may follow a month-name date.
 ///
 /// Between them may stand a year word that the languages' patterns do not spell out (`року`,
-/// `года`, `roku`) and a connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
+/// `года`, `roku`), a weekday (`2000년 01월 01일 (토) 오전 1시` read in English words) and a
+/// connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
 pub(super) fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[\s,.]*)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
 }
@@ -68,7 +69,7 @@ fn time_inside() -> &'static Regex {
 /// A date written with the CJK year, month and day signs: `2024年10月23日`, `2024년 10월 23일`.
 fn cjk() -> &'static Regex {
     regex!(&format!(
-        r"(?P<year>\d{{4}})\s*[年년]\s*(?P<mon>\d{{1,2}})\s*[月월]\s*(?P<day>\d{{1,2}})\s*[日일]?(?:\s*(?:\([^)]*\)|（[^）]*）)?\s*{TIME}(?:\s*{})?)?",
+        r"(?P<year>\d{{4}})\s*[年년]\s*(?P<mon>\d{{1,2}})\s*[月월]\s*(?P<day>\d{{1,2}})\s*[日일]?(?:\s*(?:\([^)]*\)|（[^）]*）|(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)|[\p{{Hangul}}\p{{Han}}]{{1,3}})?\s*{TIME}(?:\s*{})?)?",
         zone_pattern()
     ))
 }
@@ -84,7 +85,7 @@ pub(super) fn parse_cjk(text: &str) -> Option<ParsedDate> {
 /// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
 fn numeric() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{2,4}})\b(?:\s*[.,|·@–—]?\s+{TIME}(?:\s*{})?)?",
+        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{1,4}})\b(?:\s*[.,|·@–—]?\s+{TIME}(?:\s*{})?)?",
         zone_pattern()
     ))
 }

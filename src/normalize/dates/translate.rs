@@ -307,7 +307,7 @@ fn tidy(text: &str) -> String {
     let text = regex!(r"\bmidnight\b").replace_all(&text, " 00:00 ");
     // Only before a time (`pm 8:00`, `pm 8시`): German `am 4. Dezember` is "on the 4th".
     let text = regex!(
-        r"\b(am|pm|night)\s+(\d{1,2}(?:[:.]\d{1,2}(?::\d{2})?|[時时点시](?:\d{1,2}[分분]?)?))"
+        r"\b(am|pm|night)\s+(\d{1,2}(?:[:.]\d{1,2}(?::\d{2})?|[時时点시](?:\s*\d{1,2}\s*[分분])?))"
     )
     .replace_all(&text, "$2 $1");
     let ordinal = regex!(&format!(
@@ -315,7 +315,7 @@ fn tidy(text: &str) -> String {
         ENGLISH_MONTHS.join("|")
     ));
     let text = ordinal.replace_all(&text, "$1 $2");
-    let text = regex!(r"\b(\d{1,4})\s*([./])\s*(\d{1,2})\s*([./])\s*(\d{2,4})\b")
+    let text = regex!(r"\b(\d{1,4})\s*([./])\s*(\d{1,2})\s*([./])\s*(\d{1,4})\b")
         .replace_all(&text, "$1$2$3$4$5");
     // dateparser-style renderings write `2015 year.` after the year.
     let text = regex!(r"\b(\d{4})\s+year\b\.?").replace_all(&text, "$1");
