@@ -91,6 +91,19 @@ fn a_year_the_forms_do_not_place_is_never_replaced_by_a_guess() {
         got.as_ref().is_none_or(|(at, _)| at.starts_with("2023")),
         "{got:?}"
     );
+    // Croatian months in the locative, Vietnamese months in words, a time before its date.
+    for (text, language, expected) in [
+        ("12. u studenom 2023.", "hr", "2023-11-12"),
+        ("12 Tháng Mười Hai 2023", "vi", "2023-12-12"),
+        ("12 tháng một 2023", "vi", "2023-01-12"),
+        ("1 a.m 20.07.2021", "en", "2021-07-20T01:00"),
+    ] {
+        let got = read(text, language, now, chrono_tz::UTC);
+        assert!(
+            got.as_ref().is_some_and(|(at, _)| at.starts_with(expected)),
+            "{text}: {got:?}"
+        );
+    }
     // Bengali and Hindi day periods after a dated time.
     assert_eq!(
         read("১২ ডিসেম্বর ২০২৩ রাত ৯:৪৫", "bn", now, chrono_tz::UTC)

@@ -190,7 +190,15 @@ pub(super) fn parse_numeric(text: &str, order: DateOrder) -> Option<ParsedDate> 
             DateOrder::Auto if &caps["sep"] == "/" => month_first().or_else(day_first)?,
             DateOrder::Auto => day_first().or_else(month_first)?,
         };
-        with_time(day, &caps, "zone")
+        // A time written before the date (`1 a.m 20.07.2021`).
+        let start = caps.get(0).map_or(0, |m| m.start());
+        let before = (caps.name("hour").is_none() && start > 0)
+            .then(|| time_before().captures(&text[..start]))
+            .flatten();
+        match before {
+            Some(time) => with_time(day, &time, "zone"),
+            None => with_time(day, &caps, "zone"),
+        }
     })
 }
 
