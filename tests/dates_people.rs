@@ -87,9 +87,18 @@ fn every_string_of_the_issue_reads_as_a_person_means_it() {
 fn a_year_the_forms_do_not_place_is_never_replaced_by_a_guess() {
     let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
     let got = read("2023 წლის 12 დეკემბერი", "ka", now, chrono_tz::UTC);
+    assert_eq!(
+        got.map(|(at, _)| at),
+        Some("2023-12-12T00:00:00Z".to_string())
+    );
+    // A year the forms cannot place (`2023 … 12 …` with nothing to join them) is left
+    // unread rather than replaced by this year.
+    let unplaced = read("2023 Bericht vom 12. Dezember", "de", now, chrono_tz::UTC);
     assert!(
-        got.as_ref().is_none_or(|(at, _)| at.starts_with("2023")),
-        "{got:?}"
+        unplaced
+            .as_ref()
+            .is_none_or(|(at, _)| at.starts_with("2023")),
+        "{unplaced:?}"
     );
     // Croatian months in the locative, Vietnamese months in words, a time before its date.
     for (text, language, expected) in [

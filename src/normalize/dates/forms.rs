@@ -37,10 +37,11 @@ pub(super) fn month_first() -> &'static Regex {
     ))
 }
 
-/// A year before a month name and a day (`2016. augusztus 11.`, `2015-кві-12` once read).
+/// A year before a month name and a day (`2016. augusztus 11.`, `2015-кві-12` once read), or
+/// before a day and a month name (`2023 წლის 12 დეკემბერი` once read).
 pub(super) fn year_first() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b\d{{4}}\.?,?[\s.\-/]*{MONTH_NAME}\.?,?[\s.\-/]*\d{{1,2}}\b"
+        r"(?i)\b\d{{4}}\.?,?[\s.\-/]*(?:{MONTH_NAME}\.?,?[\s.\-/]*\d{{1,2}}\b|\d{{1,2}}\.?[\s\-/]+{MONTH_NAME}\b)"
     ))
 }
 

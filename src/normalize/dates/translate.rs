@@ -317,8 +317,9 @@ fn tidy(text: &str) -> String {
     let text = ordinal.replace_all(&text, "$1 $2");
     let text = regex!(r"\b(\d{1,4})\s*([./])\s*(\d{1,2})\s*([./])\s*(\d{1,4})\b")
         .replace_all(&text, "$1$2$3$4$5");
-    // dateparser-style renderings write `2015 year.` after the year.
-    let text = regex!(r"\b(\d{4})\s+year\b\.?").replace_all(&text, "$1");
+    // dateparser-style renderings write `2015 year.` after the year; Georgian writes `წლის`
+    // ("of the year") or `წ.` there.
+    let text = regex!(r"\b(\d{4})\s*(?:year\b\.?|წლის|წ\.)").replace_all(&text, "$1");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
