@@ -277,3 +277,61 @@ fn a_time_after_yesterday_in_twenty_five_languages() {
         .collect();
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn a_listing_newest_first_keeps_an_item_dated_ahead_at_its_place() {
+    // Read today: the newest item says a day two days ahead, which alone would be read as
+    // last year's; the listing's order says this year's, and it is clamped to now, aloud.
+    let today = Utc::now().date_naive();
+    let name = |days: i64| {
+        (today + chrono::Duration::days(days))
+            .format("%b %-d")
+            .to_string()
+    };
+    let items: String = [2, 0, -2, -4]
+        .iter()
+        .enumerate()
+        .map(|(i, days)| {
+            format!(
+                r#"<li class="story"><a href="/s/{i}">Story number {i} of the list</a> <span class="when">{}</span></li>"#,
+                name(*days)
+            )
+        })
+        .collect();
+    let server = support::Server::start();
+    server.route(
+        "/list",
+        support::Route::ok(
+            "text/html",
+            format!("<html><body><ul>{items}</ul></body></html>"),
+        ),
+    );
+    let project = support::Project::new(&format!(
+        "[[site]]\nid = \"s\"\n  [site.items]\n  item = \"li.story\"\n  date = \"span.when\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
+        server.url("/list")
+    ));
+    let output = project
+        .cmd(&["check", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let section = &json["sections"][0];
+    let first = section["items"][0]["date"].as_str().unwrap();
+    assert!(
+        first.starts_with(&today.format("%Y-%m-%d").to_string()),
+        "{section}"
+    );
+    let warnings = section["warnings"].to_string();
+    assert!(warnings.contains("dated in the future"), "{warnings}");
+    let oldest = (today - chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    for item in section["items"].as_array().unwrap() {
+        let date = item["date"].as_str().unwrap();
+        assert!(
+            date[..10] >= *oldest,
+            "no item is put a year back: {section}"
+        );
+    }
+}

@@ -97,15 +97,27 @@ pub(super) fn gather(
     };
     let mut seen = HashSet::with_capacity(raw.len());
     let mut drafts = Vec::with_capacity(raw.len());
+    // Which items' dates left out their year, for the listing's order to settle.
+    let mut yearless = Vec::with_capacity(raw.len());
     cpu::measure(Stage::Normalize, || {
         for item in &raw {
             match normalize::normalize(item, &ctx) {
                 Ok(draft) if !seen.insert(draft.id.clone()) => {
                     warnings.push(format!("duplicate link dropped: {}", draft.id));
                 }
-                Ok(draft) if keep(section, &draft) => drafts.push(draft),
+                Ok(draft) if keep(section, &draft) => {
+                    yearless.push(item.date.as_deref().is_some_and(dates::leaves_out_the_year));
+                    drafts.push(draft);
+                }
                 Ok(_) => {}
                 Err(skip) => warnings.push(skip.to_string()),
+            }
+        }
+        if yearless.iter().any(|y| *y) {
+            let mut found: Vec<_> = drafts.iter().map(|d| d.date).collect();
+            dates::order_years(&mut found, &yearless);
+            for (draft, date) in drafts.iter_mut().zip(found) {
+                draft.date = date;
             }
         }
     });

@@ -23,6 +23,7 @@ use crate::locale::Language;
 use forms::{
     day_first, month_first, month_name_date, parse_cjk, parse_iso, parse_numeric, year_first,
 };
+pub use yearless::{leaves_out_the_year, order_years};
 
 /// How ambiguous all-numeric dates such as `03/05/2024` are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]

@@ -80,3 +80,116 @@ pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedD
         Some(timed.unwrap_or(ParsedDate::Day(date)))
     })
 }
+
+/// Whether `text` leaves out the year: a month name or a weekday without any year in it.
+pub fn leaves_out_the_year(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic)
+        && !regex!(r"\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}|'\d{2}\b").is_match(text)
+}
+
+/// On a listing, the dates of items in page order, of which `guessed` ones took their year
+/// from the yearless rule: where the listing runs newest first and a guessed date breaks that
+/// order by about a year (`Jan 3` above `Jan 1` read on New Year's Day, put in last year by the
+/// rule), the order decides and the year moves.
+pub fn order_years(dates: &mut [Option<ParsedDate>], guessed: &[bool]) {
+    let day = |d: &ParsedDate| match d {
+        ParsedDate::Zoned(dt) => dt.date_naive(),
+        ParsedDate::Local(naive) => naive.date(),
+        ParsedDate::Day(day) => *day,
+    };
+    let known: Vec<(usize, NaiveDate)> = dates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((i, day(d.as_ref()?))))
+        .collect();
+    if known.len() < 3 {
+        return;
+    }
+    let descending = known.windows(2).filter(|w| w[0].1 >= w[1].1).count();
+    if descending * 3 < (known.len() - 1) * 2 {
+        return;
+    }
+    for (k, &(i, date)) in known.iter().enumerate() {
+        if !guessed.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let below = known.get(k + 1).map(|(_, d)| *d);
+        let above = k.checked_sub(1).map(|p| known[p].1);
+        let (Some(later), Some(earlier)) = (
+            date.with_year(date.year() + 1),
+            date.with_year(date.year() - 1),
+        ) else {
+            continue;
+        };
+        let years =
+            if below.is_some_and(|b| date < b && later >= b) && above.is_none_or(|a| later <= a) {
+                1
+            } else if above.is_some_and(|a| date > a && earlier <= a)
+                && below.is_none_or(|b| earlier >= b)
+            {
+                -1
+            } else {
+                continue;
+            };
+        dates[i] = dates[i].map(|d| shifted(d, years));
+    }
+}
+
+/// `date` moved by `years` (a Feb 29 that does not exist then stays).
+fn shifted(date: ParsedDate, years: i32) -> ParsedDate {
+    match date {
+        ParsedDate::Zoned(dt) => dt
+            .with_year(dt.year() + years)
+            .map_or(date, ParsedDate::Zoned),
+        ParsedDate::Local(naive) => naive
+            .with_year(naive.year() + years)
+            .map_or(date, ParsedDate::Local),
+        ParsedDate::Day(day) => day
+            .with_year(day.year() + years)
+            .map_or(date, ParsedDate::Day),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::dates::{DateRules, parse_date};
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_listing_newest_first_decides_the_year_across_new_year() {
+        let now = Utc.with_ymd_and_hms(2027, 1, 1, 0, 30, 0).unwrap();
+        let english = crate::locale::Language::english();
+        let rules = DateRules {
+            now: Some((now, chrono_tz::UTC)),
+            language: &english,
+            ..DateRules::english()
+        };
+        let texts = ["Jan 3", "Jan 1", "Dec 31", "Dec 30"];
+        let mut dates: Vec<Option<ParsedDate>> =
+            texts.iter().map(|t| parse_date(t, &rules)).collect();
+        let guessed: Vec<bool> = texts.iter().map(|t| leaves_out_the_year(t)).collect();
+        assert_eq!(
+            dates[0],
+            Some(ParsedDate::Day(
+                NaiveDate::from_ymd_opt(2026, 1, 3).unwrap()
+            ))
+        );
+        order_years(&mut dates, &guessed);
+        let days: Vec<String> = dates.iter().map(|d| format!("{:?}", d.unwrap())).collect();
+        assert_eq!(
+            days,
+            [
+                "Day(2027-01-03)",
+                "Day(2027-01-01)",
+                "Day(2026-12-31)",
+                "Day(2026-12-30)"
+            ]
+        );
+        // A listing that is not newest first is left as the rule read it.
+        let mut shuffled = vec![dates[2], dates[0], dates[3], dates[1]];
+        let before = shuffled.clone();
+        order_years(&mut shuffled, &[true; 4]);
+        assert_eq!(shuffled, before);
+    }
+}
