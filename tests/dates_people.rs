@@ -32,7 +32,7 @@ fn read(text: &str, language: &str, now: DateTime<Utc>, tz: Tz) -> Option<(Strin
 fn every_string_of_the_issue_reads_as_a_person_means_it() {
     let now = Utc.with_ymd_and_hms(2026, 12, 7, 11, 25, 0).unwrap();
     let utc = chrono_tz::UTC;
-    let cases: [(&str, &str, &str, bool); 27] = [
+    let cases: [(&str, &str, &str, bool); 28] = [
         ("two hours ago", "en", "2026-12-07T09:25:00Z", false),
         ("сорок минут назад", "ru", "2026-12-07T10:45:00Z", false),
         ("vor zwei Stunden", "de", "2026-12-07T09:25:00Z", false),
@@ -70,6 +70,7 @@ fn every_string_of_the_issue_reads_as_a_person_means_it() {
         ("Nov 3, 9:00 PT", "en", "2026-11-03T17:00:00Z", false),
         ("an hour ago", "en", "2026-12-07T10:25:00Z", false),
         ("Dec 8", "en", "2026-12-08T00:00:00Z", true),
+        ("26, Abril, 2022 7:43 p.m.", "es", "2022-04-26T19:43:00Z", false),
     ];
     let mut wrong = Vec::new();
     for (text, language, expected, future) in cases {

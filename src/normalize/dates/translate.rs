@@ -320,6 +320,8 @@ fn tidy(text: &str) -> String {
     // dateparser-style renderings write `2015 year.` after the year; Georgian writes `წლის`
     // ("of the year") or `წ.` there.
     let text = regex!(r"\b(\d{4})\s*(?:year\b\.?|წლის|წ\.)").replace_all(&text, "$1");
+    // A word put in English may leave a space before its comma (`april , 2022`).
+    let text = regex!(r"\s+,").replace_all(&text, ",");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
