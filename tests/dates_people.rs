@@ -70,7 +70,12 @@ fn every_string_of_the_issue_reads_as_a_person_means_it() {
         ("Nov 3, 9:00 PT", "en", "2026-11-03T17:00:00Z", false),
         ("an hour ago", "en", "2026-12-07T10:25:00Z", false),
         ("Dec 8", "en", "2026-12-08T00:00:00Z", true),
-        ("26, Abril, 2022 7:43 p.m.", "es", "2022-04-26T19:43:00Z", false),
+        (
+            "26, Abril, 2022 7:43 p.m.",
+            "es",
+            "2022-04-26T19:43:00Z",
+            false,
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, language, expected, future) in cases {

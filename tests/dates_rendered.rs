@@ -1,6 +1,8 @@
 //! Whatever instant, whatever zone: a date rendered the way feeds and pages write it — RSS
-//! (RFC 2822), Atom and ISO 8601, and twenty languages' own long and medium patterns with a
-//! time — reads back as that instant, to the pattern's precision (the minute).
+//! (RFC 2822), Atom and ISO 8601, and twenty languages' own patterns with a time (long and
+//! medium with month names, the locale's date-and-time pattern `%c`, and its short numeric
+//! date and time `%x %X`, read with the `date_order` a section for it sets) — reads back as
+//! that instant, to the pattern's precision (the minute).
 
 use chrono::{DateTime, Locale, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
@@ -35,11 +37,31 @@ const LANGUAGES: [(&str, Locale); 20] = [
 
 /// Long and medium patterns with a time, and the locale's own (`%c`); CJK languages write
 /// the year first with its signs.
-fn patterns(language: &str) -> [&'static str; 3] {
+fn patterns(language: &str) -> [&'static str; 4] {
     match language {
-        "ja" => ["%Y年%m月%d日 %H:%M", "%Y年%-m月%-d日 %H時%M分", "%c"],
-        "ko" => ["%Y년 %m월 %d일 %H:%M", "%Y. %-m. %-d. %H:%M", "%c"],
-        _ => ["%e %B %Y %H:%M", "%d %b %Y %H:%M", "%c"],
+        "ja" => [
+            "%Y年%m月%d日 %H:%M",
+            "%Y年%-m月%-d日 %H時%M分",
+            "%c",
+            "%x %X",
+        ],
+        "ko" => ["%Y년 %m월 %d일 %H:%M", "%Y. %-m. %-d. %H:%M", "%c", "%x %X"],
+        _ => ["%e %B %Y %H:%M", "%d %b %Y %H:%M", "%c", "%x %X"],
+    }
+}
+
+/// How the locale's short numeric date (`%x`) orders day, month and year: what a section on
+/// such a site sets as `date_order`.
+fn order_of(locale: Locale) -> DateOrder {
+    let pattern = pure_rust_locales::locale_match!(locale => LC_TIME::D_FMT).replace("%-", "%");
+    let at = |directive: &str| pattern.find(directive).unwrap_or(usize::MAX);
+    let year = at("%Y").min(at("%y"));
+    if year < at("%m") {
+        DateOrder::Ymd
+    } else if at("%d").min(at("%e")) < at("%m") {
+        DateOrder::Dmy
+    } else {
+        DateOrder::Mdy
     }
 }
 
@@ -50,10 +72,16 @@ const ZONES: [Tz; 4] = [
     chrono_tz::Asia::Tokyo,
 ];
 
-fn read_back(text: &str, language: &str, tz: Tz, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn read_back(
+    text: &str,
+    language: &str,
+    order: DateOrder,
+    tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let language = Language::from_tag(language)?;
     let rules = DateRules {
-        order: DateOrder::Auto,
+        order,
         format: None,
         language: &language,
         now: Some((now, tz)),
@@ -68,7 +96,7 @@ proptest! {
     fn rendered_dates_read_back(
         secs in 946_684_800i64..2_000_000_000,
         which in 0..LANGUAGES.len(),
-        pattern in 0..3usize,
+        pattern in 0..4usize,
         zone in 0..ZONES.len(),
     ) {
         let instant = Utc.timestamp_opt(secs - secs % 60, 0).unwrap();
@@ -77,11 +105,17 @@ proptest! {
         let local = instant.with_timezone(&tz);
         // Feeds' own forms, exact to the second.
         for text in [instant.to_rfc2822(), instant.to_rfc3339(), local.to_rfc3339()] {
-            prop_assert_eq!(read_back(&text, "en", tz, now), Some(instant), "{}", text);
+            prop_assert_eq!(
+                read_back(&text, "en", DateOrder::Auto, tz, now),
+                Some(instant),
+                "{}",
+                text
+            );
         }
         let (tag, locale) = LANGUAGES[which];
         let text = local.format_localized(patterns(tag)[pattern], locale).to_string();
-        let got = read_back(&text, tag, tz, now).map(|at| at.with_second(0).unwrap());
+        let order = if pattern == 3 { order_of(locale) } else { DateOrder::Auto };
+        let got = read_back(&text, tag, order, tz, now).map(|at| at.with_second(0).unwrap());
         prop_assert_eq!(got, Some(instant), "{} ({}): {:?}", text, tag, got);
     }
 }
