@@ -112,6 +112,10 @@ fn a_year_the_forms_do_not_place_is_never_replaced_by_a_guess() {
         ("12 Tháng Mười Hai 2023", "vi", "2023-12-12"),
         ("12 tháng một 2023", "vi", "2023-01-12"),
         ("1 a.m 20.07.2021", "en", "2021-07-20T01:00"),
+        // A weekday between a date and its time (weekdays now stay through translation).
+        ("2016-03-24 thursday 10:05", "en", "2016-03-24T10:05"),
+        ("2016-3-21 monday 14:48", "en", "2016-03-21T14:48"),
+        ("2016年03月24日 木曜日 10時05分", "ja", "2016-03-24T10:05"),
     ] {
         let got = read(text, language, now, chrono_tz::UTC);
         assert!(

@@ -13,10 +13,14 @@ use crate::locale::MONTH_NAME;
 /// (an hour alone only with its period; `night` is the hours around midnight).
 const TIME: &str = r"(?P<hour>\d{1,2})(?:\s*(?:[:hH.]|[時时点시])\s*(?P<minute>\d{2})\s*[分분]?(?::(?P<second>\d{2})(?:[.,]\d+)?)?)?\s*(?P<ampm>[ap]\.?\s?m\b\.?|night\b)?";
 
+/// An English weekday (a translated date keeps its weekday), which may stand between a date
+/// and its time.
+const WEEKDAY: &str = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[\s,.]*";
+
 /// An ISO 8601 date, with an optional time and zone, or the basic form `20180619T055000+0900`.
 fn iso() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b(?P<year>\d{{4}})-(?P<mon>\d{{2}})-(?P<day>\d{{2}})(?:[T ]{TIME}\s*{ZONE}?)?|\b(?P<byear>\d{{4}})(?P<bmon>\d{{2}})(?P<bday>\d{{2}})T(?P<bhour>\d{{2}})(?P<bmin>\d{{2}})(?P<bsec>\d{{2}})?(?:[.,]\d+)?(?P<bzone>Z|[+-]\d{{2}}:?\d{{2}})?",
+        r"(?i)\b(?P<year>\d{{4}})-(?P<mon>\d{{2}})-(?P<day>\d{{2}})(?:(?:[T ]|\s+{WEEKDAY}){TIME}\s*{ZONE}?)?|\b(?P<byear>\d{{4}})(?P<bmon>\d{{2}})(?P<bday>\d{{2}})T(?P<bhour>\d{{2}})(?P<bmin>\d{{2}})(?P<bsec>\d{{2}})?(?:[.,]\d+)?(?P<bzone>Z|[+-]\d{{2}}:?\d{{2}})?",
         ZONE = zone_pattern(),
     ))
 }
@@ -52,7 +56,7 @@ pub(super) fn year_first() -> &'static Regex {
 /// connector (`at`, `um`, `в`, `об`, `klo`, `lúc`…).
 pub(super) fn time_after() -> &'static Regex {
     regex!(&format!(
-        r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[\s,.]*)?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
+        r"(?i)^[\s,،.\-–—|·@]*(?:(?:року|рік|года|год|г|roku|r|m|წლის)\.?[\s,]+)?(?:{WEEKDAY})?(?:(?:at|à|a las|às|alle|um|om|kl\.?|klo|saat|в|во|у|u|o|об|о|lúc|en|a|الساعة|בשעה)\s+)?{TIME}(?:\s*{})?",
         zone_pattern()
     ))
 }
@@ -86,7 +90,7 @@ pub(super) fn parse_cjk(text: &str) -> Option<ParsedDate> {
 /// An all-numeric date (`23.10.2024`, `10/23/2024`), with an optional time and zone.
 fn numeric() -> &'static Regex {
     regex!(&format!(
-        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{1,4}})\b(?:\s*[.,|·@–—]?\s+{TIME}(?:\s*{})?)?",
+        r"(?i)\b(?P<a>\d{{1,4}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?P<sep2>[./-])(?P<c>\d{{1,4}})\b(?:\s*[.,|·@–—]?\s+(?i:{WEEKDAY})?{TIME}(?:\s*{})?)?",
         zone_pattern()
     ))
 }
