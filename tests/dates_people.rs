@@ -192,6 +192,9 @@ fn the_date_command_says_which_language_and_clamps_aloud() {
     let (code, out, _) = date(&["gestern, 14:30"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("read as language de"), "{out}");
+    // A common word that means "now" in some language is no date without --language.
+    let (code, _, err) = date(&["no date here at all"]);
+    assert_eq!(code, Some(1), "{err}");
     let (code, out, _) = date(&["in 3 days"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("in the future: clamped to now"), "{out}");

@@ -318,8 +318,15 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
     // Without --language: English, else every language whose words read it.
     let found = match &given {
         Some(language) => read(language).map(|parsed| (parsed, language.code().to_string())),
+        // Another language's word for "now" is too often an English word (`no` is "now" in
+        // Nynorsk): without --language, such a reading is not taken.
         None => Language::every().find_map(|language| {
-            read(&language).map(|parsed| (parsed, language.code().to_string()))
+            read(&language)
+                .filter(|parsed| {
+                    language.is_english()
+                        || !matches!(parsed, ParsedDate::Zoned(at) if at.with_timezone(&Utc) == now)
+                })
+                .map(|parsed| (parsed, language.code().to_string()))
         }),
     };
     let Some((parsed, code)) = found else {
