@@ -231,12 +231,7 @@ fn check_speaks_json_and_status_gives_its_zone() {
         "[[site]]\nid = \"s\"\ntimezone = \"Europe/Berlin\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
         server.url("/list")
     ));
-    let output = project
-        .cmd(&["check", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = project.check_json();
     let section = &json["sections"][0];
     assert_eq!(section["section"], "s/news");
     assert_eq!(section["status"], "ok");

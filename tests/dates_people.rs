@@ -176,19 +176,7 @@ fn a_yearless_listing_crossing_new_year_gets_the_right_years() {
 
 #[test]
 fn the_date_command_says_which_language_and_clamps_aloud() {
-    let date = |args: &[&str]| {
-        let output = assert_cmd::Command::cargo_bin("feedwright")
-            .unwrap()
-            .arg("date")
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
+    let date = |args: &[&str]| support::feedwright(&[&["date"], args].concat());
     let (code, out, _) = date(&["gestern, 14:30"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("read as language de"), "{out}");
@@ -323,12 +311,7 @@ fn a_listing_newest_first_keeps_an_item_dated_ahead_at_its_place() {
         "[[site]]\nid = \"s\"\n  [site.items]\n  item = \"li.story\"\n  date = \"span.when\"\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n",
         server.url("/list")
     ));
-    let output = project
-        .cmd(&["check", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let json = project.check_json();
     let section = &json["sections"][0];
     let first = section["items"][0]["date"].as_str().unwrap();
     assert!(

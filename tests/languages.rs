@@ -143,19 +143,7 @@ fn html_escape(text: &str) -> String {
 
 #[test]
 fn date_shows_how_a_string_is_read() {
-    let date = |args: &[&str]| {
-        let output = assert_cmd::Command::cargo_bin("feedwright")
-            .unwrap()
-            .arg("date")
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            output.status.code(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
-    };
+    let date = |args: &[&str]| support::feedwright(&[&["date"], args].concat());
     let (code, out, _) = date(&[
         "13 января 2015 г. в 13:34",
         "--language",

@@ -298,6 +298,16 @@ impl Project {
             .assert()
     }
 
+    /// Runs `feedwright check --json` expecting success; returns what it printed.
+    pub fn check_json(&self) -> serde_json::Value {
+        let output = self
+            .cmd(&["check", "--json"])
+            .success()
+            .get_output()
+            .clone();
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
     /// Runs `feedwright run --json` expecting exit `code`; returns the report.
     pub fn run_json(&self, code: i32) -> serde_json::Value {
         let output = self.cmd(&["run", "--json"]).code(code).get_output().clone();
@@ -314,6 +324,21 @@ impl Project {
     pub fn text(&self, name: &str) -> String {
         std::fs::read_to_string(self.feed(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
     }
+}
+
+/// Runs `feedwright <args>` without a config; returns its exit code, stdout and stderr.
+pub fn feedwright(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(args)
+        .env_remove("FEEDWRIGHT_CONFIG")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// The three formats' file names for `site/section`.
