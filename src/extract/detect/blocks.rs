@@ -42,19 +42,14 @@ pub(super) type Group<'a> = (usize, Vec<(NodeId, Headline<'a>)>);
 pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> Vec<Candidate> {
     let element = |id: &NodeId| document.tree.get(*id).and_then(ElementRef::wrap);
     let mut scored: Vec<(f64, Vec<NodeId>, HashSet<NodeId>)> = Vec::new();
-    for (level, members) in group(document, page).values() {
-        if members.len() < MIN_ITEMS {
+    for group in group(document, page).values() {
+        let Some((value, _)) = scored_group(document, group, hint) else {
             continue;
-        }
-        let containers: Vec<ElementRef> =
-            members.iter().filter_map(|(id, _)| element(id)).collect();
+        };
+        let (_, members) = group;
         let links: HashSet<NodeId> = members.iter().map(|(_, h)| h.link.id()).collect();
-        if links.len() < members.len() {
-            continue; // several containers share one headline: the block is too small
-        }
-        let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
         let ids = members.iter().map(|(id, _)| *id).collect();
-        scored.push((score(&containers, &headlines, *level, hint), ids, links));
+        scored.push((value, ids, links));
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     // Keep the best grouping of each set of headlines (usually the outermost item element).
@@ -77,6 +72,26 @@ pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> V
         }
     }
     out
+}
+
+/// A group's score and containers, when it can be a list: at least [`MIN_ITEMS`]
+/// containers, each with a headline of its own.
+pub(super) fn scored_group<'a>(
+    document: &'a Html,
+    (level, members): &Group<'a>,
+    hint: &DateHint,
+) -> Option<(f64, Vec<ElementRef<'a>>)> {
+    let links: HashSet<NodeId> = members.iter().map(|(_, h)| h.link.id()).collect();
+    // Fewer links than containers: several share one headline, the block is too small.
+    if members.len() < MIN_ITEMS || links.len() < members.len() {
+        return None;
+    }
+    let containers: Vec<ElementRef> = members
+        .iter()
+        .filter_map(|(id, _)| document.tree.get(*id).and_then(ElementRef::wrap))
+        .collect();
+    let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
+    Some((score(&containers, &headlines, *level, hint), containers))
 }
 
 /// Every headline link's containers, up to [`MAX_DEPTH`] levels above it, grouped by their

@@ -9,11 +9,10 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::blocks::{describe, group};
-use super::headlines::Headline;
-use super::score::{DateHint, is_furniture, score};
+use super::blocks::{describe, group, scored_group};
+use super::score::{DateHint, is_furniture};
 use super::selector::simple;
-use super::{Candidate, Field, Kind, MIN_ITEMS, Rules, read_with_containers, rules_of};
+use super::{Candidate, Field, Kind, Rules, read_with_containers, rules_of};
 use crate::extract::fields::page_language;
 
 /// The list `clicked` belongs to, described as detection describes lists: of the groups of
@@ -27,24 +26,11 @@ pub fn list_at(document: &Html, page: &Url, clicked: ElementRef) -> Option<Candi
         }
     }
     let hint = DateHint::for_page(page_language(document.root_element()).as_deref());
-    let element = |id: &NodeId| document.tree.get(*id).and_then(ElementRef::wrap);
-    let mut scored: Vec<(f64, Vec<ElementRef>)> = Vec::new();
     let ancestry = std::iter::once(clicked).chain(clicked.ancestors().filter_map(ElementRef::wrap));
-    for container in ancestry {
-        for path in holding.get(&container.id()).into_iter().flatten() {
-            let (level, members) = &groups[*path];
-            let mut links: Vec<NodeId> = members.iter().map(|(_, h)| h.link.id()).collect();
-            links.sort();
-            links.dedup();
-            if members.len() < MIN_ITEMS || links.len() < members.len() {
-                continue;
-            }
-            let containers: Vec<ElementRef> =
-                members.iter().filter_map(|(id, _)| element(id)).collect();
-            let headlines: Vec<Headline> = members.iter().map(|(_, h)| *h).collect();
-            scored.push((score(&containers, &headlines, *level, &hint), containers));
-        }
-    }
+    let mut scored: Vec<(f64, Vec<ElementRef>)> = ancestry
+        .flat_map(|container| holding.get(&container.id()).into_iter().flatten())
+        .filter_map(|path| scored_group(document, &groups[*path], &hint))
+        .collect();
     // The best-scored group that selectors can describe.
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored
