@@ -2,6 +2,8 @@
 //! sections whose files exist (with shards, merged with the other shards' manifests). A pass
 //! that changed no feed leaves an intact listing alone.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -11,8 +13,6 @@ use super::{manifest, meta, retention};
 use crate::config::{Config, Section};
 use crate::publish::Output;
 use crate::render::{self, FeedMeta, Format, Listed};
-use std::collections::HashMap;
-
 use crate::store::{OutputStamp, Store};
 
 /// The listing's files.

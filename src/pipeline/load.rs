@@ -95,12 +95,6 @@ impl Loader {
         }
     }
 
-    /// The same loader, answering pages it has loaded before from `kept`.
-    pub(super) fn keeping(mut self, kept: Arc<KeptPages>) -> Self {
-        self.kept = Some(kept);
-        self
-    }
-
     /// A section's own page: conditional over HTTP (`validators`), or rendered in the browser
     /// (which has no validators to send) when `render` says so (`render = "auto"` has chosen
     /// one of the two before).

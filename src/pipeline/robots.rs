@@ -15,7 +15,7 @@ use crate::fetch::{FetchError, Fetcher, Profile, Tally};
 use crate::store::{Store, StoredRobots};
 
 /// How long a stored robots.txt is trusted.
-const ROBOTS_LIFETIME_HOURS: i64 = 24;
+pub(super) const ROBOTS_LIFETIME_HOURS: i64 = 24;
 
 /// What an origin's robots.txt says for this run.
 #[derive(Debug)]

@@ -10,6 +10,7 @@ use url::Url;
 
 use super::error::{PassError, SectionError};
 use super::load::{KeptPages, Loader};
+use super::robots::{ROBOTS_LIFETIME_HOURS, RobotsGate};
 use super::{CheckReport, read_state, retention, section};
 use crate::config::{Config, Render, Section};
 use crate::fetch::browser::Renderer;
@@ -21,8 +22,9 @@ pub struct Workbench {
     fetcher: Fetcher,
     renderer: Arc<Renderer>,
     kept: Arc<KeptPages>,
-    /// The loader of the config last used, kept so that its robots.txt answers are reused.
-    loader: Mutex<Option<(usize, Loader)>>,
+    /// robots.txt answers, with when they were first asked for: kept as long as a run's
+    /// state keeps them, then asked for again.
+    robots: Mutex<Option<(DateTime<Utc>, Arc<RobotsGate>)>>,
 }
 
 impl std::fmt::Debug for Workbench {
@@ -38,29 +40,41 @@ impl Workbench {
             fetcher: Fetcher::new(&config.fetch.client)?,
             renderer: Arc::new(Renderer::new(config.browser.clone())),
             kept: Arc::default(),
-            loader: Mutex::default(),
+            robots: Mutex::default(),
         })
     }
 
-    /// The loader for `config` (the same one while the config is the same `Arc`).
+    /// A loader for `config` on the workbench's client, browser, robots.txt answers and kept
+    /// pages.
     fn loader(&self, config: &Arc<Config>) -> Loader {
-        let key = Arc::as_ptr(config) as usize;
-        let mut cached = self.loader.lock().expect("never poisoned");
-        if let Some((k, loader)) = cached.as_ref()
-            && *k == key
-        {
-            return loader.clone();
+        let now = Utc::now();
+        let robots = {
+            let mut robots = self.robots.lock().expect("never poisoned");
+            let fresh = robots
+                .as_ref()
+                .filter(|(since, _)| now - *since < chrono::Duration::hours(ROBOTS_LIFETIME_HOURS));
+            match fresh {
+                Some((_, gate)) => gate.clone(),
+                None => {
+                    let fetch = &config.fetch;
+                    let gate = Arc::new(RobotsGate::new(
+                        fetch.robots_txt,
+                        &fetch.client.user_agent,
+                        None,
+                        now,
+                    ));
+                    *robots = Some((now, gate.clone()));
+                    gate
+                }
+            }
+        };
+        Loader {
+            config: config.clone(),
+            fetcher: self.fetcher.clone(),
+            renderer: self.renderer.clone(),
+            robots,
+            kept: Some(self.kept.clone()),
         }
-        let loader = Loader::sharing(
-            config.clone(),
-            self.fetcher.clone(),
-            self.renderer.clone(),
-            None,
-            Utc::now(),
-        )
-        .keeping(self.kept.clone());
-        *cached = Some((key, loader.clone()));
-        loader
     }
 
     /// Loads `url` once (later calls answer from memory) with the headers, cookies and user
@@ -114,11 +128,6 @@ impl Workbench {
     /// Whether `url` has been loaded (as `render` says) and is kept.
     pub fn has(&self, url: &Url, render: Render) -> bool {
         self.kept.has(url, render == Render::Browser)
-    }
-
-    /// Closes the browser, if one was started.
-    pub async fn close(&self) {
-        self.renderer.close().await;
     }
 }
 
