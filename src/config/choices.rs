@@ -38,6 +38,24 @@ pub enum Render {
     Auto,
 }
 
+impl Render {
+    /// The word `config.toml` writes for it: `http`, `browser`, `auto`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Render::Http => "http",
+            Render::Browser => "browser",
+            Render::Auto => "auto",
+        }
+    }
+
+    /// The choice `name` writes, if it is one.
+    pub fn from_name(name: &str) -> Option<Render> {
+        [Render::Http, Render::Browser, Render::Auto]
+            .into_iter()
+            .find(|r| r.name() == name)
+    }
+}
+
 /// What a section does when its selectors stop matching: `heal = "off" | "suggest" | "auto"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
