@@ -80,12 +80,11 @@ impl NewSection {
 
     /// A `[[site]]` with this `[[site.section]]`: a whole config that runs as it is.
     pub fn block(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "[[site]]");
-        let _ = writeln!(out, "id = {}", quoted(&self.site_id));
-        let _ = writeln!(out, "title = {}", quoted(&self.site_title));
-        let _ = writeln!(out, "home = {}", quoted(self.home.as_str()));
-        let _ = writeln!(out);
+        let mut out = site_header(
+            &self.site_id,
+            Some(&self.site_title),
+            Some(self.home.as_str()),
+        );
         out.push_str(&self.section_block());
         out
     }
@@ -269,21 +268,10 @@ pub fn write_selectors(
     let mut document = editable(&text, path)?;
     let mut written = Vec::new();
     for (site_id, section_id, selectors) in changes {
-        let section = document
-            .get_mut("site")
-            .and_then(Item::as_array_of_tables_mut)
-            .and_then(|sites| {
-                sites
-                    .iter_mut()
-                    .find(|s| s.get("id").and_then(Item::as_str) == Some(site_id.as_str()))
-            })
+        let section = site_mut(&mut document, site_id)
             .and_then(|site| site.get_mut("section"))
             .and_then(Item::as_array_of_tables_mut)
-            .and_then(|sections| {
-                sections
-                    .iter_mut()
-                    .find(|s| s.get("id").and_then(Item::as_str) == Some(section_id.as_str()))
-            });
+            .and_then(|sections| with_id(sections, section_id));
         let Some(section) = section else {
             continue;
         };
@@ -299,6 +287,36 @@ pub fn write_selectors(
     Ok(written)
 }
 
+/// The `[[site]]` of `document` with id `id`.
+pub(super) fn site_mut<'a>(document: &'a mut DocumentMut, id: &str) -> Option<&'a mut Table> {
+    document
+        .get_mut("site")
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|sites| with_id(sites, id))
+}
+
+/// The table of `tables` with id `id`.
+pub(super) fn with_id<'a>(tables: &'a mut ArrayOfTables, id: &str) -> Option<&'a mut Table> {
+    tables
+        .iter_mut()
+        .find(|t| t.get("id").and_then(Item::as_str) == Some(id))
+}
+
+/// A `[[site]]` header with its id, and its title and home when given, then a blank line.
+pub(super) fn site_header(id: &str, title: Option<&str>, home: Option<&str>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "[[site]]");
+    let _ = writeln!(out, "id = {}", quoted(id));
+    if let Some(title) = title {
+        let _ = writeln!(out, "title = {}", quoted(title));
+    }
+    if let Some(home) = home {
+        let _ = writeln!(out, "home = {}", quoted(home));
+    }
+    let _ = writeln!(out);
+    out
+}
+
 /// The config text `text` of `path` as a document to edit.
 pub(super) fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
     text.parse()
@@ -311,8 +329,13 @@ pub(super) fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigErr
 }
 
 /// Replaces the config at `path` by `updated`, atomically, once it is checked as a config.
-pub(super) fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
+fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
     Config::parse(updated, path)?;
+    write(path, updated)
+}
+
+/// Writes `text` to the config at `path` atomically (a temporary file beside it, renamed).
+pub(super) fn write(path: &Path, text: &str) -> Result<(), ConfigError> {
     let read_error = |source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -322,7 +345,7 @@ pub(super) fn replace(path: &Path, updated: &str) -> Result<(), ConfigError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(folder).map_err(read_error)?;
-    std::io::Write::write_all(&mut file, updated.as_bytes()).map_err(read_error)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(read_error)?;
     file.persist(path).map_err(|e| read_error(e.error))?;
     Ok(())
 }
@@ -364,7 +387,7 @@ fn non_empty(id: String, fallback: &str) -> String {
 }
 
 /// A TOML basic string.
-pub(super) fn quoted(text: &str) -> String {
+fn quoted(text: &str) -> String {
     Value::from(text).to_string().trim().to_string()
 }
 

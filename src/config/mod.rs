@@ -345,6 +345,19 @@ pub fn nearest_timezone(name: &str) -> Option<&'static str> {
     words::nearest(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
 }
 
+/// The text of the config file at `path`, empty when there is none yet (the app and
+/// `serve` start without one; saving a first section creates it).
+pub fn text_of(path: &Path) -> Result<String, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// Where the config file is: `--config`, else `$FEEDWRIGHT_CONFIG`, else `./config.toml`.
 pub fn default_path(explicit: Option<PathBuf>) -> PathBuf {
     explicit

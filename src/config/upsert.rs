@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml_edit::{ArrayOfTables, InlineTable, Item, Table, Value};
 
-use super::edit::{editable, quoted, replace};
+use super::edit::{editable, site_header, site_mut, with_id, write};
 use super::{Config, ConfigError};
 
 /// One section to save: the site it belongs to (found by id, else added with `site_title`
@@ -29,6 +29,11 @@ impl SectionEdit {
     fn section_id(&self) -> Option<&str> {
         self.section.get("id").and_then(toml::Value::as_str)
     }
+
+    /// `site/section`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.site_id, self.section_id().unwrap_or(""))
+    }
 }
 
 /// The config text `text` (of `path`, for messages) with `edit` applied: a key whose value is
@@ -46,15 +51,7 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
         .ok_or_else(|| invalid("the section has no id".into()))?
         .to_string();
     let mut document = editable(text, path)?;
-    let site = document
-        .get_mut("site")
-        .and_then(Item::as_array_of_tables_mut)
-        .and_then(|sites| {
-            sites
-                .iter_mut()
-                .find(|site| site.get("id").and_then(Item::as_str) == Some(edit.site_id.as_str()))
-        });
-    let Some(site) = site else {
+    let Some(site) = site_mut(&mut document, &edit.site_id) else {
         return Ok(with_new_site(text, edit));
     };
     let sections = site
@@ -67,10 +64,7 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
                 edit.site_id
             ))
         })?;
-    let existing = sections
-        .iter_mut()
-        .find(|s| s.get("id").and_then(Item::as_str) == Some(section_id.as_str()));
-    match existing {
+    match with_id(sections, &section_id) {
         Some(table) => {
             let mut changed = false;
             for (key, value) in ordered(&edit.section) {
@@ -95,26 +89,31 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
     Ok(document.to_string())
 }
 
-/// Applies `edit` to the config file at `path` (created when missing), checks the result as a
-/// config and writes it atomically; returns the text before and after (equal when nothing
-/// changed, and then nothing is written).
-pub fn save_section(path: &Path, edit: &SectionEdit) -> Result<(String, String), ConfigError> {
-    let before = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+/// Applies `edit` to `before`, the text of the config file at `path` (empty when there is none
+/// yet), checks the result as a config and writes it atomically; returns the text the file now
+/// holds. Nothing is written when nothing would change — not a byte, and not a section that
+/// would read its page the same way (the same selectors and settings, title and page: a
+/// builder may send values its site already sets).
+pub fn save_section(path: &Path, before: &str, edit: &SectionEdit) -> Result<String, ConfigError> {
+    let after = upsert(before, path, edit)?;
+    let edited = Config::parse(&after, path)?;
+    let key = edit.key();
+    let reading = |config: &Config| {
+        config
+            .sections()
+            .find(|s| s.key() == key)
+            .map(|s| (s.fingerprint(), s.title.clone(), s.url.clone()))
     };
-    let after = upsert(&before, path, edit)?;
-    Config::parse(&after, path)?;
-    if after != before {
-        replace(path, &after)?;
+    let unchanged = after == before
+        || Config::parse(before, path)
+            .ok()
+            .and_then(|config| reading(&config))
+            .is_some_and(|was| Some(was) == reading(&edited));
+    if unchanged {
+        return Ok(before.to_string());
     }
-    Ok((before, after))
+    write(path, &after)?;
+    Ok(after)
 }
 
 /// The section's keys in the order a person writes them: `id`, `title`, `url`, then the
@@ -172,15 +171,12 @@ fn with_new_site(text: &str, edit: &SectionEdit) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
-    out.push_str("[[site]]\n");
-    out.push_str(&format!("id = {}\n", quoted(&edit.site_id)));
-    if let Some(title) = &edit.site_title {
-        out.push_str(&format!("title = {}\n", quoted(title)));
-    }
-    if let Some(home) = &edit.site_home {
-        out.push_str(&format!("home = {}\n", quoted(home)));
-    }
-    out.push_str("\n  [[site.section]]\n");
+    out.push_str(&site_header(
+        &edit.site_id,
+        edit.site_title.as_deref(),
+        edit.site_home.as_deref(),
+    ));
+    out.push_str("  [[site.section]]\n");
     for (key, value) in ordered(&edit.section) {
         let written = editable_value(value).to_string();
         out.push_str(&format!("  {key} = {}\n", written.trim()));

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
-use super::snapshot::{Head, Numbered, Snapshot, disarmed, inline_css};
+use super::snapshot::{Head, Numbered, Snapshot, disarmed, inline_css, on_page};
 use super::{App, error, html_page};
 use crate::config::{Config, NewSection, Render};
 use crate::extract::detect::{Candidate, field_at, list_at, outline, reasons};
@@ -45,13 +45,10 @@ pub(super) fn typed_url(text: &str) -> Result<Url, String> {
     }
 }
 
+/// The render mode asked for (`http` when none is).
 fn render_of(text: Option<&str>) -> Result<Render, String> {
-    match text.unwrap_or("http") {
-        "http" | "" => Ok(Render::Http),
-        "browser" => Ok(Render::Browser),
-        "auto" => Ok(Render::Auto),
-        other => Err(format!("render {other:?}: use http, browser or auto")),
-    }
+    let text = text.filter(|t| !t.is_empty()).unwrap_or("http");
+    Render::from_name(text).ok_or_else(|| format!("render {text:?}: use http, browser or auto"))
 }
 
 /// `POST /api/detect`: loads the page once, keeps it, and proposes its lists.
@@ -69,31 +66,28 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
     } else {
         Render::Http
     };
-    let mut loaded = app
-        .bench
-        .load(&config, &url, first)
-        .await
-        .map(|p| (p, first));
-    let mut analysed = match &loaded {
-        Ok((page, _)) => Some(analyse(page.text(), page.url.clone()).await),
-        Err(_) => None,
-    };
-    let empty = analysed.as_ref().is_none_or(|a| a.candidates.is_empty());
+    let mut loaded = load_and_analyse(&app, &config, &url, first).await;
+    let empty = loaded
+        .as_ref()
+        .map_or(true, |l| l.found.candidates.is_empty());
     if render == Render::Auto
         && empty
-        && let Ok(page) = app.bench.load(&config, &url, Render::Browser).await
+        && let Ok(rendered) = load_and_analyse(&app, &config, &url, Render::Browser).await
     {
-        analysed = Some(analyse(page.text(), page.url.clone()).await);
-        loaded = Ok((page, Render::Browser));
+        loaded = Ok(rendered);
     }
-    let (page, used) = match loaded {
+    let Loaded {
+        page,
+        render: used,
+        html,
+        found,
+    } = match loaded {
         Ok(loaded) => loaded,
         Err(e) => {
             let message = config.secrets.redact(&e.to_string()).into_owned();
             return error(StatusCode::BAD_GATEWAY, message);
         }
     };
-    let found = analysed.expect("a loaded page is analysed");
     let (styled, styles) = tokio::sync::watch::channel(None);
     {
         let (app, config, sheets) = (app.clone(), config.clone(), found.sheets.clone());
@@ -111,7 +105,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         url: url.clone(),
         final_url: page.url.clone(),
         render: used,
-        html: Arc::from(page.text()),
+        html,
         next: found.next.clone(),
         fetched: Utc::now(),
         styles,
@@ -148,7 +142,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         "timezone": found.zone.as_ref().map(|z| z.0),
         "timezone_how": found.zone.as_ref().map(|z| z.1.clone()),
         "next": found.next.as_ref().map(Url::as_str),
-        "render": render_name(used),
+        "render": used.name(),
         "fetched": snapshot.fetched.to_rfc3339(),
         "candidates": found.candidates,
         "proposed": {
@@ -157,14 +151,6 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         },
     }))
     .into_response()
-}
-
-pub(super) fn render_name(render: Render) -> &'static str {
-    match render {
-        Render::Http => "http",
-        Render::Browser => "browser",
-        Render::Auto => "auto",
-    }
 }
 
 /// What the builder learns of a page at once.
@@ -178,28 +164,50 @@ struct Analysed {
     sheets: Vec<Url>,
 }
 
-/// Detection, the next page and the zone of a page, on the blocking pool.
-async fn analyse(html: String, url: Url) -> Analysed {
-    tokio::task::spawn_blocking(move || {
-        let document = Html::parse_document(&html);
-        let numbered = Numbered::new(&document);
-        let detection = crate::extract::detect::detect(&document, &url);
+/// A page loaded as `render` says, its text decoded once, and what the builder learns of it.
+struct Loaded {
+    page: crate::fetch::Response,
+    render: Render,
+    html: Arc<str>,
+    found: Analysed,
+}
+
+async fn load_and_analyse(
+    app: &App,
+    config: &Arc<Config>,
+    url: &Url,
+    render: Render,
+) -> Result<Loaded, crate::pipeline::SectionError> {
+    let page = app.bench.load(config, url, render).await?;
+    let html: Arc<str> = Arc::from(page.text());
+    let found = analyse(html.clone(), page.url.clone()).await;
+    Ok(Loaded {
+        page,
+        render,
+        html,
+        found,
+    })
+}
+
+/// Detection, the next page and the zone of a page.
+async fn analyse(html: Arc<str>, url: Url) -> Analysed {
+    on_page(html, move |document, numbered| {
+        let detection = crate::extract::detect::detect(document, &url);
         let candidates = detection
             .candidates
             .iter()
-            .map(|c| candidate_json(&document, &url, &numbered, c))
+            .map(|c| candidate_json(document, &url, numbered, c))
             .collect();
         Analysed {
             title: detection.title,
             language: detection.language,
-            zone: crate::extract::zone::zone_hint(&document).map(|h| (h.zone, h.how)),
-            next: crate::extract::pager::next_link(&document, &url, None).map(|n| n.url),
+            zone: crate::extract::zone::zone_hint(document).map(|h| (h.zone, h.how)),
+            next: crate::extract::pager::next_link(document, &url, None).map(|n| n.url),
             candidates,
-            sheets: style_sheets(&document, &url),
+            sheets: style_sheets(document, &url),
         }
     })
     .await
-    .expect("page analysis does not panic")
 }
 
 /// Most style sheets of a page inlined into its snapshot.
@@ -329,17 +337,14 @@ pub(super) async fn snapshot(State(app): State<Arc<App>>, Path(id): Path<String>
         Ok(Ok(css)) => css.clone().unwrap_or_else(|| Arc::from("")),
         _ => Arc::from(""),
     };
-    let html = snapshot.html.clone();
-    let page = tokio::task::spawn_blocking(move || {
-        let document = Html::parse_document(&html);
+    let page = on_page(snapshot.html.clone(), move |document, numbered| {
         let head = Head {
             start: &css,
             end: &extra,
         };
-        disarmed(&document, &Numbered::new(&document), &head)
+        disarmed(document, numbered, &head)
     })
-    .await
-    .expect("writing a page does not panic");
+    .await;
     let policy = format!(
         "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; \
          img-src data:; font-src data:; form-action 'none'; base-uri 'none'; \
@@ -365,20 +370,13 @@ pub(super) async fn pick(State(app): State<Arc<App>>, Json(click): Json<Click>) 
         Ok(s) => s,
         Err(answer) => return answer,
     };
-    let answer = tokio::task::spawn_blocking(move || {
-        let document = Html::parse_document(&snapshot.html);
-        let numbered = Numbered::new(&document);
-        let clicked = numbered.element(&document, click.node)?;
-        let list = list_at(&document, &snapshot.final_url, clicked)?;
-        Some(candidate_json(
-            &document,
-            &snapshot.final_url,
-            &numbered,
-            &list,
-        ))
+    let page = snapshot.final_url.clone();
+    let answer = on_page(snapshot.html.clone(), move |document, numbered| {
+        let clicked = numbered.element(document, click.node)?;
+        let list = list_at(document, &page, clicked)?;
+        Some(candidate_json(document, &page, numbered, &list))
     })
-    .await
-    .expect("picking does not panic");
+    .await;
     match answer {
         Some(candidate) => Json(json!({ "candidate": candidate })).into_response(),
         None => error(
@@ -406,14 +404,11 @@ pub(super) async fn field(State(app): State<Arc<App>>, Json(click): Json<Click>)
     else {
         return error(StatusCode::BAD_REQUEST, format!("no field named {name:?}"));
     };
-    let answer = tokio::task::spawn_blocking(move || {
-        let document = Html::parse_document(&snapshot.html);
-        let numbered = Numbered::new(&document);
-        let clicked = numbered.element(&document, click.node)?;
+    let answer = on_page(snapshot.html.clone(), move |document, numbered| {
+        let clicked = numbered.element(document, click.node)?;
         field_at(&item, field, clicked)
     })
-    .await
-    .expect("picking does not panic");
+    .await;
     match answer {
         Some(selector) => Json(json!({ "field": name, "selector": selector })).into_response(),
         None => error(

@@ -93,14 +93,7 @@ impl App {
 
     /// The config file's text (empty when there is none yet).
     fn config_text(&self) -> Result<String, ConfigError> {
-        match std::fs::read_to_string(&self.config_path) {
-            Ok(text) => Ok(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-            Err(source) => Err(ConfigError::Read {
-                path: self.config_path.clone(),
-                source,
-            }),
-        }
+        crate::config::text_of(&self.config_path)
     }
 
     fn keep_snapshot(&self, snapshot: Snapshot) -> Arc<Snapshot> {
@@ -131,13 +124,12 @@ impl App {
 
 /// The app's router for a server listening on `addr`.
 pub(super) fn router(settings: AppSettings, addr: SocketAddr) -> std::io::Result<Router> {
-    let config = match Config::parse(
-        &std::fs::read_to_string(&settings.config_path).unwrap_or_default(),
-        &settings.config_path,
-    ) {
-        Ok(config) => config,
-        Err(_) => Config::parse("", &settings.config_path).expect("the defaults load"),
-    };
+    // The client and browser settings of the config as it is at start (the defaults when it
+    // is missing or does not load: the dashboard then says why).
+    let config = crate::config::text_of(&settings.config_path)
+        .and_then(|text| Config::parse(&text, &settings.config_path))
+        .or_else(|_| Config::parse("", &settings.config_path))
+        .expect("the defaults load");
     let bench = Workbench::new(&config).map_err(std::io::Error::other)?;
     let port = addr.port();
     let app = Arc::new(App {

@@ -10,14 +10,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{SubsecRound, Utc};
-use scraper::Html;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
-use super::build::{render_name, rules_of, typed_url};
+use super::build::{rules_of, typed_url};
 use super::sections::edit_of;
-use super::snapshot::{Numbered, Snapshot};
+use super::snapshot::{Snapshot, on_page};
 use super::{App, error};
 use crate::config::{Config, Render, Section, upsert};
 use crate::extract::Rules;
@@ -90,7 +89,7 @@ pub(super) async fn preview(State(app): State<Arc<App>>, Json(body): Json<Previe
     keys.insert("items".into(), Value::Object(body.items.clone()));
     keys.insert("language".into(), body.language.clone().into());
     keys.insert("timezone".into(), body.timezone.clone().into());
-    let chosen = body.render.as_deref().map_or(render_name(render), |r| r);
+    let chosen = body.render.as_deref().map_or(render.name(), |r| r);
     keys.insert("render".into(), (chosen != "http").then_some(chosen).into());
     keys.insert("pages".into(), body.pages.filter(|p| *p > 1).into());
     let edit = match edit_of(&site_id, None, None, keys) {
@@ -237,15 +236,9 @@ fn arrivals(stored: &[Item], found: &[Item], max_items: usize) -> Value {
 
 /// The numbers of the elements the section's selectors pick on the snapshot.
 async fn outlines(snapshot: &Snapshot, rules: &Rules) -> Value {
-    let (html, url, rules) = (
-        snapshot.html.clone(),
-        snapshot.final_url.clone(),
-        rules.clone(),
-    );
-    tokio::task::spawn_blocking(move || {
-        let document = Html::parse_document(&html);
-        let numbered = Numbered::new(&document);
-        let picked = outline(&document, &url, &rules);
+    let (url, rules) = (snapshot.final_url.clone(), rules.clone());
+    on_page(snapshot.html.clone(), move |document, numbered| {
+        let picked = outline(document, &url, &rules);
         let fields: serde_json::Map<String, Value> = picked
             .fields
             .iter()
@@ -254,5 +247,4 @@ async fn outlines(snapshot: &Snapshot, rules: &Rules) -> Value {
         json!({"items": numbered.numbers(&picked.items), "fields": fields})
     })
     .await
-    .expect("outlining does not panic")
 }

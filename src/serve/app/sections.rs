@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{App, Runner, error};
-use crate::config::{Config, ConfigError, SectionEdit, save_section, upsert};
+use crate::config::{Config, ConfigError, SectionEdit, save_section};
 use crate::pipeline::{self, Observer, PassError, SectionStatus, Status};
 use crate::store::StoreError;
 
@@ -141,7 +141,7 @@ fn describe(
         "timezone": section.timezone.name(),
         "config": {
             "items": items,
-            "render": format!("{:?}", section.render).to_lowercase(),
+            "render": section.render.name(),
             "language": section.language.as_ref().map(|l| l.code().to_string()),
             "timezone": section.timezone.name(),
             "pages": section.pages,
@@ -205,9 +205,11 @@ pub(super) fn edit_of(
 /// `POST /api/sections`: adds the section or replaces its keys, unless the file changed
 /// since the app read it.
 pub(super) async fn save(State(app): State<Arc<App>>, Json(body): Json<Save>) -> Response {
-    let seen = app.seen.lock().expect("never poisoned").clone();
-    let now = std::fs::read_to_string(&app.config_path).unwrap_or_default();
-    if now != seen {
+    let before = match app.config_text() {
+        Ok(text) => text,
+        Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    if before != *app.seen.lock().expect("never poisoned") {
         return error(
             StatusCode::CONFLICT,
             format!(
@@ -220,48 +222,17 @@ pub(super) async fn save(State(app): State<Arc<App>>, Json(body): Json<Save>) ->
         Ok(edit) => edit,
         Err(e) => return error(StatusCode::BAD_REQUEST, e),
     };
-    let key = format!(
-        "{}/{}",
-        edit.site_id,
-        edit.section
-            .get("id")
-            .and_then(toml::Value::as_str)
-            .unwrap_or("")
-    );
-    // A save that would leave the section reading the same way writes nothing (the builder
-    // sends the section's effective values, some of which its site may set).
-    let reads = |text: &str| {
-        Config::parse(text, &app.config_path)
-            .ok()
-            .and_then(|config| {
-                config
-                    .sections()
-                    .find(|s| s.key() == key)
-                    .map(|s| (s.fingerprint(), s.title.clone(), s.url.clone()))
-            })
-    };
-    let edited = upsert(&now, &app.config_path, &edit).ok();
-    if reads(&now).is_some() && edited.as_deref().and_then(reads) == reads(&now) {
-        return Json(json!({
-            "config": app.config_path.display().to_string(),
-            "section": key,
-            "changed": false,
-            "diff": "",
-        }))
-        .into_response();
-    }
-    match save_section(&app.config_path, &edit) {
-        Ok((before, after)) => {
+    match save_section(&app.config_path, &before, &edit) {
+        Ok(after) => {
+            let changed = after != before;
             *app.seen.lock().expect("never poisoned") = after.clone();
-            if before != after
-                && let Runner::Watch(requests) = &app.runner
-            {
+            if changed && let Runner::Watch(requests) = &app.runner {
                 let _ = requests.send(crate::pipeline::Request::Reload);
             }
             Json(json!({
                 "config": app.config_path.display().to_string(),
-                "section": key,
-                "changed": before != after,
+                "section": edit.key(),
+                "changed": changed,
                 "diff": line_diff(&before, &after),
             }))
             .into_response()

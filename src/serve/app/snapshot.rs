@@ -73,6 +73,20 @@ impl Numbered {
     }
 }
 
+/// Runs `read` on `html` parsed and numbered, on the blocking pool (parsing is CPU work).
+pub(super) async fn on_page<T: Send + 'static>(
+    html: Arc<str>,
+    read: impl FnOnce(&Html, &Numbered) -> T + Send + 'static,
+) -> T {
+    tokio::task::spawn_blocking(move || {
+        let document = Html::parse_document(&html);
+        let numbered = Numbered::new(&document);
+        read(&document, &numbered)
+    })
+    .await
+    .expect("reading a kept page does not panic")
+}
+
 /// Elements left out whole, with what they hold.
 const DROPPED: [&str; 16] = [
     "script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "portal",
