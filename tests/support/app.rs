@@ -3,11 +3,28 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::Browser;
 use futures_util::StreamExt;
+
+/// The first thing a process says on `stderr` that `find` reads (`what`, for the message when
+/// it never does); the rest of its output is read and dropped on a thread of its own.
+fn said<T>(stderr: ChildStderr, what: &str, find: impl Fn(&str) -> Option<T>) -> T {
+    let mut lines = BufReader::new(stderr).lines();
+    let found = loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("ended before it printed {what}"))
+            .unwrap();
+        if let Some(found) = find(&line) {
+            break found;
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    found
+}
 
 /// A running `feedwright serve`, stopped when dropped.
 pub struct Served {
@@ -27,14 +44,10 @@ impl Served {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("serve printed its address").unwrap();
-            if let Some(rest) = line.split("http://").nth(1) {
-                break format!("http://{}", rest.split('/').next().unwrap());
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let base = said(child.stderr.take().unwrap(), "its address", |line| {
+            let rest = line.split("http://").nth(1)?;
+            Some(format!("http://{}", rest.split('/').next()?))
+        });
         Served { child, base }
     }
 
@@ -112,17 +125,17 @@ impl Chrome {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut lines = BufReader::new(process.stderr.take().unwrap()).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("chromium printed its DevTools address")
-                .unwrap();
-            if let Some(address) = line.trim().strip_prefix("DevTools listening on ") {
-                break address.to_string();
-            }
-        };
-        std::thread::spawn(move || for _ in lines {});
+        let address = said(
+            process.stderr.take().unwrap(),
+            "its DevTools address",
+            |line| {
+                Some(
+                    line.trim()
+                        .strip_prefix("DevTools listening on ")?
+                        .to_string(),
+                )
+            },
+        );
         let (browser, mut handler) = Browser::connect(address).await.unwrap();
         tokio::spawn(async move { while handler.next().await.is_some() {} });
         Some(Chrome {
