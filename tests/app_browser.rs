@@ -78,6 +78,14 @@ fn count_requests(page: &Page, seen: Arc<Mutex<Vec<String>>>) -> impl Future<Out
     }
 }
 
+/// The requests of `seen` that went anywhere but the app at `base` (`data:` and
+/// `about:` URLs are no requests).
+fn off_server<'a>(seen: &'a [String], base: &str) -> Vec<&'a String> {
+    seen.iter()
+        .filter(|u| !u.starts_with(base) && !u.starts_with("data:") && !u.starts_with("about:"))
+        .collect()
+}
+
 async fn js(page: &Page, expression: &str) -> serde_json::Value {
     page.evaluate(expression)
         .await
@@ -345,12 +353,7 @@ async fn build_a_feed_by_pointing_then_edit_it() {
     screenshot(&page, "builder", 390, 844).await;
 
     let seen = seen.lock().unwrap().clone();
-    let elsewhere: Vec<&String> = seen
-        .iter()
-        .filter(|u| {
-            !u.starts_with(&served.base) && !u.starts_with("data:") && !u.starts_with("about:")
-        })
-        .collect();
+    let elsewhere = off_server(&seen, &served.base);
     assert!(
         elsewhere.is_empty(),
         "requests off the app's server: {elsewhere:?}"
@@ -401,12 +404,7 @@ async fn a_hostile_page_makes_no_request_off_this_machine() {
     click_in_frame(&page, "li.entry a").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let seen = seen.lock().unwrap().clone();
-    let off: Vec<&String> = seen
-        .iter()
-        .filter(|u| {
-            !u.starts_with(&served.base) && !u.starts_with("data:") && !u.starts_with("about:")
-        })
-        .collect();
+    let off = off_server(&seen, &served.base);
     assert!(off.is_empty(), "requests off the app's server: {off:?}");
     // The page's style sheet is fetched by feedwright itself (as a run fetches, politely) to
     // show the page as it looks; nothing else of that server is asked for, and the browser
