@@ -83,8 +83,15 @@ pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedD
 
 /// Whether `text` leaves out the year: a month name or a weekday without any year in it.
 pub fn leaves_out_the_year(text: &str) -> bool {
-    text.chars().any(char::is_alphabetic)
-        && !regex!(r"\d{4}|\d{1,2}[./-]\d{1,2}[./-]\d{2}|'\d{2}\b").is_match(text)
+    // Most dates on a listing carry a four-digit year: a byte scan says so before any pattern
+    // (this runs for every dated item of every page read).
+    let four_digits = text
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.iter().all(u8::is_ascii_digit));
+    !four_digits
+        && text.chars().any(char::is_alphabetic)
+        && !regex!(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}|'\d{2}\b").is_match(text)
 }
 
 /// On a listing, the dates of items in page order, of which `guessed` ones took their year
