@@ -183,6 +183,13 @@ fn the_date_command_says_which_language_and_clamps_aloud() {
     // A common word that means "now" in some language is no date without --language.
     let (code, _, err) = date(&["no date here at all"]);
     assert_eq!(code, Some(1), "{err}");
+    // Nor a two-letter month abbreviation of a rarely written language (`pm` is July in
+    // Nheengatu); text with letters beyond ASCII is still tried in every language.
+    let (code, out, _) = date(&["at 5pm"]);
+    assert_eq!(code, Some(1), "{out}");
+    let (code, out, _) = date(&["12. siječnja 2023."]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("2023-01-12"), "{out}");
     let (code, out, _) = date(&["in 3 days"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("in the future: clamped to now"), "{out}");

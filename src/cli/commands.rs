@@ -320,7 +320,7 @@ pub(super) fn date(text: &str, language: Option<&str>, timezone: &str) -> i32 {
         Some(language) => read(language).map(|parsed| (parsed, language.code().to_string())),
         // Another language's word for "now" is too often an English word (`no` is "now" in
         // Nynorsk): without --language, such a reading is not taken.
-        None => Language::every().find_map(|language| {
+        None => Language::candidates_for(text).find_map(|language| {
             read(&language)
                 .filter(|parsed| {
                     language.is_english()

@@ -107,16 +107,19 @@ impl Language {
         (locale.is_some() || cldr.is_some()).then_some(Language { code, cldr, locale })
     }
 
-    /// Every language whose date words are known: English, then the languages most pages
-    /// are written in, then the rest.
-    pub fn every() -> impl Iterator<Item = Language> {
+    /// The languages `text` may be written in, most likely first: English, then the languages
+    /// most pages are written in, then — for text with letters beyond ASCII — every language
+    /// whose date words are known. (Plain ASCII text is not tried in the rest: many of them
+    /// abbreviate months to two letters, and `pm` is July in Nheengatu.)
+    pub fn candidates_for(text: &str) -> impl Iterator<Item = Language> {
         const FIRST: [&str; 16] = [
             "en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "ja", "zh", "ko", "tr", "sv",
             "uk", "ar",
         ];
+        let rest = (!text.is_ascii()).then(cldr::tags).into_iter().flatten();
         FIRST
             .into_iter()
-            .chain(cldr::tags().filter(|tag| !FIRST.contains(tag)))
+            .chain(rest.filter(|tag| !FIRST.contains(tag)))
             .filter_map(Language::from_tag)
     }
 

@@ -74,9 +74,17 @@ pub(super) fn yearless(text: &str, now: DateTime<Utc>, tz: Tz) -> Option<ParsedD
             Some(date) if date <= today + chrono::Days::new(1) => date,
             _ => NaiveDate::from_ymd_opt(today.year() - 1, month, day)?,
         };
-        let timed = time_after()
-            .captures(rest)
-            .and_then(|t| with_time(date, &t, "zone"));
+        let time = time_after().captures(rest);
+        // Without a year, a day and a month followed by other words and no time are words of
+        // a title (`Top 5 June bugs`), not June 5; a weekday may follow.
+        let words_after = regex!(r"(?i)\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
+            .replace_all(rest, "")
+            .chars()
+            .any(char::is_alphabetic);
+        if time.is_none() && words_after {
+            return None;
+        }
+        let timed = time.and_then(|t| with_time(date, &t, "zone"));
         Some(timed.unwrap_or(ParsedDate::Day(date)))
     })
 }
