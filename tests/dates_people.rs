@@ -106,6 +106,9 @@ fn a_year_the_forms_do_not_place_is_never_replaced_by_a_guess() {
             .is_none_or(|(at, _)| at.starts_with("2023")),
         "{unplaced:?}"
     );
+    // A day and a month followed by other words, with no time, are a title's words.
+    assert_eq!(read("Top 5 June bugs", "en", now, chrono_tz::UTC), None);
+    assert!(read("June 5 at 9:00", "en", now, chrono_tz::UTC).is_some());
     // Croatian months in the locative, Vietnamese months in words, a time before its date.
     for (text, language, expected) in [
         ("12. u studenom 2023.", "hr", "2023-11-12"),
