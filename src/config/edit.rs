@@ -287,6 +287,19 @@ pub fn write_selectors(
     Ok(written)
 }
 
+/// The text of the config file at `path`, empty when there is none yet (the app and
+/// `serve` start without one; saving a first section creates it).
+pub fn text_of(path: &Path) -> Result<String, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(source) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
 /// The `[[site]]` of `document` with id `id`.
 pub(super) fn site_mut<'a>(document: &'a mut DocumentMut, id: &str) -> Option<&'a mut Table> {
     document

@@ -25,7 +25,7 @@ use regex::Regex;
 use url::Url;
 
 pub use choices::{Every, Heal, Render, Source};
-pub use edit::{Appended, NewSection, SelectorChange, append, write_selectors};
+pub use edit::{Appended, NewSection, SelectorChange, append, text_of, write_selectors};
 pub use env::Secrets;
 pub use error::ConfigError;
 pub use full_text::FullText;
@@ -343,19 +343,6 @@ impl Config {
 /// The IANA zone name nearest to a misspelt one (`Europe/Berln` → `Europe/Berlin`).
 pub fn nearest_timezone(name: &str) -> Option<&'static str> {
     words::nearest(name, chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()))
-}
-
-/// The text of the config file at `path`, empty when there is none yet (the app and
-/// `serve` start without one; saving a first section creates it).
-pub fn text_of(path: &Path) -> Result<String, ConfigError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
-        Err(source) => Err(ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
 }
 
 /// Where the config file is: `--config`, else `$FEEDWRIGHT_CONFIG`, else `./config.toml`.

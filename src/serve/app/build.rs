@@ -77,7 +77,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
         loaded = Ok(rendered);
     }
     let Loaded {
-        page,
+        url: final_url,
         render: used,
         html,
         found,
@@ -103,7 +103,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
             fastrand::u16(..)
         ),
         url: url.clone(),
-        final_url: page.url.clone(),
+        final_url: final_url.clone(),
         render: used,
         html,
         next: found.next.clone(),
@@ -136,7 +136,7 @@ pub(super) async fn detect(State(app): State<Arc<App>>, Json(body): Json<Detect>
     }
     Json(json!({
         "snapshot": snapshot.id,
-        "url": page.url.as_str(),
+        "url": final_url.as_str(),
         "title": found.title,
         "language": found.language,
         "timezone": found.zone.as_ref().map(|z| z.0),
@@ -166,7 +166,8 @@ struct Analysed {
 
 /// A page loaded as `render` says, its text decoded once, and what the builder learns of it.
 struct Loaded {
-    page: crate::fetch::Response,
+    /// The page's address after redirects.
+    url: Url,
     render: Render,
     html: Arc<str>,
     found: Analysed,
@@ -182,7 +183,7 @@ async fn load_and_analyse(
     let html: Arc<str> = Arc::from(page.text());
     let found = analyse(html.clone(), page.url.clone()).await;
     Ok(Loaded {
-        page,
+        url: page.url,
         render,
         html,
         found,
