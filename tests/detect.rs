@@ -303,3 +303,94 @@ fn loose_teasers_beside_headline_and_date_become_summaries() {
         .count();
     assert_eq!(with_summary, 5, "the five items with a teaser on this page");
 }
+
+/// Detection on the 30 real listing pages: candidate 0 must be the list a person labelled
+/// (at least 80% of the same links), and a page without a story list must get no candidate.
+#[test]
+fn detection_on_real_pages_puts_the_labelled_list_first() {
+    use support::real::{LABELS, links_of, overlap, page};
+    let mut right = 0;
+    let mut report = Vec::new();
+    for (file, label) in LABELS {
+        let document = page(file);
+        let detection = detect(
+            &document,
+            &Url::parse("https://example.org/listing/").unwrap(),
+        );
+        let first = detection.candidates.first();
+        let proposed: Vec<String> = first
+            .map(|c| c.items.iter().filter_map(|i| i.link.clone()).collect())
+            .unwrap_or_default();
+        let how = first.map_or("nothing".to_string(), |c| {
+            c.selectors
+                .first()
+                .map_or(format!("{:?}", c.kind), |(_, css)| css.clone())
+        });
+        let ok = match label {
+            Some(label) => overlap(&links_of(&document, label), &proposed) >= 0.8,
+            None => first.is_none(),
+        };
+        right += usize::from(ok);
+        report.push(format!(
+            "{file}: {} — candidate 0 is {how} ({} items), label {label:?}",
+            if ok { "right" } else { "WRONG" },
+            proposed.len()
+        ));
+    }
+    eprintln!("{}", report.join("\n"));
+    eprintln!(
+        "detection: candidate 0 right on {right} of {}",
+        LABELS.len()
+    );
+    // The floor: raise it as detection gets better, never lower it.
+    assert!(right >= 30, "detection got worse: {right} of 30");
+}
+
+/// `suggest` on local copies of real pages: TIME's titles are the `h3` headlines (not the card's
+/// teaser and photo credit) and its dated list of latest stories comes first; a Japanese blog
+/// page of navigation links gets no candidate, a clear sentence and the `--browser` hint.
+#[test]
+fn suggest_on_real_pages_picks_the_story_list_and_never_a_menu() {
+    use support::{Route, Server};
+    let server = Server::start();
+    server.route("/robots.txt", Route::status(404));
+    server.route("/", Route::fixture("real/html2rss-time-page_1.html"));
+    server.route("/news/2016310/", Route::fixture("real/autopager-39.html"));
+    let suggest = |path: &str, code: i32| {
+        let out = assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .args(["suggest", &server.url(path)])
+            .assert()
+            .code(code);
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let time = suggest("/", 0);
+    let first = time.split("Candidate 2").next().unwrap();
+    assert!(
+        first.contains("item    = \"li.latest-stories__item\""),
+        "{time}"
+    );
+    assert!(
+        first.contains("title   = \"h3.latest-stories__item-headline\""),
+        "{time}"
+    );
+    assert!(
+        first.contains("Israel Says Hamas Attacks Crossing Point"),
+        "{time}"
+    );
+    assert!(first.contains("May 5, 2024"), "{time}");
+    assert!(!time.contains("President Biden signed"), "{time}");
+    assert!(!time.contains("Getty Images for PAGE"), "{time}");
+    let block = time.split("--append config.toml.").nth(1).unwrap();
+    assert!(
+        block.contains("title = \"h3.latest-stories__item-headline\""),
+        "{block}"
+    );
+
+    // No list to propose: exit 1, as for any page nothing can be read from.
+    let menu = suggest("/news/2016310/", 1);
+    assert!(!menu.contains("Candidate 1"), "{menu}");
+    assert!(menu.contains("No story list on this page"), "{menu}");
+    assert!(menu.contains("--browser"), "{menu}");
+    assert!(!menu.contains("[[site.section]]"), "{menu}");
+}

@@ -300,13 +300,17 @@ pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> S
         ),
     }
     let Some(new) = section else {
-        out.push_str("No repeated list of links found on this page.\n");
-        if detection.scripted && !browser {
-            let _ = writeln!(
-                out,
-                "The page runs scripts, so its list may be built by JavaScript: try \
-                 feedwright suggest {url} --browser"
-            );
+        out.push_str(
+            "No story list on this page: only menus, link lists and page furniture (or nothing \
+             repeated at all).\n",
+        );
+        if !browser {
+            let why = if detection.scripted {
+                "The page runs scripts, so its list may be built by JavaScript"
+            } else {
+                "If a browser shows stories here, scripts build them"
+            };
+            let _ = writeln!(out, "{why}: try feedwright suggest {url} --browser");
         }
         return out;
     };

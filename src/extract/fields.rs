@@ -78,9 +78,12 @@ pub(crate) fn extract_one(element: ElementRef, rules: &Rules) -> RawItem {
                             .or_else(|| Some(element_text(el))),
                     })
             }
-            None => titled
+            // The title's own link (its element, a link inside it or around it) before the
+            // item's first: a comment count or a category often comes first in a card.
+            None => title
                 .as_ref()
-                .map(|(a, _)| *a)
+                .and_then(|found| link_of(found.element, element))
+                .or_else(|| titled.as_ref().map(|(a, _)| *a))
                 .or_else(|| self_or_first(element, links()))
                 .and_then(|a| attr(a.value(), &local_name!("href")))
                 .map(str::to_string),
@@ -122,6 +125,17 @@ pub(crate) fn first_titled_link(element: ElementRef) -> Option<(ElementRef, Stri
         .chain(links().select(element))
         .map(|a| (a, element_text(a)))
         .find(|(_, text)| !text.is_empty())
+}
+
+/// The link `element` is or holds, or else the one around it inside `item`.
+fn link_of<'a>(element: ElementRef<'a>, item: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    self_or_first(element, links()).or_else(|| {
+        element
+            .ancestors()
+            .take_while(|node| node.id() != item.id())
+            .filter_map(ElementRef::wrap)
+            .find(|el| links().matches(*el))
+    })
 }
 
 fn self_or_first<'a>(element: ElementRef<'a>, selector: &FieldSelector) -> Option<ElementRef<'a>> {

@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn without_an_item_selector_items_are_detected() {
-        let html = r#"<ul><li><a href="/a">First headline here</a></li><li><a href="/b">Second headline here</a></li></ul>"#;
+        let html = r#"<ul><li><a href="/news/first-headline-here">First headline here</a></li><li><a href="/news/second-headline-here">Second headline here</a></li></ul>"#;
         let out = extract_items(&Html::parse_document(html), &Rules::default(), &page());
         assert_eq!(out.items.len(), 2);
         assert_eq!(out.detected.as_deref(), Some("li"));

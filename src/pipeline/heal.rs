@@ -84,7 +84,7 @@ pub(super) fn propose(document: &Html, page: &Url, history: &History) -> Result<
         .map(|candidate| weigh(candidate, page, history))
         .collect();
     if weighed.is_empty() {
-        return Err("no list of links on the page".into());
+        return Err("no list of stories on the page (a login or error page?)".into());
     }
     let proposal = |w: &Weighed, rule| Proposal {
         selectors: w.candidate.selectors.clone(),

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod moto;
+pub mod real;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

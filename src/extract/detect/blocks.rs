@@ -4,12 +4,13 @@
 use std::collections::{HashMap, HashSet};
 
 use ego_tree::NodeId;
-use scraper::{ElementRef, Html};
+use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::headlines::{Headline, headline_links};
-use super::score::{DateHint, score};
-use super::selector::{item_selector, relative_selector, signature};
+use super::score::{DateHint, is_aside, score};
+use super::selector::{item_selector, relative_selector, signature, simple};
+use super::stories::are_stories;
 use super::{Candidate, Field, Kind, MIN_ITEMS, element_text, read_with_containers, rules_of};
 use crate::extract::fields::first_titled_link;
 use crate::model::RawItem;
@@ -62,11 +63,20 @@ pub(super) fn repeated_blocks(document: &Html, page: &Url, hint: &DateHint) -> V
         {
             continue;
         }
-        seen.push(links);
         let containers: Vec<ElementRef> = ids.iter().filter_map(element).collect();
-        if let Some(candidate) = describe(document, &containers, score, hint) {
-            out.push(candidate);
+        // A block wholly in a menu, a sidebar or a footer is not the page's list, even when
+        // the page has no other (its list may be built by scripts).
+        if containers.iter().all(|c| is_aside(*c)) {
+            continue;
         }
+        // A menu or a link farm is passed over, leaving its headlines to a narrower grouping.
+        let Some(candidate) =
+            describe(document, &containers, score, hint).filter(|c| are_stories(&c.items, page))
+        else {
+            continue;
+        };
+        seen.push(links);
+        out.push(candidate);
         if out.len() == MAX_CANDIDATES {
             break;
         }
@@ -126,6 +136,9 @@ pub(super) fn describe(
     let item = item_selector(document, containers)?;
     let mut specs = vec![(Field::Item, item)];
     let first = containers[0];
+    if let Some(title) = heading_selector(containers) {
+        specs.push((Field::Title, title));
+    }
     let date = relative_selector(first, |el| {
         let text = element_text(el);
         text.chars().count() <= MAX_DATE_CHARS && hint.is_match(&text)
@@ -142,7 +155,9 @@ pub(super) fn describe(
             .value()
             .attr("class")
             .is_some_and(|c| TEASER_CLASSES.iter().any(|k| c.contains(k)));
+        let date_line = text.chars().count() <= MAX_DATE_CHARS && hint.is_match(&text);
         el.select(css!("a[href]")).next().is_none()
+            && !date_line
             && !text.contains(&headline)
             && (classy || (el.value().name() == "p" && text.chars().count() >= MIN_TEASER_CHARS))
     }) {
@@ -163,6 +178,36 @@ pub(super) fn describe(
         items,
         score,
     })
+}
+
+/// A selector for the items' headings, when most items have one that holds or sits in their
+/// headline link: the heading is the title as a person reads it, where a link wraps a whole
+/// card (picture credit, teaser, byline) or a comment count comes before it.
+fn heading_selector(containers: &[ElementRef]) -> Option<String> {
+    const HEADINGS: &str = "h1, h2, h3, h4, h5, h6";
+    let linked = |heading: ElementRef, container: ElementRef| {
+        heading.select(css!("a[href]")).next().is_some()
+            || heading
+                .ancestors()
+                .take_while(|node| node.id() != container.id())
+                .filter_map(ElementRef::wrap)
+                .any(|el| el.value().name() == "a" && el.value().attr("href").is_some())
+    };
+    let first = containers[0];
+    let heading = first
+        .select(css!(HEADINGS))
+        .find(|h| !element_text(*h).is_empty() && linked(*h, first))?;
+    let css = simple(heading);
+    let selector = Selector::parse(&css).ok()?;
+    let with_heading = containers
+        .iter()
+        .filter(|c| {
+            c.select(&selector)
+                .next()
+                .is_some_and(|h| !element_text(h).is_empty() && linked(h, **c))
+        })
+        .count();
+    (with_heading * 5 >= containers.len() * 4).then_some(css)
 }
 
 /// Teasers written as loose text beside the headline and date, in no element of their own (the

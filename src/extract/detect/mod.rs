@@ -1,13 +1,15 @@
 //! Finding a page's items without selectors: structured data first (`structured`: JSON-LD,
 //! microdata), else the most prominent repeated block of links (`blocks`), ranked by how
 //! much it looks like content (`score`) and described by selectors a person can paste into
-//! `config.toml` (`selector`).
+//! `config.toml` (`selector`). Menus, tag clouds and link farms are never proposed, and a
+//! dated list of stories goes before a close undated one (`stories`).
 
 mod blocks;
 mod headlines;
 mod pick;
 mod score;
 mod selector;
+mod stories;
 mod structured;
 
 use scraper::{ElementRef, Html};
@@ -77,6 +79,7 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
     candidates.extend(structured::microdata(document));
     candidates.extend(blocks::repeated_blocks(document, page, &hint));
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    stories::dated_first(&mut candidates);
     let title = page_title(root);
     Detection {
         candidates,
@@ -128,15 +131,8 @@ fn rules_of(specs: &[(Field, String)]) -> Option<Rules> {
     Some(rules)
 }
 
-/// Items of `root` read with `rules` (what a candidate yields): those with a title and a link.
-fn read(root: ElementRef, rules: &Rules) -> Vec<RawItem> {
-    read_with_containers(root, rules)
-        .into_iter()
-        .map(|(_, item)| item)
-        .collect()
-}
-
-/// [`read`], with each item's container element.
+/// Items of `root` read with `rules` (what a candidate yields): those with a title and a link,
+/// each with its container element.
 fn read_with_containers<'a>(root: ElementRef<'a>, rules: &Rules) -> Vec<(ElementRef<'a>, RawItem)> {
     let Some(item) = &rules.item else {
         return Vec::new();

@@ -93,18 +93,79 @@ impl DateHint {
 /// Whether an element is, or sits inside, navigation or other page furniture.
 pub(super) fn is_furniture(element: ElementRef) -> bool {
     let furniture = regex!(
-        r"(?i)nav|menu|footer|header|sidebar|breadcrumb|pagination|pager|tags?\b|tag-?cloud|cloud|share|social|related|widget|comment|toolbar|masthead|banner|promo|trending|popular"
+        r"(?i)nav|menu|footer|header|sidebar|breadcrumb|pagination|pager|tags?\b|tag-?cloud|cloud|share|social|related|widget|comment|toolbar|masthead|banner|promo|trending|popular|slides?\b|slider|carousel|swiper|ticker"
     );
+    // `<body>` classes describe the whole page (`mobile-sidebar-hide`), not where a block sits.
     std::iter::once(element)
         .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .take_while(|el| !matches!(el.value().name(), "body" | "html"))
         .any(|el| {
             let v = el.value();
             matches!(v.name(), "nav" | "header" | "footer" | "aside" | "form")
-                || v.attr("role")
-                    .is_some_and(|r| r == "navigation" || r == "banner" || r == "contentinfo")
-                || v.attr("class").is_some_and(|c| furniture.is_match(c))
+                || v.attr("role").is_some_and(|r| {
+                    matches!(r, "navigation" | "banner" | "contentinfo" | "complementary")
+                })
+                || v.attr("class").is_some_and(|c| {
+                    c.split_whitespace()
+                        .any(|class| !is_term_class(class) && furniture.is_match(class))
+                })
                 || v.attr("id").is_some_and(|i| furniture.is_match(i))
         })
+}
+
+/// Whether an element sits in a menu, a sidebar or a footer, by its markup (`nav`, `aside`,
+/// `footer`, their roles) or a class or id word that says so (`sidebar`, `widget-area`,
+/// `footer-links`): the strict form of [`is_furniture`], for blocks never proposed.
+pub(super) fn is_aside(element: ElementRef) -> bool {
+    const WORDS: [&str; 8] = [
+        "sidebar",
+        "widget",
+        "footer",
+        "menu",
+        "nav",
+        "navbar",
+        "navigation",
+        "aside",
+    ];
+    // A layout wrapper names what it holds (`content-sidebar-wrap`): not a sidebar.
+    const LAYOUT: [&str; 4] = ["content", "main", "wrap", "container"];
+    let said = |value: &str| {
+        let words = || value.split(|c: char| c.is_whitespace() || c == '-' || c == '_');
+        words().any(|word| WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)))
+            && !words().any(|word| LAYOUT.iter().any(|w| w.eq_ignore_ascii_case(word)))
+    };
+    // Inside the page's main content, what holds it says nothing more.
+    let main =
+        |el: &ElementRef| el.value().name() == "main" || el.value().attr("role") == Some("main");
+    std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .take_while(|el| !matches!(el.value().name(), "body" | "html") && !main(el))
+        .any(|el| {
+            let v = el.value();
+            matches!(v.name(), "nav" | "footer" | "aside")
+                || v.attr("role")
+                    .is_some_and(|r| matches!(r, "navigation" | "contentinfo" | "complementary"))
+                || v.attr("class").is_some_and(|c| {
+                    c.split_whitespace()
+                        .any(|class| !is_term_class(class) && said(class))
+                })
+                || v.attr("id").is_some_and(said)
+        })
+}
+
+/// Whether a class names one of a post's terms or states, as blog engines write them on every
+/// post (`tag-social-media`, `category-news`, `format-standard`): it says what the post is
+/// about, not where it sits.
+fn is_term_class(class: &str) -> bool {
+    const TERMS: [&str; 6] = [
+        "tag-",
+        "category-",
+        "post_tag-",
+        "format-",
+        "status-",
+        "type-",
+    ];
+    TERMS.iter().any(|prefix| class.starts_with(prefix))
 }
 
 /// The score of `containers` (all at `level` above their headline link), whose headlines are

@@ -4,7 +4,8 @@
 use scraper::{ElementRef, Html};
 use serde_json::Value;
 
-use super::{Candidate, Field, Kind, MIN_ITEMS, read, rules_of};
+use super::score::is_furniture;
+use super::{Candidate, Field, Kind, MIN_ITEMS, read_with_containers, rules_of};
 use crate::extract::jsonld;
 use crate::model::RawItem;
 
@@ -72,10 +73,15 @@ pub(super) fn microdata(document: &Html) -> Option<Candidate> {
             Field::Title,
             "[itemprop=headline], [itemprop=name]".to_string(),
         ),
-        (Field::Date, "[itemprop=datePublished]".to_string()),
+        (Field::Date, "[itemprop=datePublished], time".to_string()),
     ];
     let rules = rules_of(&specs)?;
-    let items = read(root, &rules);
+    // Articles in a sidebar or a menu (popular posts, related) are not the page's list.
+    let items: Vec<RawItem> = read_with_containers(root, &rules)
+        .into_iter()
+        .filter(|(container, _)| !is_furniture(*container))
+        .map(|(_, item)| item)
+        .collect();
     (items.len() >= MIN_ITEMS).then_some(Candidate {
         kind: Kind::Microdata,
         selectors: specs,

@@ -87,7 +87,7 @@ function showCandidates() {
       el('p', { class: 'why' }, c.why.join(' · ')),
       c.note ? el('p', { class: 'why warn' }, c.note) : null))));
   if (!state.candidates.length) {
-    $('candidates').append(el('li', { class: 'muted' }, 'No repeated list of links found. Click a headline on the page, or load it in the browser if its list is built by JavaScript.'));
+    $('candidates').append(el('li', { class: 'muted' }, 'No story list found, only menus and link lists. Click a headline on the page, or load it in the browser if its list is built by JavaScript.'));
   }
 }
 
