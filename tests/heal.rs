@@ -417,3 +417,57 @@ fn selectors_that_now_match_a_menu_heal_too() {
         "the menu stays out: {titles:?}"
     );
 }
+
+/// `suggest --append` twice and then `heal --write` leave a file laid out as one hand wrote
+/// it: every section indented like the file's own, one blank line between tables, the trailing
+/// newline kept; and each says in one sentence what it did.
+#[test]
+fn append_twice_then_heal_write_keep_the_files_layout() {
+    let server = Server::start();
+    server.route("/robots.txt", Route::status(404));
+    for path in ["/news/", "/sport/", "/world/"] {
+        server.route(
+            path,
+            Route::ok("text/html", stories("story", "div", &[1, 2, 3, 4])),
+        );
+    }
+    let text = format!(
+        "# Our feeds\n[fetch]\nhost_delay_ms = 0\n\n[[site]]\nid = \"local\"\ntitle = \"Local\"\nhome = \"{}\"\nheal = \"suggest\"\n\n  [[site.section]]\n  id = \"news\"\n  url = \"{}\"\n  items = {{ item = \"div.story\" }}\n",
+        server.url("/"),
+        server.url("/news/")
+    );
+    let project = Project::raw(&text);
+    for (path, id) in [("/sport/", "sport"), ("/world/", "world")] {
+        let output = assert_cmd::Command::cargo_bin("feedwright")
+            .unwrap()
+            .current_dir(project.config().parent().unwrap())
+            .args(["suggest", &server.url(path), "--append", "config.toml"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let said = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            said.contains(&format!(
+                "added section local/{id} to config.toml, under the existing site local (same host)"
+            )),
+            "{said}"
+        );
+    }
+    project.cmd(&["run"]).success();
+    server.route(
+        "/news/",
+        Route::ok(
+            "text/html",
+            stories("teaser-card", "article", &[5, 1, 2, 3, 4]),
+        ),
+    );
+    project.cmd(&["run"]).code(1);
+    project.cmd(&["heal", "--write"]).success();
+    let written = std::fs::read_to_string(project.config()).unwrap();
+    let port = server.url("/");
+    let expected = format!(
+        "# Our feeds\n[fetch]\nhost_delay_ms = 0\n\n[[site]]\nid = \"local\"\ntitle = \"Local\"\nhome = \"{port}\"\nheal = \"suggest\"\n\n  [[site.section]]\n  id = \"news\"\n  url = \"{port}news/\"\n  items = {{ item = \"article.teaser-card\", title = \"h3\", summary = \"p\" }}\n\n  [[site.section]]\n  id = \"sport\"\n  title = \"sport\"\n  url = \"{port}sport/\"\n  items = {{ item = \"div.story\", title = \"h3\", summary = \"p\" }}\n\n  [[site.section]]\n  id = \"world\"\n  title = \"world\"\n  url = \"{port}world/\"\n  items = {{ item = \"div.story\", title = \"h3\", summary = \"p\" }}\n"
+    );
+    assert_eq!(written, expected, "\n{written}");
+}

@@ -220,7 +220,8 @@ fn suggest_append_adds_the_section_keeping_the_configs_comments() {
         .clone();
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("added to the site of its host section n/politik"),
+        stderr.contains("added section n/politik to ")
+            && stderr.contains(", under the existing site n (same host); try it with"),
         "{stderr}"
     );
     let text = std::fs::read_to_string(project.config()).unwrap();

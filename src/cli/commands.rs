@@ -260,16 +260,29 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
     };
     match config::append(path, &section) {
         Ok(done) => {
-            let how = match (done.created, done.new_site) {
-                (true, _) => "created it with",
-                (false, true) => "added a new site with",
-                (false, false) => "added to the site of its host",
+            let file = path.display();
+            let site = &done.site;
+            let what = match done.placed {
+                config::Placement::Created => {
+                    format!(
+                        "created {file} with section {}, in a new site {site}",
+                        done.key
+                    )
+                }
+                config::Placement::NewSite => {
+                    format!("added section {} to {file}, in a new site {site}", done.key)
+                }
+                config::Placement::SameId => format!(
+                    "added section {} to {file}, under the existing site {site} (same id)",
+                    done.key
+                ),
+                config::Placement::SameHost => format!(
+                    "added section {} to {file}, under the existing site {site} (same host)",
+                    done.key
+                ),
             };
             eprintln!(
-                "{}: {how} section {}; try it with feedwright check --config {} {}",
-                path.display(),
-                done.key,
-                path.display(),
+                "{what}; try it with feedwright check --config {file} {}",
                 done.key
             );
             EXIT_OK

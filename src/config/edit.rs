@@ -8,6 +8,7 @@ use std::path::Path;
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
 use url::Url;
 
+use super::layout::{Layout, indent_like_siblings};
 use super::{Config, ConfigError};
 
 /// A section to add to a config, with the site it belongs to.
@@ -39,10 +40,23 @@ pub struct NewSection {
 pub struct Appended {
     /// `site/section` of the section added.
     pub key: String,
-    /// Whether a new `[[site]]` was added for it (else it joined an existing site).
-    pub new_site: bool,
-    /// Whether the file was created.
-    pub created: bool,
+    /// The id of the site it went under.
+    pub site: String,
+    /// Where it went.
+    pub placed: Placement,
+}
+
+/// Where [`append`] put a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// In a new file, under a new site.
+    Created,
+    /// Under a new `[[site]]` at the end of the file.
+    NewSite,
+    /// Under the existing site with the same id.
+    SameId,
+    /// Under the existing site of the same host.
+    SameHost,
 }
 
 impl NewSection {
@@ -160,19 +174,29 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
         Config::parse(&text, path)?;
     }
     let mut document = editable(&text, path)?;
+    let layout = Layout::of(&document);
     let mut new = new.clone();
     let host = new.url.host_str().map(bare);
-    let site = document
+    let same_id =
+        |site: &Table| site.get("id").and_then(Item::as_str) == Some(new.site_id.as_str());
+    let sites = document
         .get_mut("site")
-        .and_then(Item::as_array_of_tables_mut)
-        .and_then(|sites| {
-            sites.iter_mut().find(|site| {
-                site.get("id").and_then(Item::as_str) == Some(new.site_id.as_str())
-                    || site_hosts(site).iter().any(|h| Some(h.as_str()) == host)
-            })
-        });
-    let (updated, new_site) = match site {
-        Some(site) => {
+        .and_then(Item::as_array_of_tables_mut);
+    let site = sites.and_then(|sites| {
+        let at = sites
+            .iter()
+            .position(|site| same_id(site))
+            .map(|at| (at, Placement::SameId))
+            .or_else(|| {
+                sites
+                    .iter()
+                    .position(|site| site_hosts(site).iter().any(|h| Some(h.as_str()) == host))
+                    .map(|at| (at, Placement::SameHost))
+            })?;
+        Some((sites.get_mut(at.0)?, at.1))
+    });
+    let (updated, placed) = match site {
+        Some((site, placed)) => {
             new.site_id = site
                 .get("id")
                 .and_then(Item::as_str)
@@ -193,8 +217,10 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
                 .filter_map(|s| s.get("id").and_then(Item::as_str).map(str::to_string))
                 .collect();
             new.section_id = unique(&new.section_id, &taken);
-            sections.push(new.section_table());
-            (document.to_string(), false)
+            let mut table = new.section_table();
+            layout.section(&mut table);
+            sections.push(table);
+            (document.to_string(), placed)
         }
         None => {
             let mut text = text;
@@ -205,14 +231,19 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
                 text.push('\n');
             }
             text.push_str(&new.block());
-            (text, true)
+            let placed = if created {
+                Placement::Created
+            } else {
+                Placement::NewSite
+            };
+            (text, placed)
         }
     };
     replace(path, &updated)?;
     Ok(Appended {
         key: format!("{}/{}", new.site_id, new.section_id),
-        new_site,
-        created,
+        site: new.site_id,
+        placed,
     })
 }
 
@@ -280,6 +311,7 @@ pub fn write_selectors(
             items.insert(field, Value::from(css.as_str()));
         }
         section.insert("items", Item::Value(Value::InlineTable(items)));
+        indent_like_siblings(section, "items");
         written.push(format!("{site_id}/{section_id}"));
     }
     let updated = document.to_string();
@@ -440,7 +472,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(appended.key, "example-org/politik-news-2");
-        assert!(!appended.new_site && !appended.created);
+        assert_eq!(appended.placed, Placement::SameId);
         let text = std::fs::read_to_string(&path).unwrap();
         for kept in ["# my feeds", "dir = \"out\" # here", "# the first"] {
             assert!(text.contains(kept), "{text}");
@@ -458,7 +490,7 @@ mod tests {
 
         let elsewhere = append(&path, &suggested("https://news.example.net/world/")).unwrap();
         assert_eq!(elsewhere.key, "news-example-net/world");
-        assert!(elsewhere.new_site);
+        assert_eq!(elsewhere.placed, Placement::NewSite);
         let config = Config::load(&path).unwrap();
         assert_eq!(config.sections().count(), 4);
     }
@@ -468,7 +500,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.toml");
         let appended = append(&path, &suggested("https://example.org/news/")).unwrap();
-        assert!(appended.created && appended.new_site);
+        assert_eq!(appended.placed, Placement::Created);
         assert_eq!(Config::load(&path).unwrap().sections().count(), 1);
         let broken = dir.path().join("broken.toml");
         std::fs::write(&broken, "[output]\ncolour = 1\n").unwrap();

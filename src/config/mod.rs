@@ -8,6 +8,7 @@ mod edit;
 mod env;
 mod error;
 mod full_text;
+mod layout;
 mod raw;
 mod requests;
 mod shard;
@@ -25,7 +26,7 @@ use regex::Regex;
 use url::Url;
 
 pub use choices::{Every, Heal, Render, Source};
-pub use edit::{Appended, NewSection, SelectorChange, append, text_of, write_selectors};
+pub use edit::{Appended, NewSection, Placement, SelectorChange, append, text_of, write_selectors};
 pub use env::Secrets;
 pub use error::ConfigError;
 pub use full_text::FullText;

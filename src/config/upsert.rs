@@ -7,6 +7,7 @@ use std::path::Path;
 use toml_edit::{ArrayOfTables, InlineTable, Item, Table, Value};
 
 use super::edit::{editable, site_header, site_mut, with_id, write};
+use super::layout::{Layout, indent_like_siblings};
 use super::{Config, ConfigError};
 
 /// One section to save: the site it belongs to (found by id, else added with `site_title`
@@ -51,6 +52,7 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
         .ok_or_else(|| invalid("the section has no id".into()))?
         .to_string();
     let mut document = editable(text, path)?;
+    let layout = Layout::of(&document);
     let Some(site) = site_mut(&mut document, &edit.site_id) else {
         return Ok(with_new_site(text, edit));
     };
@@ -72,6 +74,7 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
                     continue;
                 }
                 table.insert(key, Item::Value(editable_value(value)));
+                indent_like_siblings(table, key);
                 changed = true;
             }
             if !changed {
@@ -83,6 +86,7 @@ pub fn upsert(text: &str, path: &Path, edit: &SectionEdit) -> Result<String, Con
             for (key, value) in ordered(&edit.section) {
                 table.insert(key, Item::Value(editable_value(value)));
             }
+            layout.section(&mut table);
             sections.push(table);
         }
     }
