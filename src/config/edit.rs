@@ -185,7 +185,7 @@ pub fn append(path: &Path, new: &NewSection) -> Result<Appended, ConfigError> {
     let site = sites.and_then(|sites| {
         let at = sites
             .iter()
-            .position(|site| same_id(site))
+            .position(same_id)
             .map(|at| (at, Placement::SameId))
             .or_else(|| {
                 sites
