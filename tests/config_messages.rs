@@ -298,3 +298,63 @@ fn a_missing_config_says_where_it_looked_and_how_to_start() {
         "{stderr}"
     );
 }
+
+/// A file with seven mistakes of every kind (the reader's, serde's, the checker's, inside an
+/// inline table, a section id and its page) gets seven lines in one run, in file order, each
+/// with its fix; more than twenty are cut to twenty and a count.
+#[test]
+fn every_mistake_of_a_file_at_once_in_file_order() {
+    let seven = r#"[output]
+formats = ["rss", "atomm"]
+max_items = "many"
+
+[fetch]
+timeout_secs = 0
+
+[[site]]
+id = "news"
+timzone = "Europe/Rome"
+
+  [[site.section]]
+  id = "front page"
+  url = "not a url"
+  items = { item = "li.story", titel = "h2" }
+"#;
+    let project = Project::raw(seven);
+    let output = project.cmd(&["check"]).code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 7, "{stderr}");
+    let config = project.config().display().to_string();
+    let at: Vec<usize> = lines
+        .iter()
+        .map(|line| {
+            let rest = line
+                .strip_prefix(&format!("error: {config}:"))
+                .unwrap_or_else(|| panic!("{line}"));
+            rest.split(':').next().unwrap().parse().unwrap()
+        })
+        .collect();
+    assert_eq!(at, [2, 3, 6, 10, 13, 14, 15], "{stderr}");
+    for (line, fix) in lines.iter().zip([
+        "did you mean \"atom\"?",
+        "expected a whole number",
+        "timeout_secs must be at least 1",
+        "unknown key `timzone` in [[site]] \"news\"; did you mean `timezone`?",
+        "such as \"front-page\"",
+        "is not an http:// or https:// URL",
+        "unknown key `titel` in items of [[site.section]] \"front page\"; did you mean `title`?",
+    ]) {
+        assert!(line.contains(fix), "{line}");
+    }
+
+    let many: String = (1..=25).map(|n| format!("key{n} = 1\n")).collect();
+    let project = Project::raw(&format!("{many}{GOOD}"));
+    let output = project.cmd(&["check"]).code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 21, "{stderr}");
+    assert!(lines[0].contains(":1:1: unknown key `key1`"), "{stderr}");
+    assert!(lines[19].contains(":20:1: unknown key `key20`"), "{stderr}");
+    assert_eq!(lines[20], "error: and 5 more mistakes in the file");
+}

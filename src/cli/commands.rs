@@ -28,7 +28,7 @@ pub(super) fn load_shard(path: Option<PathBuf>, shard: Option<Shard>) -> Result<
 fn load(path: Option<PathBuf>) -> Result<Config, i32> {
     let path = config::default_path(path);
     let config = Config::load(&path).map_err(|e| {
-        eprintln!("error: {e}");
+        report::error(&e);
         EXIT_USAGE
     })?;
     logging::hide(&config.secrets);
@@ -38,7 +38,7 @@ fn load(path: Option<PathBuf>) -> Result<Config, i32> {
 /// The sections `only` names (all without names); an unknown name is reported.
 fn select<'a>(config: &'a Config, only: &[String]) -> Result<Vec<&'a config::Section>, i32> {
     config.select(only).map_err(|e| {
-        eprintln!("error: {e}");
+        report::error(&e);
         EXIT_USAGE
     })
 }
@@ -247,7 +247,7 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
     let found = match runtime().block_on(pipeline::suggest(&url, browser)) {
         Ok(found) => found,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(&e);
             return EXIT_FAILED;
         }
     };
@@ -288,7 +288,7 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(&e);
             EXIT_USAGE
         }
     }
@@ -437,7 +437,7 @@ pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(&e);
             EXIT_USAGE
         }
     }
@@ -460,7 +460,7 @@ pub(super) fn suggest_article(url: &str) -> i32 {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(&e);
             EXIT_FAILED
         }
     }

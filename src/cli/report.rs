@@ -219,6 +219,14 @@ pub(super) fn truncate(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Prints an error on stderr, each of its lines (a config's mistakes are one a line) as
+/// `error: …`.
+pub(super) fn error(error: &dyn std::fmt::Display) {
+    for line in error.to_string().lines() {
+        eprintln!("error: {line}");
+    }
+}
+
 /// `suggest` output: the page's own feeds, the top three candidate lists with their first
 /// items, and a `[[site.section]]` block for the best one, ready to paste.
 pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> String {

@@ -135,7 +135,7 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
     let config = match Config::parse(&text, &path) {
         Ok(config) => config,
         Err(e) => {
-            eprintln!("error: {e}");
+            report::error(&e);
             return EXIT_USAGE;
         }
     };

@@ -20,6 +20,8 @@ pub(super) struct Checker<'a> {
     pub(super) secrets: Secrets,
     /// Selectors already compiled: sections of one site share most of theirs.
     pub(super) compiled: std::cell::RefCell<std::collections::HashMap<String, FieldSelector>>,
+    /// Mistakes checking went on past (see [`Checker::noted`]).
+    pub(super) noted: std::cell::RefCell<Vec<ConfigError>>,
 }
 
 impl Checker<'_> {
@@ -39,6 +41,20 @@ impl Checker<'_> {
     /// A mistake in the value `at`.
     pub(super) fn error<T>(&self, at: &Spanned<T>, message: impl AsRef<str>) -> ConfigError {
         self.error_at(at.span().start, message.as_ref())
+    }
+
+    /// The value of `result`, or — its mistake noted — `fallback`, so that checking goes on:
+    /// for required values (ids, pages) whose entry cannot be put aside without making
+    /// another mistake (a missing key).
+    pub(super) fn noted<T>(
+        &self,
+        result: Result<T, ConfigError>,
+        fallback: impl FnOnce() -> T,
+    ) -> T {
+        result.unwrap_or_else(|error| {
+            self.noted.borrow_mut().push(error);
+            fallback()
+        })
     }
 
     /// A path written in the file, relative to the file's folder.

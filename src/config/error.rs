@@ -46,6 +46,10 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// More than one mistake, in file order (each an [`ConfigError::Invalid`]); shown one
+    /// per line, the first [`SHOWN`] of them.
+    #[error("{}", several(.0))]
+    Several(Vec<ConfigError>),
     /// `--only` (or `check`) named a site or section the file does not have.
     #[error("no site or section named {name:?} in {path}")]
     NoSuchSection {
@@ -54,4 +58,19 @@ pub enum ConfigError {
         /// The name given.
         name: String,
     },
+}
+
+/// Most mistakes a message lists; the rest are counted.
+pub(super) const SHOWN: usize = 20;
+
+/// Mistakes one per line, the first [`SHOWN`], then how many more.
+fn several(errors: &[ConfigError]) -> String {
+    let mut lines: Vec<String> = errors.iter().take(SHOWN).map(ToString::to_string).collect();
+    if errors.len() > SHOWN {
+        lines.push(format!(
+            "and {} more mistakes in the file",
+            errors.len() - SHOWN
+        ));
+    }
+    lines.join("\n")
 }

@@ -10,8 +10,10 @@ mod error;
 mod full_text;
 mod layout;
 mod raw;
+mod reading;
 mod requests;
 mod shard;
+mod spans;
 mod target;
 mod upsert;
 mod validate;
@@ -270,20 +272,11 @@ impl Config {
     }
 
     /// Validates config text read from `path` (used for messages and relative paths).
+    ///
+    /// Every mistake is reported at once, in file order: each one found is put aside (its
+    /// entry blanked out, every other offset kept) and the file read again.
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        Secrets::start();
-        let parsed: Result<raw::RawConfig, _> = toml::from_str(text);
-        let checker = checker::Checker {
-            text,
-            path,
-            compiled: std::cell::RefCell::default(),
-            secrets: Secrets::taken(),
-        };
-        let raw = parsed.map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            checker.error_at(offset, &words::plain(e.message(), text, offset))
-        })?;
-        checker.build(raw)
+        reading::every_mistake(text, path)
     }
 
     /// The same config for shard `shard`: `{shard}` in `state.path` becomes K (0 without

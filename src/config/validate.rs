@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use toml::Spanned;
+use url::Url;
 
 use super::checker::Checker;
 use super::env::Text;
@@ -241,7 +242,7 @@ impl Checker<'_> {
     }
 
     fn site(&self, raw: &RawSite, output: &Output) -> Result<Site, ConfigError> {
-        let id = self.id(&raw.id, "site")?;
+        let id = self.noted(self.id(&raw.id, "site"), || raw.id.get_ref().to_string());
         let title = raw.title.as_deref().cloned().unwrap_or_else(|| id.clone());
         let home = raw.home.as_ref().map(|h| self.url(h, "home")).transpose()?;
         let timezone = match &raw.timezone {
@@ -276,7 +277,9 @@ impl Checker<'_> {
                 article.as_ref(),
                 full_text,
             )?;
-            let section_id = self.id(&section.id, "section")?;
+            let section_id = self.noted(self.id(&section.id, "section"), || {
+                section.id.get_ref().to_string()
+            });
             if !section_ids.insert(section_id.clone()) {
                 return Err(self.error(
                     &section.id,
@@ -284,7 +287,9 @@ impl Checker<'_> {
                 ));
             }
             let merged = merge_rules(&raw.items, section.items.as_ref());
-            let url = self.url(&section.url, "section url")?;
+            let url = self.noted(self.url(&section.url, "section url"), || {
+                Url::parse("http://example.invalid/").expect("a valid URL")
+            });
             let profile = self.profile(
                 &RawRequests {
                     user_agent: raw.user_agent.as_ref(),

@@ -51,7 +51,7 @@ pub(super) fn table_at(text: &str, offset: usize) -> Option<&str> {
 pub(super) fn plain(message: &str, text: &str, offset: usize) -> String {
     let message = message.trim();
     let table = table_at(text, offset);
-    let within = table.map_or_else(String::new, |t| format!(" in {t}"));
+    let within = super::spans::place_of(text, offset);
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let found = backticked(rest);
         let (given, known) = found.split_first().map_or(("", &[][..]), |(g, k)| (*g, k));
