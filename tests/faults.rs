@@ -382,3 +382,69 @@ fn run_json_names_the_kind_of_each_failure() {
         );
     }
 }
+
+/// Network failures each come with their way forward — a missing page, the site's own
+/// trouble, a slow site, nothing answering, and a host that cannot be looked up (said once,
+/// however many sections fail that way) — and the failure lines follow the config's order
+/// as the table does, whichever section finished first.
+#[test]
+fn failures_carry_one_hint_each_in_the_configs_order() {
+    let server = Server::start();
+    server.route(
+        "/slow/",
+        Route::ok("text/html", support::LIST).delayed(2_500),
+    );
+    server.route("/gone/", Route::status(404));
+    server.route("/broken/", Route::status(503));
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        format!("http://127.0.0.1:{port}/news/")
+    };
+    let sections = [
+        ("slow", server.url("/slow/")),
+        ("gone", server.url("/gone/")),
+        ("broken", server.url("/broken/")),
+        ("closed", closed),
+        ("dns-one", "http://no-such-host.invalid/news/".to_string()),
+        (
+            "dns-two",
+            "http://another-missing-host.invalid/news/".to_string(),
+        ),
+    ];
+    let body: String = sections
+        .iter()
+        .map(|(id, url)| format!("  [[site.section]]\n  id = \"{id}\"\n  url = \"{url}\"\n"))
+        .collect();
+    let project = Project::with_fetch("timeout_secs = 1", &format!("[[site]]\nid = \"s\"\n{body}"));
+    let output = project.cmd(&["run"]).code(1).get_output().clone();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(": failed: "))
+        .collect();
+    let order: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split(':').next().unwrap().trim_start_matches("s/"))
+        .collect();
+    assert_eq!(
+        order,
+        ["slow", "gone", "broken", "closed", "dns-one", "dns-two"],
+        "{stderr}"
+    );
+    for (line, hint) in lines.iter().zip([
+        "the site was too slow to answer; the next run tries again",
+        "the page moved? open it in a browser",
+        "the site's own trouble; the next run tries again",
+        "nothing answers there",
+        "no network, or a misspelled host?",
+    ]) {
+        assert!(line.contains(hint), "{line}");
+    }
+    assert_eq!(
+        stderr.matches("no network, or a misspelled host?").count(),
+        1,
+        "{stderr}"
+    );
+}

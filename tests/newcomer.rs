@@ -100,8 +100,30 @@ fn a_list_that_moved_into_javascript_is_named_as_such() {
     let output = project.cmd(&["run"]).code(1).get_output().clone();
     let stderr = stderr_of(&output);
     assert!(stderr.contains("but 2 are stored"), "{stderr}");
-    assert!(stderr.contains("moved into JavaScript"), "{stderr}");
+    assert!(stderr.contains("may be built by JavaScript"), "{stderr}");
     assert!(stderr.contains("render = \"browser\""), "{stderr}");
+    assert_eq!(stderr.matches("as it was").count(), 1, "{stderr}");
+
+    // A page that runs scripts but shows its list over HTTP: the selector is wrong, and the
+    // message says so without sending anyone to the browser.
+    let scripted_list = list("").replace(
+        "</body>",
+        &format!(
+            "<script>{}</script></body>",
+            "track(window.location);".repeat(20)
+        ),
+    );
+    server.route("/list", Route::ok("text/html", scripted_list));
+    let fresh = Project::new(&site(&server, "").replace("item = \"li\"", "item = \"li.gone\""));
+    let output = fresh.cmd(&["run"]).code(1).get_output().clone();
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("no items matched (wrong selectors or a changed layout?)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("JavaScript"), "{stderr}");
+    assert!(!stderr.contains("already stored"), "{stderr}");
+    assert!(!stderr.contains("as it was"), "{stderr}");
 }
 
 #[test]

@@ -109,7 +109,7 @@ pub(super) fn run(
     };
     let interactive = std::io::stderr().is_terminal() && !quiet && !json;
     let bar = interactive.then(|| Bar::new(selected.len()));
-    let lines = Lines { quiet, verbose };
+    let lines = Lines::new(quiet, verbose).in_order(selected.iter().map(|s| s.key()));
     let observer: &dyn Observer = match &bar {
         Some(bar) => bar,
         None => &lines,

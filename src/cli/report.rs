@@ -1,12 +1,15 @@
 //! What a person or a script reads after a pass: log lines, summary table, JSON, check table.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::sync::Mutex;
 
 use feedwright::cpu::Stage;
 use feedwright::extract::detect::Kind;
+use feedwright::fetch::FetchErrorKind;
 use feedwright::pipeline::{
-    ArticlePreview, HealProposal, RunReport, SectionReport, SectionStatus, Status, Suggestion,
-    humane,
+    ArticlePreview, HealProposal, RunReport, SectionError, SectionReport, SectionStatus, Status,
+    Suggestion, humane,
 };
 
 /// One line for one section, as logged while a run goes on: what it did, and how many
@@ -27,13 +30,21 @@ pub(super) fn section_line(r: &SectionReport) -> String {
             "{}: ok, {} found, {} new, {} kept, {requests}, {} written, {seconds:.1}s",
             r.section, r.counts.found, r.counts.new, r.counts.kept, r.written
         ),
-        Status::Failed(error) if r.counts.kept > 0 => format!(
-            "{}: failed: {error} (its feed of {} {} stays as it was)",
-            r.section,
-            r.counts.kept,
-            plural(r.counts.kept, "item")
-        ),
-        Status::Failed(error) => format!("{}: failed: {error}", r.section),
+        Status::Failed(error) => {
+            let hint = hint(error)
+                .filter(|(_, once)| !once)
+                .map_or_else(String::new, |(hint, _)| format!(" — {hint}"));
+            let kept = if r.counts.kept > 0 {
+                format!(
+                    " (its feed of {} {} stays as it was)",
+                    r.counts.kept,
+                    plural(r.counts.kept, "item")
+                )
+            } else {
+                String::new()
+            };
+            format!("{}: failed: {error}{kept}{hint}", r.section)
+        }
     };
     let warnings = warnings_of(r);
     match warnings.first() {
@@ -43,6 +54,58 @@ pub(super) fn section_line(r: &SectionReport) -> String {
             warnings.len(),
             plural(warnings.len(), "warning")
         ),
+    }
+}
+
+/// The way forward from a failure that has one, and whether it is said once a run (not
+/// having a network fails every section alike).
+fn hint(error: &SectionError) -> Option<(&'static str, bool)> {
+    let SectionError::Fetch(fetch) = error else {
+        return None;
+    };
+    if fetch.is_unknown_host() {
+        return Some(("no network, or a misspelled host?", true));
+    }
+    match (fetch.status(), &fetch.kind) {
+        (Some(404 | 410), _) => Some((
+            "the page moved? open it in a browser and update its url",
+            false,
+        )),
+        (Some(500..=599), _) => Some(("the site's own trouble; the next run tries again", false)),
+        (_, FetchErrorKind::Timeout) => Some((
+            "the site was too slow to answer; the next run tries again ([fetch] timeout_secs \
+             sets the wait)",
+            false,
+        )),
+        (_, FetchErrorKind::Connect(_)) => Some((
+            "nothing answers there: the site is down, or the address is wrong",
+            false,
+        )),
+        _ => None,
+    }
+}
+
+/// The hint a failed section's line carries only the first time in a run.
+pub(super) fn once_hint(r: &SectionReport) -> Option<&'static str> {
+    match &r.status {
+        Status::Failed(error) => hint(error).filter(|(_, once)| *once).map(|(hint, _)| hint),
+        Status::Ok => None,
+    }
+}
+
+/// The hints said once in a run so far.
+#[derive(Default)]
+pub(super) struct Said(Mutex<HashSet<&'static str>>);
+
+impl Said {
+    /// `line` with `hint` after it, the first time `hint` is said.
+    pub(super) fn add(&self, line: &str, hint: Option<&'static str>) -> String {
+        match hint {
+            Some(hint) if self.0.lock().expect("said lock").insert(hint) => {
+                format!("{line} — {hint}")
+            }
+            _ => line.to_string(),
+        }
     }
 }
 

@@ -59,10 +59,7 @@ pub(super) fn watch(
             }
             None => None,
         };
-        let observer = Lines {
-            quiet: false,
-            verbose,
-        };
+        let observer = Lines::new(false, verbose);
         let watched = pipeline::watch(path, config, monitor, requests, &observer).await;
         if let Some(server) = server {
             let _ = stop_serving.send(());

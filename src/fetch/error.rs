@@ -70,6 +70,25 @@ impl FetchError {
         }
     }
 
+    /// Whether the host's name could not be looked up (no network, or no such host).
+    pub fn is_unknown_host(&self) -> bool {
+        const SAID: [&str; 6] = [
+            "lookup address",
+            "dns error",
+            "name or service not known",
+            "nodename nor servname",
+            "no such host",
+            "temporary failure in name resolution",
+        ];
+        match &self.kind {
+            FetchErrorKind::Connect(cause) => {
+                let cause = cause.to_ascii_lowercase();
+                SAID.iter().any(|s| cause.contains(s))
+            }
+            _ => false,
+        }
+    }
+
     /// The status of an answer that was not a success, if the server gave one.
     pub fn status(&self) -> Option<u16> {
         match self.kind {

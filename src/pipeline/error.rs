@@ -44,13 +44,16 @@ pub enum SectionError {
         what: String,
     },
     /// The page yielded no items: wrong selectors or a changed layout. The feed is kept.
-    #[error("{url}: {}{}", no_items_message(*.stored, *.scripted), heal.as_ref().map_or_else(String::new, |h| format!("; {h}")))]
+    #[error("{url}: {}{}", no_items_message(*.stored, *.configured, *.scripted), heal.as_ref().map_or_else(String::new, |h| format!("; {h}")))]
     NoItems {
         /// The page.
         url: Url,
         /// Items the section has stored (its feed, left as it was).
         stored: usize,
-        /// The page (read over HTTP) runs scripts: its list may be built by them.
+        /// Whether the section names its items (`item = "…"`) rather than detecting them.
+        configured: bool,
+        /// The page, read over HTTP, runs scripts and shows no list of stories: its list
+        /// may be built by the scripts.
         scripted: bool,
         /// Selectors found anew on the page, or why none were.
         heal: Option<String>,
@@ -84,20 +87,28 @@ impl From<BrowserError> for SectionError {
     }
 }
 
-fn no_items_message(stored: usize, scripted: bool) -> String {
+/// Why a page gave no items, each clause only where it holds: stored items say the layout
+/// changed; selectors that match nothing may be wrong; a section without selectors found no
+/// list; scripts are named only where the page runs them and shows no list without them.
+/// (That the feed stays as it was is the run line's to say, with its size.)
+fn no_items_message(stored: usize, configured: bool, scripted: bool) -> String {
     let javascript = if scripted {
-        "; the page runs scripts, so its list may have moved into JavaScript \
-         (try render = \"browser\")"
+        "; the page runs scripts and shows no list without them, so its list may be built by \
+         JavaScript (try render = \"browser\")"
     } else {
         ""
     };
-    if stored > 0 {
-        format!(
+    match (stored, configured) {
+        (0, true) => format!("no items matched (wrong selectors or a changed layout?){javascript}"),
+        (0, false) => format!("no list of stories found on the page{javascript}"),
+        (stored, true) => format!(
             "no items matched, but {stored} are stored: the page layout probably changed\
-             {javascript} (feed left as it was)"
-        )
-    } else {
-        format!("no items matched (wrong selectors or a changed layout?){javascript}")
+             {javascript}"
+        ),
+        (stored, false) => format!(
+            "no list of stories found on the page, but {stored} items are stored: the page \
+             layout probably changed{javascript}"
+        ),
     }
 }
 
@@ -152,6 +163,40 @@ mod tests {
     use super::*;
     use crate::fetch::FetchErrorKind;
 
+    /// Each situation with the clauses its message must hold and must not.
+    #[test]
+    fn no_items_clauses_only_when_true() {
+        const STORED: &str = "are stored: the page layout probably changed";
+        const WRONG: &str = "wrong selectors or a changed layout?";
+        const NO_LIST: &str = "no list of stories found on the page";
+        const SCRIPTS: &str = "may be built by JavaScript";
+        const KEPT: &str = "as it was";
+        let all = [STORED, WRONG, NO_LIST, SCRIPTS, KEPT];
+        // (stored, configured, scripted) and the clauses wanted.
+        type Case = ((usize, bool, bool), &'static [&'static str]);
+        let cases: [Case; 8] = [
+            ((0, true, false), &[WRONG]),
+            ((0, true, true), &[WRONG, SCRIPTS]),
+            ((0, false, false), &[NO_LIST]),
+            ((0, false, true), &[NO_LIST, SCRIPTS]),
+            ((20, true, false), &[STORED]),
+            ((20, true, true), &[STORED, SCRIPTS]),
+            ((20, false, false), &[NO_LIST, STORED]),
+            ((20, false, true), &[NO_LIST, STORED, SCRIPTS]),
+        ];
+        for ((stored, configured, scripted), wanted) in cases {
+            let message = no_items_message(stored, configured, scripted);
+            for clause in all {
+                assert_eq!(
+                    message.contains(clause),
+                    wanted.contains(&clause),
+                    "{clause:?} in {message:?} ({stored}, {configured}, {scripted})"
+                );
+                assert!(message.matches(clause).count() <= 1, "{message}");
+            }
+        }
+    }
+
     #[test]
     fn kinds_are_stable_words() {
         let url = Url::parse("https://e.org/news").unwrap();
@@ -161,6 +206,7 @@ mod tests {
         let no_items = SectionError::NoItems {
             url: url.clone(),
             stored: 3,
+            configured: true,
             scripted: false,
             heal: None,
         };
@@ -168,7 +214,7 @@ mod tests {
         assert_eq!(
             no_items.to_string(),
             "https://e.org/news: no items matched, but 3 are stored: the page layout probably \
-             changed (feed left as it was)"
+             changed"
         );
         let disallowed = SectionError::Disallowed {
             url: url.clone(),

@@ -75,9 +75,13 @@ pub(super) fn gather(
                 }
                 extract::extract_items(&document, &section.rules, &response.url)
             });
+            // Scripts are worth naming only where the page shows no list without them.
             scripted = extraction.items.is_empty()
                 && section.render == Render::Http
-                && extract::detect::is_scripted(&document);
+                && extract::detect::is_scripted(&document)
+                && extract::detect::detect(&document, &response.url)
+                    .candidates
+                    .is_empty();
             warnings.extend(selector_warnings(&extraction));
             matches = extraction.matches;
             detected = extraction.detected;

@@ -129,6 +129,7 @@ pub(super) async fn mend(
     {
         return Ok(healed);
     }
+    let stored_any = !known.is_empty();
     // Weighing lists parses the page again: CPU work, on the blocking pool (a rare path: the
     // section's own selectors failed).
     let (page, known, shape, dated) = (
@@ -168,13 +169,18 @@ pub(super) async fn mend(
         .lock()
         .expect("store lock")
         .save_heal(&key, &heal)?;
+    // How many of its items are stored says something only when the section stored some.
+    let evidence = if !stored_any {
+        format!("{}, {} items", proposal.rule, proposal.found)
+    } else {
+        format!(
+            "{}: {} of {} items already stored",
+            proposal.rule, proposal.known, proposal.found
+        )
+    };
     let proposed_text = format!(
-        "selectors found anew: {} ({}: {} of {} items already stored); `feedwright heal` \
-         shows the change",
+        "selectors found anew: {} ({evidence}); `feedwright heal` shows the change",
         proposal.describe(),
-        proposal.rule,
-        proposal.known,
-        proposal.found
     );
     if section.heal == Heal::Auto
         && let Some(healed) =

@@ -60,6 +60,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 heal: super::mend::proposal_note(section, &response),
                 url: response.url,
                 stored: 0,
+                configured: section.rules.item.is_some(),
                 scripted: gathered.scripted,
             });
         }
@@ -312,6 +313,7 @@ async fn merge(
         return Err(SectionError::NoItems {
             url: response.url,
             stored: known.len(),
+            configured: section.rules.item.is_some(),
             scripted: gathered.scripted,
             heal: mended.note,
         });
