@@ -259,3 +259,69 @@ fn suggest_append_adds_the_section_keeping_the_configs_comments() {
     assert!(table.contains("== n/list (2 items)"), "{table}");
     assert!(table.contains("== n/politik (3 items)"), "{table}");
 }
+
+/// A selector that matches nothing warns on the run that read the page, and the warning
+/// stands on the next run, which got 304 and read nothing — in its line, in `--json`, in
+/// `status` (its warnings column and lines) — until a read clears it.
+#[test]
+fn warnings_stand_over_a_304_until_a_read_clears_them() {
+    let server = Server::start();
+    server.route(
+        "/list",
+        Route::ok("text/html", list("")).with_etag("\"v1\""),
+    );
+    let broken = site(&server, "").replace("date = \"span.d\"", "date = \"span.data\"");
+    let project = Project::new(&broken);
+    let first = project.run_json(0);
+    let warned = first["sections"][0]["warnings"].clone();
+    assert!(warned.to_string().contains("span.data"), "{first}");
+    let output = project.cmd(&["run"]).success().get_output().clone();
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("ok, not modified"), "{stderr}");
+    assert!(stderr.contains("span.data"), "{stderr}");
+    let again = project.run_json(0);
+    assert_eq!(again["sections"][0]["not_modified"], 1, "{again}");
+    assert_eq!(again["sections"][0]["warnings"], warned, "{again}");
+    let output = project.cmd(&["status"]).success().get_output().clone();
+    let table = String::from_utf8_lossy(&output.stdout).into_owned();
+    let header: Vec<&str> = table
+        .lines()
+        .next()
+        .unwrap()
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert!(header.contains(&"warnings"), "{table}");
+    assert!(
+        table.contains("n/list: warning: ") && table.contains("span.data"),
+        "{table}"
+    );
+    let json = project
+        .cmd(&["status", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(status[0]["warnings"], warned, "{status}");
+
+    // The selector fixed: the page is read again (the rules changed) and the warning is gone.
+    std::fs::write(project.config(), format!(
+        "[output]\nbase_url = \"https://feeds.example.org/\"\n\n[fetch]\ntimeout_secs = 5\nhost_delay_ms = 0\nretries = 0\nrobots_txt = false\n\n{}",
+        site(&server, "")
+    ))
+    .unwrap();
+    let fixed = project.run_json(0);
+    assert_eq!(
+        fixed["sections"][0]["warnings"],
+        serde_json::json!([]),
+        "{fixed}"
+    );
+    let json = project
+        .cmd(&["status", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(status[0]["warnings"], serde_json::json!([]), "{status}");
+}

@@ -118,7 +118,7 @@ pub(super) fn warnings_of(r: &SectionReport) -> Vec<&str> {
         .collect()
 }
 
-/// `status` as a table, then each section's last failure and drift warnings.
+/// `status` as a table, then each section's last failure, standing and drift warnings.
 pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.map_or_else(
@@ -128,7 +128,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     };
     let width = section_width(sections.iter().map(|s| s.section.as_str()));
     let mut out = format!(
-        "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}\n",
+        "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {:>8}  {}\n",
         "section",
         "last success",
         "last failure",
@@ -140,6 +140,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         "image",
         "author",
         "text",
+        "warnings",
         "every"
     );
     let share = |part: usize, of: usize| {
@@ -150,7 +151,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     for s in sections {
         let _ = writeln!(
             out,
-            "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {}",
+            "{:<width$}  {:<20}  {:<20}  {:>5}  {:>5}  {:<20}  {:>5}  {:>5}  {:>5}  {:>6}  {:>5}  {:>8}  {}",
             s.section,
             when(s.last_success),
             when(s.last_failure),
@@ -162,6 +163,7 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
             share(s.coverage.image, s.found),
             share(s.coverage.author, s.found),
             share(s.coverage.content, s.found),
+            s.warnings.len(),
             match s.backoff_secs {
                 Some(backoff) => format!(
                     "{} (backing off from {})",
@@ -175,6 +177,9 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
     for s in sections {
         if let (Some(reason), true) = (&s.last_reason, s.consecutive_failures > 0) {
             let _ = writeln!(out, "{}: failing: {reason}", s.section);
+        }
+        for warning in &s.warnings {
+            let _ = writeln!(out, "{}: warning: {warning}", s.section);
         }
         for warning in &s.drift {
             let _ = writeln!(out, "{}: drift: {warning}", s.section);

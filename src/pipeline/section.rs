@@ -224,6 +224,7 @@ async fn update(
     let response = match fetched {
         Fetched::NotModified => {
             report.counts.not_modified = 1;
+            report.warnings.extend(standing(cached));
             return publish_section(shared, section, report, true).await;
         }
         Fetched::Page(response) => response,
@@ -236,6 +237,7 @@ async fn update(
         .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
     {
         // Same bytes as last time, though the server did not say so: nothing to read.
+        report.warnings.extend(standing(cached));
         return publish_section(shared, section, report, true).await;
     }
     // A page to read: CPU work from here on (parsing, merging, rendering). It runs as a task
@@ -246,6 +248,7 @@ async fn update(
         etag: response.validators.etag.clone(),
         last_modified: response.validators.last_modified.clone(),
         body_hash: Some(body_hash),
+        warnings: Vec::new(),
     };
     let reading = read(
         Arc::clone(shared),
@@ -258,6 +261,11 @@ async fn update(
     let (result, read_report) = joined(tokio::spawn(reading)).await;
     *report = read_report;
     result
+}
+
+/// The warnings of the page's last full read, for a run that did not read it again.
+fn standing(cached: Option<PageCache>) -> Vec<String> {
+    cached.map(|c| c.warnings).unwrap_or_default()
 }
 
 /// Reads a fetched page into the section's history and feeds; hands the report back.
@@ -350,6 +358,11 @@ async fn merge(
             })
             .collect()
     });
+    // What this read warned of stands while the page stays the same.
+    let cache = PageCache {
+        warnings: report.warnings.clone(),
+        ..cache
+    };
     let update = PageUpdate {
         section: &key,
         url: shown.as_str(),

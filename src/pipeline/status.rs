@@ -36,6 +36,8 @@ pub struct SectionStatus {
     pub new: usize,
     /// How many of them carried a date, summary, image, author.
     pub coverage: Coverage,
+    /// Warnings of its page's last full read, which stand while the page is unchanged.
+    pub warnings: Vec<String>,
     /// Drift warnings of its last read.
     pub drift: Vec<String>,
     /// Its `watch` interval, in seconds (`every = "auto"` moves it), before any backoff.
@@ -89,6 +91,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             .ok()
             .filter(|&n| n > 0)
             .map(|n| super::schedule::backed_off(interval, n).as_secs());
+        let warnings = store.standing_warnings(&key)?;
         sections.push(SectionStatus {
             section: key,
             last_success: last(false).map(|r| r.ended),
@@ -105,6 +108,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             found: read.map_or(0, |i| history[i].counts.found),
             new: history.first().map_or(0, |r| r.counts.new),
             coverage: read.map_or_else(Coverage::default, |i| history[i].counts.coverage),
+            warnings,
             drift: read.map_or_else(Vec::new, |i| {
                 drift::warnings(
                     history[i].counts.found,

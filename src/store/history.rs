@@ -20,6 +20,20 @@ pub struct PageCache {
     pub last_modified: Option<String>,
     /// SHA-256 of the last good body.
     pub body_hash: Option<String>,
+    /// The warnings of that read (a selector that matched nothing, undated items): they
+    /// stand while the page is unchanged.
+    pub warnings: Vec<String>,
+}
+
+/// Warnings as one text (each is one line), `NULL` when there are none.
+fn warnings_text(warnings: &[String]) -> Option<String> {
+    (!warnings.is_empty()).then(|| warnings.join("\n"))
+}
+
+/// Warnings read back.
+fn warnings_of(text: Option<String>) -> Vec<String> {
+    text.map(|t| t.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// A successfully read page of one section, to be merged into its history.
@@ -72,7 +86,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT rules, etag, last_modified, body_hash FROM pages
+                "SELECT rules, etag, last_modified, body_hash, warnings FROM pages
                  WHERE section = ?1 AND url = ?2",
             )?
             .query_row([section, url], |r| {
@@ -81,9 +95,24 @@ impl Store {
                     etag: r.get(1)?,
                     last_modified: r.get(2)?,
                     body_hash: r.get(3)?,
+                    warnings: warnings_of(r.get(4)?),
                 })
             })
             .optional()?)
+    }
+
+    /// The warnings of the last full read of `section`'s pages, which stand until a read
+    /// clears them.
+    pub fn standing_warnings(&self, section: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT warnings FROM pages WHERE section = ?1 AND warnings IS NOT NULL ORDER BY url",
+        )?;
+        let rows = stmt.query_map([section], |r| r.get::<_, Option<String>>(0))?;
+        let mut warnings = Vec::new();
+        for text in rows {
+            warnings.extend(warnings_of(text?));
+        }
+        Ok(warnings)
     }
 
     /// The stored publication date of every item of `section`, by id.
@@ -161,11 +190,12 @@ impl Store {
             retention.cutoff(now)
         ])?;
         tx.prepare_cached(
-            "INSERT INTO pages (section, url, rules, etag, last_modified, body_hash, fetched_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO pages (section, url, rules, etag, last_modified, body_hash, fetched_at,
+                warnings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (section, url) DO UPDATE SET rules = excluded.rules, etag = excluded.etag,
                 last_modified = excluded.last_modified, body_hash = excluded.body_hash,
-                fetched_at = excluded.fetched_at",
+                fetched_at = excluded.fetched_at, warnings = excluded.warnings",
         )?
         .execute(params![
             section,
@@ -174,7 +204,8 @@ impl Store {
             cache.etag,
             cache.last_modified,
             cache.body_hash,
-            ms(now)
+            ms(now),
+            warnings_text(&cache.warnings)
         ])?;
         tx.commit()?;
         Ok(new)
@@ -384,6 +415,10 @@ mod tests {
             etag: Some("\"v1\"".into()),
             last_modified: None,
             body_hash: Some("h".into()),
+            warnings: vec![
+                "date selector \"span.d\" matched nothing".into(),
+                "2 undated".into(),
+            ],
         };
         store
             .update_section(
@@ -407,6 +442,11 @@ mod tests {
         drop(store);
         let reopened = Store::open(&path).unwrap();
         assert_eq!(reopened.item_count("s").unwrap(), 1);
-        assert_eq!(reopened.page_cache("s", "http://x/").unwrap(), Some(cache));
+        assert_eq!(
+            reopened.page_cache("s", "http://x/").unwrap(),
+            Some(cache.clone())
+        );
+        assert_eq!(reopened.standing_warnings("s").unwrap(), cache.warnings);
+        assert!(reopened.standing_warnings("other").unwrap().is_empty());
     }
 }

@@ -125,6 +125,10 @@ ALTER TABLE outputs ADD COLUMN items INTEGER;
     r"
 CREATE INDEX run_sections_failed ON run_sections (section, run_id) WHERE status = 'failed';
 ",
+    // The warnings of a page's last full read stand while it answers 304.
+    r"
+ALTER TABLE pages ADD COLUMN warnings TEXT;
+",
 ];
 
 /// How a process uses the state.
