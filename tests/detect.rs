@@ -394,3 +394,53 @@ fn suggest_on_real_pages_picks_the_story_list_and_never_a_menu() {
     assert!(menu.contains("--browser"), "{menu}");
     assert!(!menu.contains("[[site.section]]"), "{menu}");
 }
+
+/// A page whose list only its scripts build (an empty `<div id="__next">` and the stories in
+/// `__NEXT_DATA__`): `suggest` proposes the script data's list, and its block, pasted alone,
+/// runs into a feed of those stories with their dates.
+#[test]
+fn a_list_in_next_data_is_proposed_and_runs() {
+    use support::{Project, Route, Server};
+    let stories: Vec<String> = (1..=4)
+        .map(|n| {
+            format!(
+                r#"{{"id":{n},"title":"Story number {n} of the morning desk","href":"/news/2024/story-{n}","publishedAt":"2024-05-0{n}T08:30:00Z","description":"What happened in story {n}, told at some length."}}"#
+            )
+        })
+        .collect();
+    let page = format!(
+        r#"<html lang="en"><head><title>Morning desk</title><script src="/_next/static/main.js"></script></head><body><div id="__next"></div><nav><a href="/">Home</a> <a href="/news/">News</a></nav><script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"menu":[{{"name":"Home","href":"/"}},{{"name":"News","href":"/news/"}},{{"name":"Sport","href":"/sport/"}}],"latest":[{}]}}}}}}</script></body></html>"#,
+        stories.join(",")
+    );
+    let server = Server::start();
+    server.route("/robots.txt", Route::status(404));
+    server.route("/news/", Route::ok("text/html", page));
+    let out = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", &server.url("/news/")])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("Candidate 1: list in the page's script data, 4 items"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&server.url("/news/2024/story-1")),
+        "{stdout}"
+    );
+    let block = stdout.split("--append config.toml.").nth(1).unwrap();
+    let project = Project::raw(block);
+    project.cmd(&["run"]).success();
+    let feed = project.parse("127-0-0-1/news.xml");
+    assert_eq!(feed.entries.len(), 4);
+    let newest = &feed.entries[0];
+    assert_eq!(
+        newest.title.as_ref().unwrap().content,
+        "Story number 4 of the morning desk"
+    );
+    assert_eq!(
+        newest.published.map(|d| d.to_rfc3339()),
+        Some("2024-05-04T08:30:00+00:00".to_string())
+    );
+}

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use feedwright::cpu::Stage;
 use feedwright::extract::detect::Kind;
 use feedwright::fetch::FetchErrorKind;
+use feedwright::normalize::text::clean_text;
+use feedwright::normalize::urls::canonical_link;
 use feedwright::pipeline::{
     ArticlePreview, HealProposal, RunReport, SectionError, SectionReport, SectionStatus, Status,
     Suggestion, humane,
@@ -316,6 +318,7 @@ pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> S
         let kind = match candidate.kind {
             Kind::JsonLd => "JSON-LD list",
             Kind::Microdata => "microdata articles",
+            Kind::ScriptData => "list in the page's script data",
             Kind::Repeated => "repeated block",
         };
         let _ = writeln!(
@@ -327,14 +330,14 @@ pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> S
         for (field, css) in &candidate.selectors {
             let _ = writeln!(out, "  {:<8}= {}", field.name(), toml_string(css));
         }
+        // Each sample as the feed will carry it: its title cleaned, its link absolute.
         for item in candidate.items.iter().take(5) {
-            let title = item
-                .title
+            let title = clean_text(item.title.as_deref().unwrap_or(""));
+            let link = item
+                .link
                 .as_deref()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
+                .map(|href| canonical_link(url, href).unwrap_or_else(|| href.to_string()))
+                .unwrap_or_default();
             let date = item
                 .date
                 .as_deref()
@@ -347,7 +350,7 @@ pub(super) fn suggestion(url: &url::Url, found: &Suggestion, browser: bool) -> S
                 "    {}  {}  {}",
                 truncate(&title, 60),
                 truncate(&date, 24),
-                item.link.as_deref().unwrap_or("")
+                link
             );
         }
         out.push('\n');

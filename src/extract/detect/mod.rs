@@ -1,13 +1,15 @@
 //! Finding a page's items without selectors: structured data first (`structured`: JSON-LD,
 //! microdata), else the most prominent repeated block of links (`blocks`), ranked by how
 //! much it looks like content (`score`) and described by selectors a person can paste into
-//! `config.toml` (`selector`). Menus, tag clouds and link farms are never proposed, and a
-//! dated list of stories goes before a close undated one (`stories`).
+//! `config.toml` (`selector`), and lists in the data a page's scripts build it from
+//! (`script_data`). Menus, tag clouds and link farms are never proposed, and a dated list of
+//! stories goes before a close undated one (`stories`).
 
 mod blocks;
 mod headlines;
 mod pick;
 mod score;
+mod script_data;
 mod selector;
 mod stories;
 mod structured;
@@ -31,6 +33,8 @@ pub enum Kind {
     Microdata,
     /// A repeated block of links.
     Repeated,
+    /// A list in the page's script data (`__NEXT_DATA__`, `__NUXT_DATA__`, a JSON block).
+    ScriptData,
 }
 
 /// One way to read the page's items.
@@ -78,6 +82,7 @@ pub fn detect(document: &Html, page: &Url) -> Detection {
     candidates.extend(structured::json_ld(root));
     candidates.extend(structured::microdata(document));
     candidates.extend(blocks::repeated_blocks(document, page, &hint));
+    candidates.extend(script_data::script_data(root, page));
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     stories::dated_first(&mut candidates);
     let title = page_title(root);
@@ -117,6 +122,7 @@ pub(crate) fn best_items(document: &Html, page: &Url) -> Option<(String, Vec<Raw
     let how = match best.kind {
         Kind::JsonLd => "JSON-LD".to_string(),
         Kind::Microdata => "microdata".to_string(),
+        Kind::ScriptData => "script data".to_string(),
         Kind::Repeated => best.selectors[0].1.clone(),
     };
     Some((how, best.items))

@@ -90,6 +90,7 @@ pub fn reasons(document: &Html, candidate: &Candidate) -> Vec<String> {
     match candidate.kind {
         Kind::JsonLd => why.push("listed in the page's structured data (JSON-LD)".into()),
         Kind::Microdata => why.push("marked up as articles (microdata)".into()),
+        Kind::ScriptData => why.push("listed in the data the page's scripts build it from".into()),
         Kind::Repeated => why.push(format!("{total} repeated blocks with a headline link")),
     }
     let count =

@@ -17,10 +17,10 @@ use crate::locale::{Language, MONTH_NAME};
 
 /// How the container count grows the score (less than linearly: long lists of short links
 /// must not win by size alone).
-const COUNT_EXPONENT: f64 = 0.8;
+pub(super) const COUNT_EXPONENT: f64 = 0.8;
 /// Headline length, in characters, that counts as one unit; longer than [`HEADLINE_CAP`] counts
 /// no more.
-const HEADLINE_UNIT: f64 = 20.0;
+pub(super) const HEADLINE_UNIT: f64 = 20.0;
 /// Longest headline length that still adds to the score.
 const HEADLINE_CAP: f64 = 80.0;
 /// Bonus for containers that show a date.
