@@ -84,15 +84,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Propose selectors for a page's main list of links, ready to paste into config.toml.
+    /// Propose selectors for a page's story list (never a menu), ready to paste into config.toml.
     Suggest {
-        /// The page (a section's index page).
+        /// The page (a section's index page); https:// is added when it has no scheme.
         url: String,
         /// Render the page in headless Chromium first (for lists built by JavaScript).
         #[arg(long)]
         browser: bool,
-        /// Add the proposed section to this config file (created if missing), keeping its
-        /// comments.
+        /// Add the proposed section to this config file (created if missing), under the site
+        /// of the same id or host, laid out like the file's sections, keeping its comments.
         #[arg(long, value_name = "CONFIG")]
         append: Option<PathBuf>,
         /// URL is an article page: show what `content = "auto"` finds on it.
