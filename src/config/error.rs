@@ -47,7 +47,7 @@ pub enum ConfigError {
         message: String,
     },
     /// More than one mistake, in file order (each an [`ConfigError::Invalid`]); shown one
-    /// per line, the first [`SHOWN`] of them.
+    /// per line, the first twenty of them.
     #[error("{}", several(.0))]
     Several(Vec<ConfigError>),
     /// `--only` (or `check`) named a site or section the file does not have.
