@@ -2,7 +2,6 @@
 //! order and layout kept ([`append`], through `toml_edit`), healed selectors written
 //! ([`write_selectors`]), and what the app's save shares with them.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use toml_edit::{ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
@@ -228,21 +227,6 @@ pub(super) fn with_id<'a>(tables: &'a mut ArrayOfTables, id: &str) -> Option<&'a
         .find(|t| t.get("id").and_then(Item::as_str) == Some(id))
 }
 
-/// A `[[site]]` header with its id, and its title and home when given, then a blank line.
-pub(super) fn site_header(id: &str, title: Option<&str>, home: Option<&str>) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "[[site]]");
-    let _ = writeln!(out, "id = {}", quoted(id));
-    if let Some(title) = title {
-        let _ = writeln!(out, "title = {}", quoted(title));
-    }
-    if let Some(home) = home {
-        let _ = writeln!(out, "home = {}", quoted(home));
-    }
-    let _ = writeln!(out);
-    out
-}
-
 /// The config text `text` of `path` as a document to edit.
 pub(super) fn editable(text: &str, path: &Path) -> Result<DocumentMut, ConfigError> {
     text.parse()
@@ -293,11 +277,6 @@ fn unique(id: &str, taken: &[String]) -> String {
 /// A host name without its leading `www.`.
 fn bare(host: &str) -> &str {
     host.strip_prefix("www.").unwrap_or(host)
-}
-
-/// A TOML basic string.
-pub(super) fn quoted(text: &str) -> String {
-    Value::from(text).to_string().trim().to_string()
 }
 
 #[cfg(test)]

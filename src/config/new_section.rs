@@ -7,8 +7,6 @@ use std::fmt::Write as _;
 use toml_edit::{InlineTable, Item, Table, Value};
 use url::Url;
 
-use super::edit::{quoted, site_header};
-
 /// A section to add to a config, with the site it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewSection {
@@ -144,4 +142,24 @@ fn non_empty(id: String, fallback: &str) -> String {
     } else {
         id
     }
+}
+
+/// A `[[site]]` header with its id, and its title and home when given, then a blank line.
+pub(super) fn site_header(id: &str, title: Option<&str>, home: Option<&str>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "[[site]]");
+    let _ = writeln!(out, "id = {}", quoted(id));
+    if let Some(title) = title {
+        let _ = writeln!(out, "title = {}", quoted(title));
+    }
+    if let Some(home) = home {
+        let _ = writeln!(out, "home = {}", quoted(home));
+    }
+    let _ = writeln!(out);
+    out
+}
+
+/// A TOML basic string.
+fn quoted(text: &str) -> String {
+    Value::from(text).to_string().trim().to_string()
 }

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use toml_edit::{ArrayOfTables, InlineTable, Item, Table, Value};
 
-use super::edit::{editable, site_header, site_mut, with_id, write};
+use super::edit::{editable, site_mut, with_id, write};
 use super::layout::{Layout, indent_like_siblings};
+use super::new_section::site_header;
 use super::{Config, ConfigError};
 
 /// One section to save: the site it belongs to (found by id, else added with `site_title`
