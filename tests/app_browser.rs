@@ -98,25 +98,19 @@ async fn js(page: &Page, expression: &str) -> serde_json::Value {
 /// selects.
 async fn click_in_frame(page: &Page, css: &str) {
     let main = page.mainframe().await.unwrap();
-    let frame = eventually(WAIT, "the page frame", || async {
-        page.frames()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|f| Some(f) != main.as_ref())
-    })
-    .await;
-    let context = eventually(WAIT, "the frame's scripts", || async {
-        page.frame_execution_context(frame.clone())
-            .await
-            .ok()
-            .flatten()
-    })
-    .await;
     let expression = format!(
         "(() => {{ const el = document.querySelector({css:?}); el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()"
     );
+    // The frame and its scripts are looked up again on each try: the builder reloads the
+    // page frame while a preview settles, and a context of the frame before is gone.
     let inner: Vec<f64> = eventually(WAIT, "the element in the frame", || async {
+        let frame = page
+            .frames()
+            .await
+            .ok()?
+            .into_iter()
+            .find(|f| Some(f) != main.as_ref())?;
+        let context = page.frame_execution_context(frame).await.ok().flatten()?;
         let params = EvaluateParams::builder()
             .expression(expression.clone())
             .context_id(context)
