@@ -131,6 +131,18 @@ pub enum DateSource {
     JsonLd,
 }
 
+impl DateSource {
+    /// Where on the page the date stood, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DateSource::Text => "the page's text",
+            DateSource::Time => "a <time> element",
+            DateSource::Meta => "article:published_time",
+            DateSource::JsonLd => "JSON-LD",
+        }
+    }
+}
+
 /// What an article page says about its article, before any cleaning.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawArticle {

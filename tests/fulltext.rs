@@ -312,3 +312,115 @@ fn suggest_article_shows_what_automatic_extraction_finds() {
         .assert()
         .code(1);
 }
+
+/// `suggest --article` prints the text as a reader sees it (entities decoded) and reads the
+/// page's date as listings' dates are read, here a Spanish date with a day period, on a page
+/// that names no language.
+#[test]
+fn suggest_article_decodes_text_and_reads_the_date_as_listings_do() {
+    let server = Server::start();
+    server.route("/robots.txt", Route::status(404));
+    let paragraph = "El puerto volvió&nbsp;a abrir el lunes, y los barcos salieron al amanecer con \
+                     la marea alta, mientras la ciudad miraba desde el muelle.";
+    let body: String = (0..6).map(|_| format!("<p>{paragraph}</p>")).collect();
+    server.route(
+        "/a/es",
+        Route::ok(
+            "text/html; charset=utf-8",
+            format!(
+                "<html><head><title>El puerto</title></head><body><article><h1>El puerto</h1><time>26, Abril, 2022 7:43 p.m.</time>{body}</article></body></html>"
+            ),
+        ),
+    );
+    let output = assert_cmd::Command::cargo_bin("feedwright")
+        .unwrap()
+        .args(["suggest", "--article", &server.url("/a/es")])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("El puerto volvió a abrir el lunes"), "{out}");
+    assert!(!out.contains("&nbsp;"), "{out}");
+    assert!(
+        out.contains(
+            "date:    2022-04-26T19:43:00Z (from a <time> element: \"26, Abril, 2022 7:43 p.m.\")"
+        ),
+        "{out}"
+    );
+}
+
+/// An article split over three pages is read page after page and joined in order, each page
+/// once, though the last page points back at the second; a blog's "next post" (which also
+/// says `rel=next`) is another article and never fetched; `pages = 2` stops at two.
+#[test]
+fn an_article_over_three_pages_is_joined_in_order() {
+    let server = Server::start();
+    let page = |n: u32, links: &str| {
+        format!(
+            "<html><body><link rel=\"next\" href=\"/a/other-story\"><div class=\"body\"><p>Part {n} of the long story.</p></div><nav>{links}</nav></body></html>"
+        )
+    };
+    server.route(
+        "/a/long",
+        Route::ok("text/html", page(1, "<a href=\"/a/long?page=2\">2</a> <a href=\"/a/long?page=3\">3</a> <a rel=\"next\" href=\"/a/other-story\">Next post</a>")),
+    );
+    server.route(
+        "/a/long?page=2",
+        Route::ok(
+            "text/html",
+            page(
+                2,
+                "<a href=\"/a/long\">1</a> <a href=\"/a/long?page=3\">3</a>",
+            ),
+        ),
+    );
+    server.route(
+        "/a/long?page=3",
+        Route::ok(
+            "text/html",
+            page(
+                3,
+                "<a href=\"/a/long?page=2\">2</a> <a href=\"/a/long\">1</a>",
+            ),
+        ),
+    );
+    server.route("/a/other-story", Route::ok("text/html", page(9, "")));
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            "<html><body><ul><li><a href=\"/a/long\">The long story of the harbour</a></li></ul></body></html>",
+        ),
+    );
+    let config = |pages: &str| {
+        format!(
+            "[[site]]\nid = \"n\"\n  [site.article]\n  content = \"div.body\"\n{pages}  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  items = {{ item = \"li\" }}\n",
+            server.url("/list")
+        )
+    };
+    let project = Project::new(&config(""));
+    project.cmd(&["run"]).success();
+    let body = content(&project, "n/list", "/a/long").unwrap();
+    let parts: Vec<usize> = ["Part 1", "Part 2", "Part 3"]
+        .iter()
+        .map(|p| {
+            body.find(p)
+                .unwrap_or_else(|| panic!("{p} missing: {body}"))
+        })
+        .collect();
+    assert!(parts.windows(2).all(|w| w[0] < w[1]), "{body}");
+    assert!(!body.contains("Part 9"), "{body}");
+    for path in ["/a/long", "/a/long?page=2", "/a/long?page=3"] {
+        assert_eq!(server.hits_of(path), 1, "{path}");
+    }
+    assert_eq!(server.hits_of("/a/other-story"), 0);
+
+    let two = Project::new(&config("  pages = 2\n"));
+    two.cmd(&["run"]).success();
+    let body = content(&two, "n/list", "/a/long").unwrap();
+    assert!(
+        body.contains("Part 2") && !body.contains("Part 3"),
+        "{body}"
+    );
+}

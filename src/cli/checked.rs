@@ -21,6 +21,7 @@ pub(super) fn check_json(reports: &[CheckReport]) -> serde_json::Value {
                         "title": item.title,
                         "url": item.id,
                         "date": item.published.with_timezone(&report.timezone).to_rfc3339(),
+                        "date_source": source_of(report, &item.id),
                         "author": item.author,
                         "image": item.image,
                     })
@@ -48,6 +49,15 @@ pub(super) fn check_json(reports: &[CheckReport]) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "sections": sections })
+}
+
+/// Where the date of the item `id` comes from.
+fn source_of<'a>(report: &'a CheckReport, id: &str) -> &'a str {
+    report
+        .date_sources
+        .iter()
+        .find(|(item, _)| item == id)
+        .map_or("listing", |(_, source)| source)
 }
 
 /// `check` output: the items table (stdout) and the warnings (stderr).
@@ -95,6 +105,17 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                         truncate(&item.title, 70),
                         item.id
                     );
+                    // Where the date comes from, when not the listing itself.
+                    match source_of(report, &item.id) {
+                        "listing" => {}
+                        "first seen" => {
+                            let _ =
+                                writeln!(table, "   date: none given, the time it was first seen");
+                        }
+                        source => {
+                            let _ = writeln!(table, "   date from the {source}");
+                        }
+                    }
                     if let Some((_, words)) = report.content.iter().find(|(id, _)| *id == item.id) {
                         let _ = match words {
                             Some(words) => writeln!(table, "   article text: {words} words"),

@@ -451,8 +451,15 @@ pub(super) fn article_preview(p: &ArticlePreview) -> String {
     let _ = writeln!(out, "page:    {}", p.url);
     let _ = writeln!(out, "title:   {}", field(p.title.as_deref()));
     let _ = writeln!(out, "author:  {}", field(p.article.author.as_deref()));
-    let date = p.article.dates.first().map(|(text, _)| text.as_str());
-    let _ = writeln!(out, "date:    {}", field(date));
+    // The date as a feed would carry it, and what the page wrote.
+    let date = p.date.as_ref().map(|(at, written, source)| {
+        format!(
+            "{} (from {}: {written:?})",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            source.describe()
+        )
+    });
+    let _ = writeln!(out, "date:    {}", field(date.as_deref()));
     let _ = writeln!(out, "image:   {}", field(p.article.image.as_deref()));
     match &p.text {
         None => out.push_str("text:    none found (a feed item would keep its teaser)\n"),

@@ -11,7 +11,12 @@ pub struct FullText {
     pub min_chars: usize,
     /// The most of one item's content kept, in bytes.
     pub max_bytes: usize,
+    /// Pages of one article read and joined (an article split over pages), the first included.
+    pub pages: usize,
 }
+
+/// Most pages of one article `pages` may ask for.
+pub(super) const MAX_ARTICLE_PAGES: usize = 20;
 
 impl Default for FullText {
     fn default() -> Self {
@@ -20,6 +25,7 @@ impl Default for FullText {
             max_articles: 30,
             min_chars: 250,
             max_bytes: 256 * 1024,
+            pages: 5,
         }
     }
 }

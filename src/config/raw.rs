@@ -188,6 +188,7 @@ pub(super) struct RawArticle {
     pub(super) max_articles: Option<Spanned<usize>>,
     pub(super) content_min_chars: Option<usize>,
     pub(super) content_max_kb: Option<Spanned<usize>>,
+    pub(super) pages: Option<Spanned<usize>>,
 }
 
 fn yes() -> bool {
@@ -227,6 +228,7 @@ pub(super) struct RawSection {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawSectionArticle {
     pub(super) content: Option<Spanned<Text>>,
+    pub(super) pages: Option<Spanned<usize>>,
 }
 
 /// Section rules override the site's field by field.

@@ -10,10 +10,10 @@ use toml::Spanned;
 use url::Url;
 
 use super::checker::Checker;
-use super::env::Text;
+use super::full_text::MAX_ARTICLE_PAGES;
 use super::raw::{
-    RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSite, RawWatch,
-    merge_rules,
+    RawArticle, RawBrowser, RawConfig, RawFetch, RawOutput, RawRules, RawSectionArticle, RawSite,
+    RawWatch, merge_rules,
 };
 use super::requests::RawRequests;
 use super::values::{not_a_web_url, web_url};
@@ -215,22 +215,42 @@ impl Checker<'_> {
             }
             full.max_bytes = kb.get_ref().saturating_mul(1024);
         }
+        if let Some(pages) = &raw.pages {
+            full.pages = self.article_pages(pages)?;
+        }
         Ok(full)
     }
 
+    /// `pages` of an article: from 1 to [`MAX_ARTICLE_PAGES`].
+    fn article_pages(&self, pages: &Spanned<usize>) -> Result<usize, ConfigError> {
+        let n = *pages.get_ref();
+        if (1..=MAX_ARTICLE_PAGES).contains(&n) {
+            Ok(n)
+        } else {
+            Err(self.error(
+                pages,
+                format!("an article's pages must be from 1 to {MAX_ARTICLE_PAGES}"),
+            ))
+        }
+    }
+
     /// A section's article rules and full-text settings: its site's, with the section's own
-    /// `[site.section.article] content` (a selector, or `"auto"`) in place of the site's.
+    /// `[site.section.article] content` (a selector, or `"auto"`) and `pages` in place of the
+    /// site's.
     fn section_article(
         &self,
-        content: Option<&Spanned<Text>>,
+        own: Option<&RawSectionArticle>,
         site: Option<&Rules>,
         full_text: FullText,
     ) -> Result<(Option<Rules>, FullText), ConfigError> {
-        let Some(content) = content else {
-            return Ok((site.cloned(), full_text));
+        let mut full = full_text;
+        if let Some(pages) = own.and_then(|a| a.pages.as_ref()) {
+            full.pages = self.article_pages(pages)?;
+        }
+        let Some(content) = own.and_then(|a| a.content.as_ref()) else {
+            return Ok((site.cloned(), full));
         };
         let mut rules = site.cloned().unwrap_or_default();
-        let mut full = full_text;
         full.auto = is_auto(content.get_ref());
         let selector = if full.auto {
             None
@@ -272,11 +292,8 @@ impl Checker<'_> {
         let mut section_ids = HashSet::new();
         let mut sections = Vec::new();
         for section in &raw.section {
-            let (section_article, section_full_text) = self.section_article(
-                section.article.as_ref().and_then(|a| a.content.as_ref()),
-                article.as_ref(),
-                full_text,
-            )?;
+            let (section_article, section_full_text) =
+                self.section_article(section.article.as_ref(), article.as_ref(), full_text)?;
             let section_id = self.noted(self.id(&section.id, "section"), || {
                 section.id.get_ref().to_string()
             });

@@ -29,6 +29,9 @@ const SHORT: usize = 120;
 /// Shortest first paragraph taken as a teaser.
 const TEASER_MIN_CHARS: usize = 40;
 
+/// Longest `<time>` text read as a date.
+const MAX_TIME_TEXT: usize = 80;
+
 /// Reads an article page with `rules` (configured selectors override the defaults).
 pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
     let document = Html::parse_document(html);
@@ -53,11 +56,18 @@ pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
     }
     dates.extend(ld.date.map(|d| (d, DateSource::JsonLd)));
     dates.extend(meta(&["article:published_time", "datePublished"]).map(|d| (d, DateSource::Meta)));
+    // A `<time datetime>`, else the text of a `<time>` that has none.
     dates.extend(
         root.select(css!("time[datetime]"))
             .next()
             .and_then(|t| t.attr("datetime"))
-            .map(|d| (d.to_string(), DateSource::Time)),
+            .map(str::to_string)
+            .or_else(|| {
+                root.select(css!("time"))
+                    .map(element_text)
+                    .find(|t| !t.is_empty() && t.chars().count() <= MAX_TIME_TEXT)
+            })
+            .map(|d| (d, DateSource::Time)),
     );
     dates.extend(
         short_texts(root)

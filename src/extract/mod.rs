@@ -3,6 +3,7 @@
 //! to raw items: no network, no store, no cleaning (that is `normalize`'s job).
 
 pub mod article;
+pub mod article_pages;
 pub mod detect;
 mod dom;
 pub mod feed;

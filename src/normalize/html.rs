@@ -51,7 +51,11 @@ pub fn visible_text(html: &str) -> String {
             if shown { c } else { ' ' }
         })
         .collect();
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // Entities decoded (`&nbsp;`, `&amp;`): the text as a reader sees it.
+    html_escape::decode_html_entities(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Sanitises an HTML fragment for a feed.

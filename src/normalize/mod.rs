@@ -42,6 +42,8 @@ pub struct Draft {
     pub date: Option<ParsedDate>,
     /// The date of a dateline that opened the summary (used when `date` is missing).
     pub dateline: Option<ParsedDate>,
+    /// Whether `date` came from the item's article page.
+    pub article_date: bool,
 }
 
 /// Why an extracted item was left out.
@@ -94,6 +96,7 @@ pub fn normalize(raw: &RawItem, ctx: &Context) -> Result<Draft, Skip> {
             .as_deref()
             .and_then(|d| dates::parse_date(d, &ctx.dates)),
         dateline: dateline_date,
+        article_date: false,
     })
 }
 
@@ -125,8 +128,9 @@ pub fn drop_untrusted_feed_dates(drafts: &mut [Draft], channel: Option<ParsedDat
 }
 
 /// Fills and corrects a draft from its article page (`[site.article]`): the page's
-/// author, image and body win; its date wins when at least as precise as the draft's; its
-/// teaser fills a missing summary.
+/// author, image and body win; its date wins when it is more precise than the listing's (a
+/// time where the listing has a day) or the listing has none — a listing as precise keeps
+/// its own, so the feed's order is the listing's; its teaser fills a missing summary.
 pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
     let author = text::clean_opt(article.author.as_deref()).map(|a| text::strip_byline(&a));
     if let Some(author) = author.filter(|a| !a.is_empty()) {
@@ -164,12 +168,24 @@ pub fn apply_article(draft: &mut Draft, article: &RawArticle, ctx: &Context) {
         .date
         .or(draft.dateline)
         .map_or(0, |d| d.precision() + 1);
-    if let Some((_, _, date)) = best.filter(|(precision, _, _)| precision + 1 >= current) {
+    if let Some((_, _, date)) = best.filter(|(precision, _, _)| precision + 1 > current) {
         draft.date = Some(date);
+        draft.article_date = true;
     }
 }
 
 impl Draft {
+    /// Where the date the feed carries comes from: `listing`, `article page`, `dateline` or
+    /// `first seen` (none was given).
+    pub fn date_source(&self) -> &'static str {
+        match (&self.date, &self.dateline) {
+            (Some(_), _) if self.article_date => "article page",
+            (Some(_), _) => "listing",
+            (None, Some(_)) => "dateline",
+            (None, None) => "first seen",
+        }
+    }
+
     /// Pins the date to an instant (see [`ParsedDate::resolve`]; no date at all: the
     /// first-seen instant) and yields the final item.
     pub fn into_item(self, tz: Tz, first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Item {
@@ -259,6 +275,18 @@ mod tests {
             matches!(draft.date, Some(ParsedDate::Zoned(_))),
             "the more precise date wins"
         );
+        assert_eq!(draft.date_source(), "article page");
+
+        // A listing as precise as the article page keeps its own date.
+        let precise = RawItem {
+            date: Some("2013-04-04T08:00:00Z".into()),
+            ..raw.clone()
+        };
+        let mut draft = normalize(&precise, &ctx(&base)).unwrap();
+        let before = draft.date;
+        apply_article(&mut draft, &article, &ctx(&base));
+        assert_eq!(draft.date, before);
+        assert_eq!(draft.date_source(), "listing");
     }
 
     #[test]

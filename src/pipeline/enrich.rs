@@ -14,6 +14,7 @@ use super::load::Loader;
 use crate::config::{FullText, Section};
 use crate::extract::Rules;
 use crate::extract::article::extract_article;
+use crate::extract::article_pages::next_page;
 use crate::extract::fulltext::main_text;
 use crate::fetch::{Response, Tally};
 use crate::model::RawArticle;
@@ -98,13 +99,7 @@ pub(super) async fn enrich(
                 Err(refused) => Err(refused),
             };
             let article = match result {
-                // Reading a page is CPU work: on the blocking pool.
-                Ok(response) => {
-                    let rules = rules.clone();
-                    tokio::task::spawn_blocking(move || read_article(&response, &rules, full))
-                        .await
-                        .ok()
-                }
+                Ok(response) => read_pages(loader, section, response, rules, tally).await,
                 Err(e) => {
                     tracing::info!("{}: article page not read: {e}", section.key());
                     None
@@ -147,22 +142,108 @@ pub(super) async fn enrich(
     }
     articles.extend(fetched);
     for (index, article) in articles {
-        let Some(article) = article else { continue };
-        let draft = &mut drafts[index];
-        let base = Url::parse(&draft.id).expect("draft ids are URLs");
-        let language = reading_language(section, article.language.as_deref());
-        let ctx = Context {
-            base: &base,
-            dates: DateRules {
-                order: section.date_order,
-                format: site.article_date_format.as_deref(),
-                language: &language,
-                now: Some((shared.now, section.timezone)),
-            },
-        };
-        normalize::apply_article(draft, &article, &ctx);
+        if let Some(article) = article {
+            apply(
+                section,
+                site.article_date_format.as_deref(),
+                shared.now,
+                &mut drafts[index],
+                &article,
+            );
+        }
     }
     Enriched { redate, warnings }
+}
+
+/// Fills and corrects `draft` from its article page, its dates read as the section reads
+/// them (`date_format` of `[site.article]`).
+fn apply(
+    section: &Section,
+    date_format: Option<&str>,
+    now: DateTime<Utc>,
+    draft: &mut Draft,
+    article: &RawArticle,
+) {
+    let base = Url::parse(&draft.id).expect("draft ids are URLs");
+    let language = reading_language(section, article.language.as_deref());
+    let ctx = Context {
+        base: &base,
+        dates: DateRules {
+            order: section.date_order,
+            format: date_format,
+            language: &language,
+            now: Some((now, section.timezone)),
+        },
+    };
+    normalize::apply_article(draft, article, &ctx);
+}
+
+/// What an article says, read from its first page and, when it is split over pages, from
+/// the pages after it (up to `pages` in all, each once, as politely as the first: robots.txt,
+/// the site's own hosts, host spacing), their texts joined in order. Reading is CPU work: on
+/// the blocking pool.
+async fn read_pages(
+    loader: &Loader,
+    section: &Section,
+    first: Response,
+    rules: &Rules,
+    tally: &Tally,
+) -> Option<RawArticle> {
+    let full = section.full_text;
+    let start = first.url.clone();
+    let mut seen = HashSet::from([start.to_string()]);
+    let mut page = first;
+    let mut article: Option<RawArticle> = None;
+    for read in 0..full.pages {
+        let (rules, more) = (rules.clone(), full.pages > read + 1);
+        let (start_url, this) = (start.clone(), page);
+        let (found, next) = tokio::task::spawn_blocking(move || {
+            let found = read_article(&this, &rules, full);
+            let next = more
+                .then(|| {
+                    let document = scraper::Html::parse_document(&this.text());
+                    next_page(&document, &start_url, &this.url)
+                })
+                .flatten();
+            (found, next)
+        })
+        .await
+        .ok()?;
+        article = Some(match article {
+            None => found,
+            Some(mut joined) => {
+                if let Some(more) = found.content_html {
+                    joined.content_html = Some(match joined.content_html {
+                        Some(text) => format!("{text}\n{more}"),
+                        None => more,
+                    });
+                }
+                joined
+            }
+        });
+        let Some(next) = next.filter(|n| section.profile.owns(n) && seen.insert(n.to_string()))
+        else {
+            break;
+        };
+        let fetched = match loader
+            .robots
+            .check(&next, &loader.fetcher, &section.profile, tally)
+            .await
+        {
+            Ok(()) => loader
+                .fetcher
+                .get_own(&next, &section.profile, tally)
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        let Some(response) = fetched else { break };
+        page = response;
+    }
+    article.map(|mut a| {
+        a.content_html = a.content_html.map(|h| cut(h, full.max_bytes));
+        a
+    })
 }
 
 /// What an article page says; with `content = "auto"` and no content selector, its main text
@@ -196,26 +277,28 @@ fn cut(html: String, max: usize) -> String {
     html[..at].to_string()
 }
 
-/// For `check`: the words of the article text each of the first `max_articles` items' pages
-/// gives (`None`: none found, the teaser stays), without the store.
-pub(super) async fn article_words(
+/// For `check`: the first `max_articles` items' article pages read as a run reads them
+/// (without the store) and applied to their drafts, so that `check` shows the dates, authors
+/// and text the feed will carry; returns, with full text on, the words of each page's
+/// article text (`None`: none found, the teaser stays).
+pub(super) async fn check_articles(
     loader: &Loader,
     section: &Section,
-    ids: &[String],
+    drafts: &mut [Draft],
     tally: &Tally,
+    now: DateTime<Utc>,
 ) -> Vec<(String, Option<usize>)> {
     let Some(rules) = &section.article else {
         return Vec::new();
     };
-    if !section.full_text.auto && rules.content.is_none() {
-        return Vec::new();
-    }
     let full = section.full_text;
-    let reads = ids
+    let reads = drafts
         .iter()
-        .filter_map(|id| Url::parse(id).ok().filter(|u| section.profile.owns(u)))
+        .enumerate()
+        .filter_map(|(index, d)| Some((index, Url::parse(&d.id).ok()?)))
+        .filter(|(_, url)| section.profile.owns(url))
         .take(full.max_articles)
-        .map(|url| async move {
+        .map(|(index, url)| async move {
             let page = loader
                 .page(
                     &url,
@@ -226,16 +309,25 @@ pub(super) async fn article_words(
                 )
                 .await
                 .ok()?;
-            let rules = rules.clone();
-            let article = tokio::task::spawn_blocking(move || read_article(&page, &rules, full))
-                .await
-                .ok()?;
             Some((
-                url.to_string(),
-                article
-                    .content_html
-                    .map(|h| visible_text(&h).split_whitespace().count()),
+                index,
+                read_pages(loader, section, page, rules, tally).await?,
             ))
         });
-    join_all(reads).await.into_iter().flatten().collect()
+    let read: Vec<(usize, RawArticle)> = join_all(reads).await.into_iter().flatten().collect();
+    let date_format = loader.config.site_of(section).article_date_format.clone();
+    let text = full.auto || rules.content.is_some();
+    let mut words = Vec::new();
+    for (index, article) in read {
+        let draft = &mut drafts[index];
+        if text {
+            let count = article
+                .content_html
+                .as_deref()
+                .map(|h| visible_text(h).split_whitespace().count());
+            words.push((draft.id.clone(), count));
+        }
+        apply(section, date_format.as_deref(), now, draft, &article);
+    }
+    words
 }

@@ -334,6 +334,9 @@ pub struct ArticlePreview {
     pub text: Option<crate::extract::fulltext::FullText>,
     /// The element that holds most of that text, described as a selector.
     pub block: Option<String>,
+    /// The page's date as a feed would carry it, read as listings' dates are (in the page's
+    /// language): the instant, the text as written and where it stood.
+    pub date: Option<(chrono::DateTime<Utc>, String, crate::model::DateSource)>,
 }
 
 /// Fetches one article page (politely, with the default `[fetch]` settings) and reads it as
@@ -365,13 +368,56 @@ fn article_preview(page: crate::fetch::Response) -> ArticlePreview {
         .as_ref()
         .and_then(|t| crate::extract::fulltext::holding_block(&document, &t.html));
     let title = crate::extract::page_title(document.root_element());
+    let date = best_date(&article);
     ArticlePreview {
         url: page.url,
         title,
         article,
         text,
         block,
+        date,
     }
+}
+
+/// The most precise of an article page's dates (the better source among equals), read in the
+/// page's language and, where it names no zone, in UTC.
+fn best_date(
+    article: &crate::model::RawArticle,
+) -> Option<(chrono::DateTime<Utc>, String, crate::model::DateSource)> {
+    use crate::normalize::dates::{DateRules, parse_date};
+    let language = article
+        .language
+        .as_deref()
+        .and_then(crate::locale::Language::from_tag)
+        .unwrap_or_else(crate::locale::Language::english);
+    let now = Utc::now();
+    let rules = DateRules {
+        language: &language,
+        now: Some((now, chrono_tz::UTC)),
+        ..DateRules::english()
+    };
+    // A page that names no language: the languages whose words the text holds.
+    let read = |text: &str| {
+        parse_date(text, &rules).or_else(|| {
+            article.language.is_none().then(|| {
+                crate::locale::Language::candidates_for(text).find_map(|language| {
+                    parse_date(
+                        text,
+                        &DateRules {
+                            language: &language,
+                            ..rules.clone()
+                        },
+                    )
+                })
+            })?
+        })
+    };
+    article
+        .dates
+        .iter()
+        .filter_map(|(text, source)| Some((read(text)?, text, *source)))
+        .max_by_key(|(date, _, source)| (date.precision(), *source))
+        .map(|(date, text, source)| (date.resolve(chrono_tz::UTC, now, now), text.clone(), source))
 }
 
 /// Fetches one page (politely, with the default `[fetch]` settings; in the browser when

@@ -109,6 +109,9 @@ pub struct CheckReport {
     /// With `[site.article] content`: per item (by link), the words of its article text, or
     /// `None` when none was found (the teaser stays).
     pub content: Vec<(String, Option<usize>)>,
+    /// Per item (by link), where the date the feed carries comes from: `listing`, `article
+    /// page`, `dateline` or `first seen`.
+    pub date_sources: Vec<(String, &'static str)>,
     /// The next-page links followed (`pages` > 1), each with how it was found.
     pub pages: Vec<String>,
     /// Items the pages gave (before `max_items`).

@@ -85,6 +85,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         detected: None,
         render: None,
         content: Vec::new(),
+        date_sources: Vec::new(),
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
@@ -111,8 +112,13 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 .map(|link| format!("{} ({})", link.url, link.how))
                 .collect();
             report.found = drafts.len();
-            let ids: Vec<String> = drafts.iter().map(|d| d.id.clone()).collect();
-            report.content = enrich::article_words(loader, section, &ids, &tally).await;
+            let mut drafts = drafts;
+            report.content =
+                enrich::check_articles(loader, section, &mut drafts, &tally, now).await;
+            report.date_sources = drafts
+                .iter()
+                .map(|d| (d.id.clone(), d.date_source()))
+                .collect();
             report.coverage = coverage(&drafts);
             let mut items: Vec<Item> = drafts
                 .into_iter()

@@ -1,6 +1,6 @@
 //! `<site>/<section>.html`: a feed as a page people can read, with no script and no XSLT: the
 //! section's title, its subscribe links and copyable address, and its items with image, title,
-//! summary and a human date (`27 Oct 2024`, with the time only when the item has one, in the
+//! summary, full text (folded, when the feed carries it) and a human date (`27 Oct 2024`, with the time only when the item has one, in the
 //! site's timezone).
 
 use std::fmt::Write as _;
@@ -11,11 +11,14 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use super::index::STYLE;
 use super::{FeedMeta, Format};
 use crate::model::Item;
+use crate::normalize::html::visible_text;
 
 /// Extra rules for items with pictures.
 const ITEM_STYLE: &str = "article{padding:1rem 0;border-bottom:1px solid #eee;overflow:hidden}\
 article img{float:right;max-width:30%;max-height:9rem;margin:0 0 .5rem 1rem;border-radius:4px}\
 h3{margin:0 0 .3rem;font-size:1.1rem}.s{margin:.3rem 0 0}\
+.t{margin:.5rem 0 0;clear:both}.t summary{cursor:pointer;color:#555;font-size:.9rem}\
+.t img{float:none;max-width:100%;max-height:none;margin:.5rem 0}\
 @media (prefers-color-scheme:dark){article{border-color:#333}}";
 
 /// Renders the readable page of a feed whose files are in `formats`.
@@ -94,6 +97,14 @@ pub fn feed_page(meta: &FeedMeta, formats: &[Format], items: &[Item]) -> Vec<u8>
         if let Some(summary) = &item.summary_html {
             let _ = write!(page, "<div class=\"s\">{summary}</div>");
         }
+        // The article's full text, folded: the page stays a list to scan.
+        if let Some(content) = &item.content_html {
+            let words = visible_text(content).split_whitespace().count();
+            let _ = write!(
+                page,
+                "<details class=\"t\"><summary>Full text · {words} words</summary>{content}</details>"
+            );
+        }
         page.push_str("</article>\n");
     }
     page.push_str("</body>\n</html>\n");
@@ -136,5 +147,19 @@ mod tests {
         assert!(!page.contains("<script"));
         assert!(page.contains("Comet &amp; Mars &lt;now&gt;"));
         assert!(page.contains("href=\"../index.html\""));
+        assert!(!page.contains("<details"), "no full text, nothing folded");
+    }
+
+    #[test]
+    fn full_text_is_folded_under_its_item() {
+        let (meta, mut items) = sample();
+        items[0].content_html =
+            Some("<p>The comet&nbsp;passes Mars in October.</p><p>More.</p>".into());
+        let page = String::from_utf8(feed_page(&meta, &Format::ALL, &items)).unwrap();
+        assert!(
+            page.contains("<details class=\"t\"><summary>Full text · 7 words</summary><p>The comet&nbsp;passes Mars in October.</p><p>More.</p></details>"),
+            "{page}"
+        );
+        assert_eq!(page.matches("<details").count(), 1);
     }
 }

@@ -181,6 +181,7 @@ fn item_json(item: &Item, section: &Section) -> Value {
         "url": item.id,
         "date": item.published.with_timezone(&section.timezone).to_rfc3339(),
         "summary": item.summary_html,
+        "content": item.content_html,
         "image": item.image,
         "author": item.author,
     })

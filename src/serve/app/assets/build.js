@@ -203,7 +203,15 @@ function showTab() {
       el('time', { datetime: item.date, title: `${item.date} (${data.timezone})` }, item.date.replace('T', ' ').slice(0, 16))),
     item.author ? el('span', { class: 'author' }, `by ${item.author}`) : null,
     item.image ? el('span', { class: 'image', title: item.image }, '▣ picture') : null,
-    item.summary ? el('p', { class: 'summary' }, textOf(item.summary)) : null)));
+    item.summary ? el('p', { class: 'summary' }, textOf(item.summary)) : null,
+    item.content ? fullText(item.content) : null)));
+}
+
+// An item's article text, folded after its first lines.
+function fullText(html) {
+  const text = textOf(html);
+  const words = text.split(/\s+/).filter(Boolean).length;
+  return el('details', { class: 'full-text' }, el('summary', {}, `Full text · ${words} words`), el('p', {}, text));
 }
 
 document.querySelectorAll('[data-tab]').forEach((b) => b.addEventListener('click', () => { state.tab = b.dataset.tab; showTab(); }));

@@ -1,0 +1,124 @@
+//! Which date an item carries when its article page is read too: the article page's when it
+//! is more precise than the listing's, the listing's when it is as precise; `check` shows the
+//! same dates as `run` publishes, and where each came from.
+
+mod support;
+
+use support::{Project, Route, Server};
+
+/// A listing of three stories, each dated as `date` writes it.
+fn listing(date: impl Fn(u32) -> String) -> String {
+    let items: String = (1..=3)
+        .map(|n| {
+            format!(
+                "<li class=\"story\"><a href=\"/story/{n}\">Story number {n} of the day</a> <span class=\"when\">{}</span></li>",
+                date(n)
+            )
+        })
+        .collect();
+    format!("<html><body><ul>{items}</ul></body></html>")
+}
+
+/// An article page whose `<meta article:published_time>` says `published`.
+fn article(n: u32, published: &str) -> String {
+    format!(
+        "<html><head><meta property=\"article:published_time\" content=\"{published}\"></head><body><article><h1>Story number {n} of the day</h1><p>The text.</p></article></body></html>"
+    )
+}
+
+fn config(server: &Server) -> String {
+    format!(
+        "[[site]]\nid = \"n\"\n  [site.article]\n  enabled = true\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  items = {{ item = \"li.story\", date = \"span.when\" }}\n",
+        server.url("/list")
+    )
+}
+
+/// Each item's link, date and where the date came from, as `check --json` shows them.
+type Shown = Vec<(String, String, String)>;
+
+/// The dates of the items of `check --json` and of the feed `run` wrote, by link.
+fn dates(project: &Project) -> (Shown, Vec<(String, String)>) {
+    let checked = project.check_json();
+    let mut shown: Shown = checked["sections"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["url"].as_str().unwrap().to_string(),
+                i["date"].as_str().unwrap().to_string(),
+                i["date_source"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    shown.sort();
+    project.cmd(&["run"]).success();
+    let feed = project.parse("n/list.xml");
+    let mut published: Vec<(String, String)> = feed
+        .entries
+        .iter()
+        .map(|e| (e.links[0].href.clone(), e.published.unwrap().to_rfc3339()))
+        .collect();
+    published.sort();
+    (shown, published)
+}
+
+#[test]
+fn an_article_time_wins_over_a_listing_day() {
+    let server = Server::start();
+    server.route(
+        "/list",
+        Route::ok("text/html", listing(|n| format!("2024-05-0{n}"))),
+    );
+    for n in 1..=3 {
+        let time = format!("2024-05-0{n}T0{n}:30:00+00:00");
+        server.route(
+            &format!("/story/{n}"),
+            Route::ok("text/html", article(n, &time)),
+        );
+    }
+    let project = Project::new(&config(&server));
+    let (shown, published) = dates(&project);
+    for (n, (url, date, source)) in shown.iter().enumerate() {
+        let n = n + 1;
+        assert_eq!(source, "article page", "{url}");
+        assert_eq!(date, &format!("2024-05-0{n}T0{n}:30:00+00:00"));
+        assert_eq!(
+            published[n - 1],
+            (url.clone(), date.clone()),
+            "check and run agree"
+        );
+    }
+}
+
+#[test]
+fn a_listing_as_precise_as_the_article_keeps_its_date() {
+    let server = Server::start();
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            listing(|n| format!("2024-05-0{n}T1{n}:00:00+00:00")),
+        ),
+    );
+    for n in 1..=3 {
+        // The article pages say another time (an update): the listing's order stands.
+        let time = format!("2024-05-0{}T09:00:00+00:00", 4 - n);
+        server.route(
+            &format!("/story/{n}"),
+            Route::ok("text/html", article(n, &time)),
+        );
+    }
+    let project = Project::new(&config(&server));
+    let (shown, published) = dates(&project);
+    for (n, (url, date, source)) in shown.iter().enumerate() {
+        let n = n + 1;
+        assert_eq!(source, "listing", "{url}");
+        assert_eq!(date, &format!("2024-05-0{n}T1{n}:00:00+00:00"));
+        assert_eq!(
+            published[n - 1],
+            (url.clone(), date.clone()),
+            "check and run agree"
+        );
+    }
+}
