@@ -12,6 +12,8 @@ mkdir -p "$work/src"
 cp scripts/fulltext-engines/Cargo.toml.in "$work/Cargo.toml"
 cp scripts/fulltext-engines/main.rs "$work/src/main.rs"
 (cd "$work" && cargo build --release --quiet)
-for engine in html5ever dom_smoothie readabilityrs rs-trafilatura readability; do
+for engine in html5ever dom_smoothie readabilityrs rs-trafilatura readability rs-trafilatura-html \
+    trafilatura-then-smoothie smoothie-then-trafilatura agreement dom_smoothie+clean \
+    rs-trafilatura+clean trafilatura-then-smoothie+clean agreement+clean; do
   /usr/bin/time -f "  peak RSS %M KB" "$work/target/release/fulltext-engines" "$engine" "$fixtures"
 done

@@ -424,3 +424,83 @@ fn an_article_over_three_pages_is_joined_in_order() {
         "{body}"
     );
 }
+
+/// An article page of a site's template: the story in `div.<body>`, a box the engine lets
+/// through beside it.
+fn templated(n: u32, body: &str) -> String {
+    let paragraph = format!(
+        "Story {n} tells how the harbour works through the season, with the boats, the nets \
+         and the people who mend them, and what the town makes of it all."
+    );
+    let paragraphs: String = (0..5).map(|_| format!("<p>{paragraph}</p>")).collect();
+    format!(
+        "<html><body><header><a href=\"/\">Home</a></header><article><h1>Story {n}</h1>\
+         <div class=\"{body}\">{paragraphs}</div>\
+         <div class=\"extra\"><p>Listen to our weekly harbour podcast, in which two of our \
+         reporters talk at length about the boats, the tides and the town every Friday.</p></div>\
+         </article></body></html>"
+    )
+}
+
+/// A site's article template is learned from its first three articles, read in place of the
+/// engine from then on (the box beside the story is gone), forgotten when the site's layout
+/// changes, and learned again.
+#[test]
+fn a_sites_article_template_is_learned_used_and_relearned() {
+    let server = Server::start();
+    let listing = |last: u32| {
+        let items: String = (1..=last)
+            .rev()
+            .map(|n| format!("<li><a href=\"/a/{n}\">Story number {n} of the harbour</a></li>"))
+            .collect();
+        format!("<html><body><ul>{items}</ul></body></html>")
+    };
+    for n in 1..=12 {
+        let body = if n <= 6 { "story-body" } else { "article-text" };
+        server.route(
+            &format!("/a/{n}"),
+            Route::ok("text/html", templated(n, body)),
+        );
+    }
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"n\"\n  [site.article]\n  content = \"auto\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  items = {{ item = \"li\" }}\n",
+        server.url("/list")
+    ));
+    let run = |last: u32| {
+        server.route("/list", Route::ok("text/html", listing(last)));
+        project.run_json(0)["sections"][0]["warnings"].to_string()
+    };
+    let first = run(3);
+    assert!(
+        first.contains("learned the site's article template: div.story-body"),
+        "{first}"
+    );
+    let status = project
+        .cmd(&["status", "--json"])
+        .success()
+        .get_output()
+        .clone();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status[0]["template"], "div.story-body", "{status}");
+    // Articles 4 to 6, read with the template: the story and nothing beside it.
+    run(6);
+    for n in 4..=6 {
+        let text = content(&project, "n/list", &format!("/a/{n}")).unwrap();
+        assert!(text.contains(&format!("Story {n} tells how")), "{text}");
+        assert!(!text.contains("podcast"), "article {n}: {text}");
+    }
+    // A new layout from article 7: the template finds nothing, the engine reads the page, the
+    // template is forgotten and learned again from the new layout.
+    let changed = run(9);
+    assert!(
+        changed.contains("forgotten, to be learned again"),
+        "{changed}"
+    );
+    let text = content(&project, "n/list", "/a/7").unwrap();
+    assert!(text.contains("Story 7 tells how"), "{text}");
+    let relearned = run(12);
+    assert!(
+        relearned.contains("learned the site's article template: div.article-text"),
+        "{relearned}"
+    );
+}

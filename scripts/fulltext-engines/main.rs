@@ -32,6 +32,31 @@ fn extract(engine: &str, html: &str, url: &str) -> String {
                 .map(|p| p.text)
                 .unwrap_or_default()
         }
+        // rs-trafilatura's HTML, as a feed would carry it, read back as text.
+        "rs-trafilatura-html" => rs_trafilatura::extract(html)
+            .map(|r| html_text(&r.content_html.unwrap_or_default()))
+            .unwrap_or_default(),
+        // One engine, the other where its text looks wrong (too short to be an article).
+        "trafilatura-then-smoothie" => {
+            let traf = extract("rs-trafilatura", html, url);
+            if looks_wrong(&traf) { extract("dom_smoothie", html, url) } else { traf }
+        }
+        "smoothie-then-trafilatura" => {
+            let smoothie = extract("dom_smoothie", html, url);
+            if looks_wrong(&smoothie) { extract("rs-trafilatura", html, url) } else { smoothie }
+        }
+        // Trafilatura's lines that dom_smoothie's text also holds (where they agree enough).
+        "agreement" => {
+            let traf = extract("rs-trafilatura", html, url);
+            let smoothie = collapse(&extract("dom_smoothie", html, url));
+            let kept: Vec<&str> = traf
+                .lines()
+                .filter(|line| smoothie.contains(&collapse(line)))
+                .collect();
+            let kept = kept.join("\n");
+            if kept.len() * 2 < traf.len() { traf } else { kept }
+        }
+        name if name.ends_with("+clean") => without_boilerplate(&extract(&name[..name.len() - 6], html, url)),
         // The floor: html5ever's parse of the page alone (no text is returned).
         "html5ever" => {
             let document = scraper::Html::parse_document(html);
@@ -40,6 +65,38 @@ fn extract(engine: &str, html: &str, url: &str) -> String {
         }
         other => panic!("unknown engine {other}"),
     }
+}
+
+/// The text of an HTML fragment, a line per block.
+fn html_text(html: &str) -> String {
+    let fragment = scraper::Html::parse_fragment(html);
+    let blocks = scraper::Selector::parse("p, li, h1, h2, h3, h4, h5, h6, blockquote, pre, td, figcaption").unwrap();
+    let lines: Vec<String> = fragment.select(&blocks).map(|b| collapse(&b.text().collect::<String>())).filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() { collapse(&fragment.root_element().text().collect::<String>()) } else { lines.join("\n") }
+}
+
+/// Whether an engine's text is too short to be the article.
+fn looks_wrong(text: &str) -> bool {
+    text.chars().filter(|c| !c.is_whitespace()).count() < 250
+}
+
+/// `text` without the lines page furniture leaves in it: sharing, newsletters, cookies,
+/// copyright, related links, comment counts.
+fn without_boilerplate(text: &str) -> String {
+    const WORDS: [&str; 22] = [
+        "share", "tweet", "follow us", "sign up", "subscribe", "newsletter", "cookie",
+        "all rights reserved", "©", "copyright", "related", "read more", "advertisement",
+        "comments", "comment", "recommended", "you may also like", "most read", "click here",
+        "privacy policy", "terms of use", "skip to",
+    ];
+    text.lines()
+        .filter(|line| {
+            let lower = line.to_lowercase();
+            let short = line.split_whitespace().count() <= 12;
+            !(short && WORDS.iter().any(|w| lower.contains(w)))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn main() {

@@ -183,6 +183,13 @@ pub(super) fn status_table(sections: &[SectionStatus]) -> String {
         for warning in &s.warnings {
             let _ = writeln!(out, "{}: warning: {warning}", s.section);
         }
+        if let Some(template) = &s.template {
+            let _ = writeln!(
+                out,
+                "{}: article text from the site's learned template {template} (feedwright heal)",
+                s.section
+            );
+        }
         for warning in &s.drift {
             let _ = writeln!(out, "{}: drift: {warning}", s.section);
         }

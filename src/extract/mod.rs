@@ -14,6 +14,7 @@ mod jsonld;
 pub mod pager;
 mod rules;
 mod simple;
+pub mod template;
 pub mod zone;
 
 pub use crate::model::Field;

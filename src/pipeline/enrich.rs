@@ -8,15 +8,12 @@ use futures_util::future::join_all;
 use url::Url;
 
 use super::Shared;
+use super::article::{Learned, read_pages};
 use super::error::SectionError;
 use super::gather::reading_language;
 use super::load::Loader;
-use crate::config::{FullText, Section};
-use crate::extract::Rules;
-use crate::extract::article::extract_article;
-use crate::extract::article_pages::next_page;
-use crate::extract::fulltext::main_text;
-use crate::fetch::{Response, Tally};
+use crate::config::Section;
+use crate::fetch::Tally;
 use crate::model::RawArticle;
 use crate::normalize::dates::DateRules;
 use crate::normalize::html::visible_text;
@@ -81,8 +78,16 @@ pub(super) async fn enrich(
         to_fetch.truncate(full.max_articles);
     }
 
+    // The site's learned article template, read on its pages in place of the engine.
+    let template = shared
+        .store
+        .lock()
+        .expect("store lock")
+        .template(&section.site_id)
+        .unwrap_or_default();
     let fetches = to_fetch.iter().map(|&index| {
         let url = Url::parse(&drafts[index].id).expect("draft ids are URLs");
+        let template = template.clone();
         async move {
             let loader = &shared.loader;
             let profile = &section.profile;
@@ -99,7 +104,7 @@ pub(super) async fn enrich(
                 Err(refused) => Err(refused),
             };
             let article = match result {
-                Ok(response) => read_pages(loader, section, response, rules, tally).await,
+                Ok(response) => read_pages(loader, section, response, rules, template, tally).await,
                 Err(e) => {
                     tracing::info!("{}: article page not read: {e}", section.key());
                     None
@@ -108,7 +113,12 @@ pub(super) async fn enrich(
             (index, article)
         }
     });
-    let fetched = join_all(fetches).await;
+    let read = join_all(fetches).await;
+    learn(shared, section, &read, &mut warnings);
+    let fetched: Vec<(usize, Option<RawArticle>)> = read
+        .into_iter()
+        .map(|(index, read)| (index, read.map(|(article, _)| article)))
+        .collect();
     let walled = fetched
         .iter()
         .filter(|(_, a)| {
@@ -155,6 +165,43 @@ pub(super) async fn enrich(
     Enriched { redate, warnings }
 }
 
+/// What the articles read taught about the site's template: each element that held an
+/// engine's text gets a vote (enough votes make it the template); a template that found too
+/// little is forgotten, to be learned again from the pages as they are now.
+fn learn(
+    shared: &Shared,
+    section: &Section,
+    read: &[(usize, Option<(RawArticle, Learned)>)],
+    warnings: &mut Vec<String>,
+) {
+    let store = shared.store.lock().expect("store lock");
+    let site = &section.site_id;
+    let mut result = Ok(());
+    for (_, learned) in read.iter().filter_map(|(_, r)| r.as_ref()) {
+        result = result.and_then(|()| match learned {
+            Learned::Held(selector) => store.vote_template(site, selector).map(|now| {
+                if now {
+                    warnings.push(format!(
+                        "learned the site's article template: {selector} (`feedwright heal` \
+                         shows it, `--write` puts it in the config)"
+                    ));
+                }
+            }),
+            Learned::Missed => store.forget_template(site).map(|()| {
+                warnings.push(
+                    "the site's article template found too little text: forgotten, to be \
+                     learned again"
+                        .to_string(),
+                );
+            }),
+            Learned::Used | Learned::Nothing => Ok(()),
+        });
+    }
+    if let Err(e) = result {
+        tracing::warn!("{site}: article template not saved: {e}");
+    }
+}
+
 /// Fills and corrects `draft` from its article page, its dates read as the section reads
 /// them (`date_format` of `[site.article]`).
 fn apply(
@@ -176,105 +223,6 @@ fn apply(
         },
     };
     normalize::apply_article(draft, article, &ctx);
-}
-
-/// What an article says, read from its first page and, when it is split over pages, from
-/// the pages after it (up to `pages` in all, each once, as politely as the first: robots.txt,
-/// the site's own hosts, host spacing), their texts joined in order. Reading is CPU work: on
-/// the blocking pool.
-async fn read_pages(
-    loader: &Loader,
-    section: &Section,
-    first: Response,
-    rules: &Rules,
-    tally: &Tally,
-) -> Option<RawArticle> {
-    let full = section.full_text;
-    let start = first.url.clone();
-    let mut seen = HashSet::from([start.to_string()]);
-    let mut page = first;
-    let mut article: Option<RawArticle> = None;
-    for read in 0..full.pages {
-        let (rules, more) = (rules.clone(), full.pages > read + 1);
-        let (start_url, this) = (start.clone(), page);
-        let (found, next) = tokio::task::spawn_blocking(move || {
-            let found = read_article(&this, &rules, full);
-            let next = more
-                .then(|| {
-                    let document = scraper::Html::parse_document(&this.text());
-                    next_page(&document, &start_url, &this.url)
-                })
-                .flatten();
-            (found, next)
-        })
-        .await
-        .ok()?;
-        article = Some(match article {
-            None => found,
-            Some(mut joined) => {
-                if let Some(more) = found.content_html {
-                    joined.content_html = Some(match joined.content_html {
-                        Some(text) => format!("{text}\n{more}"),
-                        None => more,
-                    });
-                }
-                joined
-            }
-        });
-        let Some(next) = next.filter(|n| section.profile.owns(n) && seen.insert(n.to_string()))
-        else {
-            break;
-        };
-        let fetched = match loader
-            .robots
-            .check(&next, &loader.fetcher, &section.profile, tally)
-            .await
-        {
-            Ok(()) => loader
-                .fetcher
-                .get_own(&next, &section.profile, tally)
-                .await
-                .ok(),
-            Err(_) => None,
-        };
-        let Some(response) = fetched else { break };
-        page = response;
-    }
-    article.map(|mut a| {
-        a.content_html = a.content_html.map(|h| cut(h, full.max_bytes));
-        a
-    })
-}
-
-/// What an article page says; with `content = "auto"` and no content selector, its main text
-/// found without one, when long enough, cut to `max_bytes`.
-pub(super) fn read_article(response: &Response, rules: &Rules, full: FullText) -> RawArticle {
-    let text = response.text();
-    let mut article = extract_article(&text, rules);
-    if full.auto && article.content_html.is_none() {
-        article.content_html = main_text(&text, &response.url)
-            .filter(|found| found.chars >= full.min_chars)
-            .map(|found| cut(found.html, full.max_bytes));
-    }
-    article
-}
-
-/// `html` cut to at most `max` bytes at the end of a paragraph (or of any tag).
-fn cut(html: String, max: usize) -> String {
-    if html.len() <= max {
-        return html;
-    }
-    let mut end = max;
-    while !html.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &html[..end];
-    let at = head
-        .rfind("</p>")
-        .map(|i| i + 4)
-        .or_else(|| head.rfind('>').map(|i| i + 1))
-        .unwrap_or(end);
-    html[..at].to_string()
 }
 
 /// For `check`: the first `max_articles` items' article pages read as a run reads them
@@ -309,10 +257,8 @@ pub(super) async fn check_articles(
                 )
                 .await
                 .ok()?;
-            Some((
-                index,
-                read_pages(loader, section, page, rules, tally).await?,
-            ))
+            let (article, _) = read_pages(loader, section, page, rules, None, tally).await?;
+            Some((index, article))
         });
     let read: Vec<(usize, RawArticle)> = join_all(reads).await.into_iter().flatten().collect();
     let date_format = loader.config.site_of(section).article_date_format.clone();

@@ -3,6 +3,7 @@
 //! page's items). One section's journey is in `section`; what a pass returns is data
 //! ([`SectionReport`], [`CheckReport`]), for the binary to show.
 
+mod article;
 mod drift;
 mod enrich;
 mod error;

@@ -36,6 +36,8 @@ pub struct SectionStatus {
     pub new: usize,
     /// How many of them carried a date, summary, image, author.
     pub coverage: Coverage,
+    /// Its site's learned article template (`content = "auto"`), when one was learned.
+    pub template: Option<String>,
     /// Warnings of its page's last full read, which stand while the page is unchanged.
     pub warnings: Vec<String>,
     /// Drift warnings of its last read.
@@ -92,6 +94,11 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             .filter(|&n| n > 0)
             .map(|n| super::schedule::backed_off(interval, n).as_secs());
         let warnings = store.standing_warnings(&key)?;
+        let template = if section.full_text.auto {
+            store.template(&section.site_id)?
+        } else {
+            None
+        };
         sections.push(SectionStatus {
             section: key,
             last_success: last(false).map(|r| r.ended),
@@ -109,6 +116,7 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
             new: history.first().map_or(0, |r| r.counts.new),
             coverage: read.map_or_else(Coverage::default, |i| history[i].counts.coverage),
             warnings,
+            template,
             drift: read.map_or_else(Vec::new, |i| {
                 drift::warnings(
                     history[i].counts.found,

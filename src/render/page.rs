@@ -11,7 +11,6 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use super::index::STYLE;
 use super::{FeedMeta, Format};
 use crate::model::Item;
-use crate::normalize::html::visible_text;
 
 /// Extra rules for items with pictures.
 const ITEM_STYLE: &str = "article{padding:1rem 0;border-bottom:1px solid #eee;overflow:hidden}\
@@ -99,10 +98,9 @@ pub fn feed_page(meta: &FeedMeta, formats: &[Format], items: &[Item]) -> Vec<u8>
         }
         // The article's full text, folded: the page stays a list to scan.
         if let Some(content) = &item.content_html {
-            let words = visible_text(content).split_whitespace().count();
             let _ = write!(
                 page,
-                "<details class=\"t\"><summary>Full text · {words} words</summary>{content}</details>"
+                "<details class=\"t\"><summary>Full text</summary>{content}</details>"
             );
         }
         page.push_str("</article>\n");
@@ -157,7 +155,7 @@ mod tests {
             Some("<p>The comet&nbsp;passes Mars in October.</p><p>More.</p>".into());
         let page = String::from_utf8(feed_page(&meta, &Format::ALL, &items)).unwrap();
         assert!(
-            page.contains("<details class=\"t\"><summary>Full text · 7 words</summary><p>The comet&nbsp;passes Mars in October.</p><p>More.</p></details>"),
+            page.contains("<details class=\"t\"><summary>Full text</summary><p>The comet&nbsp;passes Mars in October.</p><p>More.</p></details>"),
             "{page}"
         );
         assert_eq!(page.matches("<details").count(), 1);

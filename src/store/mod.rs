@@ -13,6 +13,7 @@ mod remote;
 mod reshard;
 mod runs;
 mod schema;
+mod templates;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,7 @@ pub use lock::{Lock, lock};
 pub use remote::Checkout;
 pub use runs::{Counts, Coverage, LoggedRun, RunEntry};
 pub use schema::Access;
+pub use templates::LEARN_AFTER;
 
 /// Why the state could not be used; each names the file.
 #[derive(Debug, thiserror::Error)]

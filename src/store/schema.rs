@@ -129,6 +129,20 @@ CREATE INDEX run_sections_failed ON run_sections (section, run_id) WHERE status 
     r"
 ALTER TABLE pages ADD COLUMN warnings TEXT;
 ",
+    // Each site's article template: the elements that held its articles' text, and the one
+    // learned.
+    r"
+CREATE TABLE template_votes (
+    site     TEXT NOT NULL,
+    selector TEXT NOT NULL,
+    votes    INTEGER NOT NULL,
+    PRIMARY KEY (site, selector)
+) WITHOUT ROWID;
+CREATE TABLE learned_templates (
+    site     TEXT PRIMARY KEY,
+    selector TEXT NOT NULL
+) WITHOUT ROWID;
+",
 ];
 
 /// How a process uses the state.

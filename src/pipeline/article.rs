@@ -1,0 +1,157 @@
+//! Reading one article: its page and the pages it is split over, its text from the site's
+//! learned template where there is one, else from automatic extraction (which teaches the
+//! template), cut to size.
+
+use std::collections::HashSet;
+
+use super::load::Loader;
+use crate::config::{FullText, Section};
+use crate::extract::Rules;
+use crate::extract::article::extract_article;
+use crate::extract::article_pages::next_page;
+use crate::extract::fulltext::{main_text, with_real_images};
+use crate::extract::template;
+use crate::fetch::{Response, Tally};
+use crate::model::RawArticle;
+use crate::normalize::html::visible_text;
+
+/// What reading an article's first page taught about its site's template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Learned {
+    /// Nothing: the text came from a selector, or none was found.
+    Nothing,
+    /// Automatic extraction's text was held by this element (a vote for it).
+    Held(String),
+    /// The template gave the text.
+    Used,
+    /// The template found too little: the page's layout changed.
+    Missed,
+}
+
+/// What an article says, read from its first page and, when it is split over pages, from
+/// the pages after it (up to `pages` in all, each once, as politely as the first: robots.txt,
+/// the site's own hosts, host spacing), their texts joined in order; with what its first page
+/// taught about the site's `template`. Reading is CPU work: on the blocking pool.
+pub(super) async fn read_pages(
+    loader: &Loader,
+    section: &Section,
+    first: Response,
+    rules: &Rules,
+    template: Option<String>,
+    tally: &Tally,
+) -> Option<(RawArticle, Learned)> {
+    let full = section.full_text;
+    let start = first.url.clone();
+    let mut seen = HashSet::from([start.to_string()]);
+    let mut page = first;
+    let mut article: Option<(RawArticle, Learned)> = None;
+    for read in 0..full.pages {
+        let (rules, more, template) = (rules.clone(), full.pages > read + 1, template.clone());
+        let (start_url, this) = (start.clone(), page);
+        let (found, next) = tokio::task::spawn_blocking(move || {
+            let found = read_article(&this, &rules, full, template.as_deref());
+            let next = more
+                .then(|| {
+                    let document = scraper::Html::parse_document(&this.text());
+                    next_page(&document, &start_url, &this.url)
+                })
+                .flatten();
+            (found, next)
+        })
+        .await
+        .ok()?;
+        article = Some(match article {
+            None => found,
+            Some((mut joined, learned)) => {
+                if let Some(more) = found.0.content_html {
+                    joined.content_html = Some(match joined.content_html {
+                        Some(text) => format!("{text}\n{more}"),
+                        None => more,
+                    });
+                }
+                (joined, learned)
+            }
+        });
+        let Some(next) = next.filter(|n| section.profile.owns(n) && seen.insert(n.to_string()))
+        else {
+            break;
+        };
+        let fetched = match loader
+            .robots
+            .check(&next, &loader.fetcher, &section.profile, tally)
+            .await
+        {
+            Ok(()) => loader
+                .fetcher
+                .get_own(&next, &section.profile, tally)
+                .await
+                .ok(),
+            Err(_) => None,
+        };
+        let Some(response) = fetched else { break };
+        page = response;
+    }
+    article.map(|(mut a, learned)| {
+        a.content_html = a.content_html.map(|h| cut(h, full.max_bytes));
+        (a, learned)
+    })
+}
+
+/// What an article page says; with `content = "auto"` and no content selector, its main text:
+/// from the site's `template` when it gives enough, else found without one (and the element
+/// that held it noted), when long enough.
+pub(super) fn read_article(
+    response: &Response,
+    rules: &Rules,
+    full: FullText,
+    template: Option<&str>,
+) -> (RawArticle, Learned) {
+    let text = response.text();
+    let mut article = extract_article(&text, rules);
+    if !full.auto || article.content_html.is_some() {
+        return (article, Learned::Nothing);
+    }
+    let long_enough = |html: &str| {
+        visible_text(html)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+            >= full.min_chars
+    };
+    if let Some(selector) = template
+        && let Some(html) =
+            template::read(&with_real_images(&text), selector).filter(|h| long_enough(h))
+    {
+        article.content_html = Some(html);
+        return (article, Learned::Used);
+    }
+    let found = main_text(&text, &response.url).filter(|found| found.chars >= full.min_chars);
+    let learned = match (&found, template) {
+        (_, Some(_)) => Learned::Missed,
+        (Some(found), None) => {
+            let document = scraper::Html::parse_document(&text);
+            template::block_of(&document, &found.html).map_or(Learned::Nothing, Learned::Held)
+        }
+        (None, None) => Learned::Nothing,
+    };
+    article.content_html = found.map(|found| found.html);
+    (article, learned)
+}
+
+/// `html` cut to at most `max` bytes at the end of a paragraph (or of any tag).
+fn cut(html: String, max: usize) -> String {
+    if html.len() <= max {
+        return html;
+    }
+    let mut end = max;
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &html[..end];
+    let at = head
+        .rfind("</p>")
+        .map(|i| i + 4)
+        .or_else(|| head.rfind('>').map(|i| i + 1))
+        .unwrap_or(end);
+    html[..at].to_string()
+}
