@@ -1,6 +1,7 @@
 //! The main text of an article page without selectors (`content = "auto"`). The engine is
-//! `dom_smoothie` (Mozilla Readability's algorithm; chosen by measurement, see
-//! `scripts/fulltext-engines.sh`), and this module is the one place that knows it. Around it:
+//! `dom_smoothie` (Mozilla Readability's algorithm), with `rs-trafilatura` where its text is
+//! too short to be the article (chosen by measurement, see `scripts/fulltext-engines.sh`);
+//! this module is the one place that knows them. Around it:
 //! lazy images are given a real `src` before the page is read (`data-src`, `data-lazy-src`,
 //! `data-original`, `srcset`, `<noscript>` copies), a page's JSON-LD `articleBody` is taken
 //! when it holds clearly more text, and embedded videos become links. Sanitising is
@@ -22,6 +23,10 @@ pub struct FullText {
     pub source: &'static str,
 }
 
+/// Readability's text shorter than this (characters) is not taken to be the article: the
+/// second engine reads the page.
+const FALLBACK_CHARS: usize = 250;
+
 /// JSON-LD text is taken over the engine's when it is this much longer.
 const ARTICLE_BODY_LEAD: f64 = 1.3;
 
@@ -38,9 +43,16 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
                 .filter(|c| !c.is_whitespace())
                 .count(),
             words: article.text_content.split_whitespace().count(),
-            html: videos_as_links(&article.content),
+            html: videos_as_links(&super::boilerplate::without_furniture(&article.content)),
             source: "readability",
         });
+    // Where Readability's text is too short to be the article, trafilatura's may not be.
+    let found = match found {
+        Some(found) if found.chars >= FALLBACK_CHARS => Some(found),
+        short => trafilatura(html)
+            .filter(|other| other.chars > short.as_ref().map_or(0, |s| s.chars))
+            .or(short),
+    };
     let body = article_body(html);
     match (found, body) {
         (Some(found), Some(body)) if body.chars as f64 > found.chars as f64 * ARTICLE_BODY_LEAD => {
@@ -48,6 +60,19 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
         }
         (found, body) => found.or(body),
     }
+}
+
+/// `rs-trafilatura`'s main text of the page, for pages where Readability finds too little.
+fn trafilatura(html: &str) -> Option<FullText> {
+    let result = rs_trafilatura::extract(html).ok()?;
+    let html = result.content_html?;
+    let text = &result.content_text;
+    Some(FullText {
+        chars: text.chars().filter(|c| !c.is_whitespace()).count(),
+        words: text.split_whitespace().count(),
+        html: videos_as_links(&html),
+        source: "trafilatura",
+    })
 }
 
 /// The innermost element of the page `document` that holds both the first and the last words

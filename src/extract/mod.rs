@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod article_pages;
+mod boilerplate;
 pub mod detect;
 mod dom;
 pub mod feed;

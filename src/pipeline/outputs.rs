@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{PassError, SectionError};
@@ -24,11 +25,16 @@ pub(super) async fn publish_section(
     shared: &Shared,
     section: &Section,
     report: &mut SectionReport,
-    page_unchanged: bool,
+    unchanged_since: Option<DateTime<Utc>>,
 ) -> Result<(), SectionError> {
     let meta = meta(&shared.config, section);
     let retention = retention(&shared.config, section);
-    let fingerprint = output_fingerprint(&meta, retention);
+    // The files show the history as of its last update: a run stopped between updating the
+    // history and writing the files leaves them older, and the next run writes them again
+    // even when the page has not changed.
+    let page_unchanged = unchanged_since.is_some();
+    let history = unchanged_since.unwrap_or(shared.now);
+    let fingerprint = output_fingerprint(&meta, retention, history);
     let formats = &shared.config.output.formats;
     let output = &shared.output;
     // Each feed file, then the readable page (`None`).
@@ -172,7 +178,11 @@ pub(super) fn open(config: &Config) -> Result<Output, PassError> {
 }
 
 /// A digest of what a section's files are rendered from besides its items.
-fn output_fingerprint(meta: &FeedMeta, retention: Retention) -> String {
-    let text = format!("{meta:?}|{retention:?}|{}", env!("CARGO_PKG_VERSION"));
+fn output_fingerprint(meta: &FeedMeta, retention: Retention, history: DateTime<Utc>) -> String {
+    let text = format!(
+        "{meta:?}|{retention:?}|{}|{}",
+        history.timestamp_millis(),
+        env!("CARGO_PKG_VERSION")
+    );
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }

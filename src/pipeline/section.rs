@@ -230,8 +230,9 @@ async fn update(
     let response = match fetched {
         Fetched::NotModified => {
             report.counts.not_modified = 1;
+            let saved = cached.as_ref().map(|c| c.saved);
             report.warnings.extend(standing(cached));
-            return publish_section(shared, section, report, true).await;
+            return publish_section(shared, section, report, saved).await;
         }
         Fetched::Page(response) => response,
     };
@@ -243,8 +244,9 @@ async fn update(
         .is_some_and(|c| c.body_hash.as_deref() == Some(body_hash.as_str()))
     {
         // Same bytes as last time, though the server did not say so: nothing to read.
+        let saved = cached.as_ref().map(|c| c.saved);
         report.warnings.extend(standing(cached));
-        return publish_section(shared, section, report, true).await;
+        return publish_section(shared, section, report, saved).await;
     }
     // A page to read: CPU work from here on (parsing, merging, rendering). It runs as a task
     // of its own, on whichever worker thread is free, while the pass goes on fetching; an
@@ -255,6 +257,7 @@ async fn update(
         last_modified: response.validators.last_modified.clone(),
         body_hash: Some(body_hash),
         warnings: Vec::new(),
+        saved: shared.now,
     };
     let reading = read(
         Arc::clone(shared),
@@ -384,5 +387,5 @@ async fn merge(
             shared.now,
         )
     })?;
-    publish_section(shared, section, report, false).await
+    publish_section(shared, section, report, None).await
 }

@@ -23,6 +23,8 @@ pub struct PageCache {
     /// The warnings of that read (a selector that matched nothing, undated items): they
     /// stand while the page is unchanged.
     pub warnings: Vec<String>,
+    /// When the section's history was last updated from it: its feeds must show that update.
+    pub saved: DateTime<Utc>,
 }
 
 /// Warnings as one text (each is one line), `NULL` when there are none.
@@ -86,7 +88,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT rules, etag, last_modified, body_hash, warnings FROM pages
+                "SELECT rules, etag, last_modified, body_hash, warnings, fetched_at FROM pages
                  WHERE section = ?1 AND url = ?2",
             )?
             .query_row([section, url], |r| {
@@ -96,6 +98,7 @@ impl Store {
                     last_modified: r.get(2)?,
                     body_hash: r.get(3)?,
                     warnings: warnings_of(r.get(4)?),
+                    saved: from_ms(r.get(5)?),
                 })
             })
             .optional()?)
@@ -419,6 +422,7 @@ mod tests {
                 "date selector \"span.d\" matched nothing".into(),
                 "2 undated".into(),
             ],
+            saved: now(1),
         };
         store
             .update_section(
