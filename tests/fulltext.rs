@@ -482,6 +482,16 @@ fn a_sites_article_template_is_learned_used_and_relearned() {
         .clone();
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status[0]["template"], "div.story-body", "{status}");
+    assert_eq!(
+        project.check_json()["sections"][0]["template"],
+        "div.story-body"
+    );
+    let healed = project.cmd(&["heal"]).success().get_output().clone();
+    let said = String::from_utf8_lossy(&healed.stdout).into_owned();
+    assert!(
+        said.contains("n: learned article template: [site.article] content = \"div.story-body\""),
+        "{said}"
+    );
     // Articles 4 to 6, read with the template: the story and nothing beside it.
     run(6);
     for n in 4..=6 {
@@ -503,4 +513,73 @@ fn a_sites_article_template_is_learned_used_and_relearned() {
         relearned.contains("learned the site's article template: div.article-text"),
         "{relearned}"
     );
+    // heal --write pins it in the config.
+    project.cmd(&["heal", "--write"]).success();
+    let written = std::fs::read_to_string(project.config()).unwrap();
+    assert!(
+        written.contains("content = \"div.article-text\""),
+        "{written}"
+    );
+    assert!(!written.contains("\"auto\""), "{written}");
+}
+
+/// A page whose text is weak (a few lines among links) and that links its AMP version: the AMP
+/// page, which holds the whole text, is read and used. A page whose own text is strong is
+/// read alone: its AMP version is never requested.
+#[test]
+fn an_amp_version_is_read_only_for_a_weak_page_and_used_when_better() {
+    let server = Server::start();
+    let story = "The harbour reopened on Monday after the storm had closed it for a week, and \
+                 the boats went out again at dawn while the town watched from the quay.";
+    let long: String = (0..12).map(|n| format!("<p>{n}. {story}</p>")).collect();
+    let links: String = (0..15)
+        .map(|n| {
+            format!("<li><a href=\"/more/{n}\">Another story of the harbour number {n}</a></li>")
+        })
+        .collect();
+    server.route(
+        "/a/weak",
+        Route::ok(
+            "text/html",
+            format!(
+                "<html><head><link rel=\"amphtml\" href=\"/amp/weak\"></head><body><article><h1>Weak</h1><p>{story}</p><p>{story}</p><ul>{links}</ul></article></body></html>"
+            ),
+        ),
+    );
+    server.route(
+        "/amp/weak",
+        Route::ok(
+            "text/html",
+            format!("<html><body><article><h1>Weak</h1>{long}</article></body></html>"),
+        ),
+    );
+    server.route(
+        "/a/strong",
+        Route::ok(
+            "text/html",
+            format!(
+                "<html><head><link rel=\"amphtml\" href=\"/amp/strong\"></head><body><article><h1>Strong</h1>{long}</article></body></html>"
+            ),
+        ),
+    );
+    server.route(
+        "/amp/strong",
+        Route::ok("text/html", "<html><body>never read</body></html>"),
+    );
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            "<html><body><ul><li><a href=\"/a/weak\">The weak page of the harbour</a></li><li><a href=\"/a/strong\">The strong page of the harbour</a></li></ul></body></html>",
+        ),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"n\"\n  [site.article]\n  content = \"auto\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  items = {{ item = \"li\" }}\n",
+        server.url("/list")
+    ));
+    project.cmd(&["run"]).success();
+    let weak = content(&project, "n/list", "/a/weak").unwrap();
+    assert!(weak.contains("11. The harbour reopened"), "{weak}");
+    assert_eq!(server.hits_of("/amp/weak"), 1);
+    assert_eq!(server.hits_of("/amp/strong"), 0);
 }

@@ -40,6 +40,7 @@ pub(super) fn check_json(reports: &[CheckReport]) -> serde_json::Value {
                 "matches": matches,
                 "warnings": report.warnings,
                 "drift": report.drift,
+                "template": report.template,
             });
             let status = serde_json::to_value(&report.status).expect("status serialises");
             if let (Some(section), Some(status)) = (section.as_object_mut(), status.as_object()) {
@@ -89,6 +90,12 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                     let _ = writeln!(
                         table,
                         "   no item selector: items found automatically ({how})"
+                    );
+                }
+                if let Some(template) = &report.template {
+                    let _ = writeln!(
+                        table,
+                        "   article text from the site's learned template {template}"
                     );
                 }
                 for page in &report.pages {

@@ -409,6 +409,31 @@ pub(super) fn heal(config_path: Option<PathBuf>, only: &[String], write: bool) -
         Ok(proposals) => proposals,
         Err(e) => return pass_failed(&e),
     };
+    let templates = match pipeline::learned_templates(&config, &selected) {
+        Ok(templates) => templates,
+        Err(e) => return pass_failed(&e),
+    };
+    // Learned article templates are shown, and written with --write; they are not repairs,
+    // so they leave the exit code alone.
+    for (site, selector) in &templates {
+        println!(
+            "{site}: learned article template: [site.article] content = {selector:?} (in place \
+             of \"auto\"; --write puts it in the config)"
+        );
+    }
+    if write && !templates.is_empty() {
+        match config::write_article_content(&config.path, &templates) {
+            Ok(written) => eprintln!(
+                "{}: wrote the article templates of {}",
+                config.path.display(),
+                written.join(", ")
+            ),
+            Err(e) => {
+                report::error(&e);
+                return EXIT_USAGE;
+            }
+        }
+    }
     if proposals.is_empty() {
         eprintln!("nothing to heal: every section's selectors are its config's own");
         return EXIT_OK;

@@ -199,6 +199,34 @@ pub fn write_selectors(
     Ok(written)
 }
 
+/// Sets `[site.article] content` of sites of the config at `path` to their learned templates
+/// (site id, selector), keeping the file's comments, order and layout; checked as a config
+/// before it replaces the file, atomically. Returns the ids of the sites written.
+pub fn write_article_content(
+    path: &Path,
+    templates: &[(String, String)],
+) -> Result<Vec<String>, ConfigError> {
+    let text = text_of(path)?;
+    let mut document = editable(&text, path)?;
+    let mut written = Vec::new();
+    for (site_id, selector) in templates {
+        let article = site_mut(&mut document, site_id)
+            .and_then(|site| site.get_mut("article"))
+            .and_then(Item::as_table_like_mut);
+        if let Some(article) = article {
+            match article.get_mut("content") {
+                Some(content) => *content = toml_edit::value(selector.as_str()),
+                None => {
+                    article.insert("content", toml_edit::value(selector.as_str()));
+                }
+            }
+            written.push(site_id.clone());
+        }
+    }
+    replace(path, &document.to_string())?;
+    Ok(written)
+}
+
 /// The text of the config file at `path`, empty when there is none yet (the app and
 /// `serve` start without one; saving a first section creates it).
 pub fn text_of(path: &Path) -> Result<String, ConfigError> {

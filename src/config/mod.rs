@@ -29,7 +29,9 @@ use regex::Regex;
 use url::Url;
 
 pub use choices::{Every, Heal, Render, Source};
-pub use edit::{Appended, Placement, SelectorChange, append, text_of, write_selectors};
+pub use edit::{
+    Appended, Placement, SelectorChange, append, text_of, write_article_content, write_selectors,
+};
 pub use env::Secrets;
 pub use error::ConfigError;
 pub use full_text::FullText;

@@ -1,6 +1,7 @@
 //! Reading one article: its page and the pages it is split over, its text from the site's
 //! learned template where there is one, else from automatic extraction (which teaches the
-//! template), cut to size.
+//! template) — from the page's AMP or print version where that scores better than a weak
+//! text —, cut to size.
 
 use std::collections::HashSet;
 
@@ -46,20 +47,30 @@ pub(super) async fn read_pages(
     let mut page = first;
     let mut article: Option<(RawArticle, Learned)> = None;
     for read in 0..full.pages {
-        let (rules, more, template) = (rules.clone(), full.pages > read + 1, template.clone());
+        let (page_rules, more, template) = (rules.clone(), full.pages > read + 1, template.clone());
         let (start_url, this) = (start.clone(), page);
-        let (found, next) = tokio::task::spawn_blocking(move || {
-            let found = read_article(&this, &rules, full, template.as_deref());
-            let next = more
-                .then(|| {
-                    let document = scraper::Html::parse_document(&this.text());
-                    next_page(&document, &start_url, &this.url)
-                })
-                .flatten();
-            (found, next)
+        let (mut found, next, lighter) = tokio::task::spawn_blocking(move || {
+            let found = read_article(&this, &page_rules, full, template.as_deref());
+            // The page's AMP or print version, for a first page whose text is weak.
+            let weak = read == 0 && full.auto && is_weak(found.0.content_html.as_deref());
+            let document = (more || weak).then(|| scraper::Html::parse_document(&this.text()));
+            let next = document
+                .as_ref()
+                .filter(|_| more)
+                .and_then(|d| next_page(d, &start_url, &this.url));
+            let lighter = document
+                .as_ref()
+                .filter(|_| weak)
+                .and_then(|d| lighter_version(d, &this.url));
+            (found, next, lighter)
         })
         .await
         .ok()?;
+        if let Some(lighter) =
+            lighter.filter(|u| section.profile.owns(u) && seen.insert(u.to_string()))
+        {
+            read_lighter(loader, section, &lighter, rules, &mut found.0, tally).await;
+        }
         article = Some(match article {
             None => found,
             Some((mut joined, learned)) => {
@@ -95,6 +106,91 @@ pub(super) async fn read_pages(
         a.content_html = a.content_html.map(|h| cut(h, full.max_bytes));
         (a, learned)
     })
+}
+
+/// A text worth comparing with another version of its page: none, short, or much of it links.
+fn is_weak(html: Option<&str>) -> bool {
+    html.is_none_or(|html| {
+        let (chars, linked) = measure(html);
+        chars < WEAK_CHARS || linked as f64 > chars as f64 * WEAK_LINKS
+    })
+}
+
+/// A text shorter than this (characters) is weak.
+const WEAK_CHARS: usize = 1000;
+/// A text with more than this share of its characters in links is weak.
+const WEAK_LINKS: f64 = 0.25;
+/// Another version is taken when it scores this much better.
+const BETTER: f64 = 1.1;
+
+/// Characters of text in `html`, and of those, characters inside links.
+fn measure(html: &str) -> (usize, usize) {
+    let fragment = scraper::Html::parse_fragment(html);
+    let count = |el: scraper::ElementRef| {
+        el.text()
+            .flat_map(str::chars)
+            .filter(|c| !c.is_whitespace())
+            .count()
+    };
+    let chars = count(fragment.root_element());
+    let linked = fragment.root_element().select(css!("a")).map(count).sum();
+    (chars, linked)
+}
+
+/// How good a text is: its characters outside links.
+fn score(html: Option<&str>) -> usize {
+    html.map_or(0, |html| {
+        let (chars, linked) = measure(html);
+        chars - linked.min(chars)
+    })
+}
+
+/// The page's AMP version (`rel=amphtml`) or print version (`rel=alternate media=print`).
+fn lighter_version(document: &scraper::Html, page: &url::Url) -> Option<url::Url> {
+    document
+        .root_element()
+        .select(css!(
+            r#"link[rel~=amphtml][href], link[rel~=alternate][media=print][href]"#
+        ))
+        .find_map(|link| page.join(link.value().attr("href")?.trim()).ok())
+}
+
+/// Reads the lighter version at `url` (one more request, as politely as the page) and takes
+/// its text when it scores better.
+async fn read_lighter(
+    loader: &Loader,
+    section: &Section,
+    url: &url::Url,
+    rules: &Rules,
+    article: &mut RawArticle,
+    tally: &Tally,
+) {
+    let fetched = match loader
+        .robots
+        .check(url, &loader.fetcher, &section.profile, tally)
+        .await
+    {
+        Ok(()) => loader
+            .fetcher
+            .get_own(url, &section.profile, tally)
+            .await
+            .ok(),
+        Err(_) => None,
+    };
+    let Some(response) = fetched else { return };
+    let (rules, full) = (rules.clone(), section.full_text);
+    let Ok((other, _)) =
+        tokio::task::spawn_blocking(move || read_article(&response, &rules, full, None)).await
+    else {
+        return;
+    };
+    let (was, now) = (
+        score(article.content_html.as_deref()),
+        score(other.content_html.as_deref()),
+    );
+    if now as f64 > was as f64 * BETTER {
+        article.content_html = other.content_html;
+    }
 }
 
 /// What an article page says; with `content = "auto"` and no content selector, its main text:

@@ -41,7 +41,7 @@ use crate::render::FeedMeta;
 use crate::store::{self, Access, Checkout, Retention, RunEntry, Store, StoreError};
 pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
-pub use mend::{HealProposal, heal_proposals};
+pub use mend::{HealProposal, heal_proposals, learned_templates};
 pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 pub use reshard::Reseeded;
@@ -281,9 +281,13 @@ pub async fn check(
     )
     .await;
     loader.renderer.close().await;
-    // Drift against the runs so far, when the state can be read (it is not written).
+    // Drift against the runs so far, and the learned article templates, when the state can
+    // be read (it is not written).
     if let Ok((store, _copy)) = read_state(config) {
-        for report in &mut reports {
+        for (report, section) in reports.iter_mut().zip(selected) {
+            if section.full_text.auto {
+                report.template = store.template(&section.site_id).ok().flatten();
+            }
             let found = report.found;
             if let (true, Ok(history)) = (
                 report.status.is_ok(),

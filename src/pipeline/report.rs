@@ -109,6 +109,8 @@ pub struct CheckReport {
     /// With `[site.article] content`: per item (by link), the words of its article text, or
     /// `None` when none was found (the teaser stays).
     pub content: Vec<(String, Option<usize>)>,
+    /// Its site's learned article template (`content = "auto"`), from the state.
+    pub template: Option<String>,
     /// Per item (by link), where the date the feed carries comes from: `listing`, `article
     /// page`, `dateline` or `first seen`.
     pub date_sources: Vec<(String, &'static str)>,

@@ -86,6 +86,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         render: None,
         content: Vec::new(),
         date_sources: Vec::new(),
+        template: None,
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
