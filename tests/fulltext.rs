@@ -583,3 +583,74 @@ fn an_amp_version_is_read_only_for_a_weak_page_and_used_when_better() {
     assert_eq!(server.hits_of("/amp/weak"), 1);
     assert_eq!(server.hits_of("/amp/strong"), 0);
 }
+
+/// One article in ten read with a site's template is read by the engine too: where the
+/// template holds much less than the engine finds (the story moved out of it), the engine's
+/// text is used and the template forgotten.
+#[test]
+fn a_template_that_holds_much_less_than_the_engine_is_forgotten() {
+    let server = Server::start();
+    let sum = |path: &str| server.url(path).bytes().map(usize::from).sum::<usize>();
+    // An article address the check samples (its bytes sum to a multiple of ten).
+    let sampled = (100..200)
+        .map(|n| format!("/a/{n}"))
+        .find(|path| sum(path) % 10 == 0)
+        .unwrap();
+    for n in 1..=3 {
+        server.route(
+            &format!("/a/{n}"),
+            Route::ok("text/html", templated(n, "story-body")),
+        );
+    }
+    let moved: String = (0..10)
+        .map(|n| format!("<p>Paragraph {n} of the moved story, which now stands outside the old body element and tells the whole tale at length.</p>"))
+        .collect();
+    server.route(
+        &sampled,
+        Route::ok(
+            "text/html",
+            format!(
+                "<html><body><article><h1>Moved</h1><div class=\"story-body\"><p>Only a standfirst is left in the old body element of the page, \
+                 with a sentence or two about the story, long enough to count but not the story itself.</p>\
+                 <p>It says where the story happened and who was there, and that the rest of it follows below \
+                 in the new part of the page, which the old template does not know.</p>\
+                 <p>A third short paragraph closes the standfirst with a line about the photographs and the map.</p></div>\
+                 <div class=\"new-body\">{moved}</div></article></body></html>"
+            ),
+        ),
+    );
+    let project = Project::new(&format!(
+        "[[site]]\nid = \"n\"\n  [site.article]\n  content = \"auto\"\n  [[site.section]]\n  id = \"list\"\n  url = \"{}\"\n  items = {{ item = \"li\" }}\n",
+        server.url("/list")
+    ));
+    let listing = |paths: &[&str]| {
+        let items: String = paths
+            .iter()
+            .map(|p| format!("<li><a href=\"{p}\">The story at {p} of the harbour</a></li>"))
+            .collect();
+        format!("<html><body><ul>{items}</ul></body></html>")
+    };
+    server.route(
+        "/list",
+        Route::ok("text/html", listing(&["/a/1", "/a/2", "/a/3"])),
+    );
+    let first = project.run_json(0)["sections"][0]["warnings"].to_string();
+    assert!(
+        first.contains("learned the site's article template"),
+        "{first}"
+    );
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            listing(&[sampled.as_str(), "/a/1", "/a/2", "/a/3"]),
+        ),
+    );
+    let second = project.run_json(0)["sections"][0]["warnings"].to_string();
+    assert!(
+        second.contains("forgotten, to be learned again"),
+        "{second}"
+    );
+    let text = content(&project, "n/list", &sampled).unwrap();
+    assert!(text.contains("Paragraph 9 of the moved story"), "{text}");
+}
