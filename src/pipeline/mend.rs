@@ -444,30 +444,6 @@ pub struct HealProposal {
     pub sample: Vec<String>,
 }
 
-/// The learned article templates of the sites of `selected` that read their text
-/// automatically (`content = "auto"`): each site's id and selector, for `heal` to show and
-/// `heal --write` to put into `[site.article] content`.
-pub fn learned_templates(
-    config: &crate::config::Config,
-    selected: &[&Section],
-) -> Result<Vec<(String, String)>, super::PassError> {
-    let (store, _copy) = match super::read_state(config) {
-        Ok(opened) => opened,
-        Err(StoreError::Missing { .. }) => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    let mut templates: Vec<(String, String)> = Vec::new();
-    for section in selected.iter().filter(|s| s.full_text.auto) {
-        if templates.iter().any(|(site, _)| *site == section.site_id) {
-            continue;
-        }
-        if let Some(selector) = store.template(&section.site_id)? {
-            templates.push((section.site_id.clone(), selector));
-        }
-    }
-    Ok(templates)
-}
-
 /// The selectors found anew for the `selected` sections that their config does not say yet,
 /// from the state alone.
 pub fn heal_proposals(

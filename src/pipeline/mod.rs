@@ -41,11 +41,11 @@ use crate::render::FeedMeta;
 use crate::store::{self, Access, Checkout, Retention, RunEntry, Store, StoreError};
 pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
-pub use mend::{HealProposal, heal_proposals, learned_templates};
+pub use mend::{HealProposal, heal_proposals};
 pub use monitor::Monitor;
 pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
 pub use reshard::Reseeded;
-pub use status::{RECENT_RUNS, SectionStatus, humane, status};
+pub use status::{RECENT_RUNS, SectionStatus, humane, learned_templates, status};
 pub use watch::{Request, serve_root, watch};
 pub use workbench::{Workbench, feed_now};
 

@@ -142,6 +142,30 @@ pub fn status(config: &Config, now: DateTime<Utc>) -> Result<Vec<SectionStatus>,
     Ok(sections)
 }
 
+/// The learned article templates of the sites of `selected` that read their text
+/// automatically (`content = "auto"`): each site's id and selector, for `heal` to show and
+/// `heal --write` to put into `[site.article] content`.
+pub fn learned_templates(
+    config: &crate::config::Config,
+    selected: &[&crate::config::Section],
+) -> Result<Vec<(String, String)>, super::PassError> {
+    let (store, _copy) = match read_state(config) {
+        Ok(opened) => opened,
+        Err(crate::store::StoreError::Missing { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut templates: Vec<(String, String)> = Vec::new();
+    for section in selected.iter().filter(|s| s.full_text.auto) {
+        if templates.iter().any(|(site, _)| *site == section.site_id) {
+            continue;
+        }
+        if let Some(selector) = store.template(&section.site_id)? {
+            templates.push((section.site_id.clone(), selector));
+        }
+    }
+    Ok(templates)
+}
+
 /// Seconds as a humane duration: `30m`, `2h 30m`.
 pub fn humane(seconds: u64) -> String {
     humantime::format_duration(Duration::from_secs(seconds)).to_string()
