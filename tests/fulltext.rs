@@ -11,7 +11,7 @@ use std::io::Read;
 use support::{Project, Route, Server};
 
 /// F1 of the final engine over the corpus, through the whole pipeline, may not fall below.
-const F1_FLOOR: f64 = 0.89;
+const F1_FLOOR: f64 = 0.895;
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

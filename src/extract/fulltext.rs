@@ -1,6 +1,6 @@
 //! The main text of an article page without selectors (`content = "auto"`). The engine is
 //! `dom_smoothie` (Mozilla Readability's algorithm), with `rs-trafilatura` where its text is
-//! too short to be the article (chosen by measurement, see `scripts/fulltext-engines.sh`);
+//! short and the second engine's clearly longer (chosen by measurement, see `scripts/fulltext-engines.sh`);
 //! this module is the one place that knows them. Around it:
 //! lazy images are given a real `src` before the page is read (`data-src`, `data-lazy-src`,
 //! `data-original`, `srcset`, `<noscript>` copies), a page's JSON-LD `articleBody` is taken
@@ -23,9 +23,11 @@ pub struct FullText {
     pub source: &'static str,
 }
 
-/// Readability's text shorter than this (characters) is not taken to be the article: the
+/// Readability's text shorter than this (characters) may be part of the article only: the
 /// second engine reads the page.
-const FALLBACK_CHARS: usize = 250;
+const FALLBACK_CHARS: usize = 1000;
+/// The second engine's text is taken when it is this much longer.
+const CLEARLY_MORE: f64 = 1.5;
 
 /// JSON-LD text is taken over the engine's when it is this much longer.
 const ARTICLE_BODY_LEAD: f64 = 1.3;
@@ -46,11 +48,14 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
             html: videos_as_links(&super::boilerplate::without_furniture(&article.content)),
             source: "readability",
         });
-    // Where Readability's text is too short to be the article, trafilatura's may not be.
+    // Where Readability's text is short, trafilatura reads the page too and its text is taken
+    // when it holds clearly more (Readability kept one part of a longer article).
     let found = match found {
         Some(found) if found.chars >= FALLBACK_CHARS => Some(found),
         short => trafilatura(html)
-            .filter(|other| other.chars > short.as_ref().map_or(0, |s| s.chars))
+            .filter(|other| {
+                other.chars as f64 > short.as_ref().map_or(0, |s| s.chars) as f64 * CLEARLY_MORE
+            })
             .or(short),
     };
     let body = article_body(html);
@@ -62,11 +67,18 @@ pub fn main_text(html: &str, page: &Url) -> Option<FullText> {
     }
 }
 
-/// `rs-trafilatura`'s main text of the page, for pages where Readability finds too little.
+/// `rs-trafilatura`'s main text of the page, for pages where Readability's is short.
 fn trafilatura(html: &str) -> Option<FullText> {
     let result = rs_trafilatura::extract(html).ok()?;
-    let html = result.content_html?;
     let text = &result.content_text;
+    // Its text as paragraphs where it gives no HTML.
+    let html = result.content_html.clone().unwrap_or_else(|| {
+        text.split('\n')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("<p>{}</p>", html_escape::encode_text(p)))
+            .collect()
+    });
     Some(FullText {
         chars: text.chars().filter(|c| !c.is_whitespace()).count(),
         words: text.split_whitespace().count(),
