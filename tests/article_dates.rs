@@ -63,6 +63,20 @@ fn dates(project: &Project) -> (Shown, Vec<(String, String)>) {
     (shown, published)
 }
 
+/// Asserts that story `n` (1 to 3) carries `date(n)` from `source`, in `check` and in the feed.
+fn carried(project: &Project, source: &str, date: impl Fn(usize) -> String) {
+    let (shown, published) = dates(project);
+    for (n, (url, shown_date, shown_source)) in shown.iter().enumerate() {
+        assert_eq!(shown_source, source, "{url}");
+        assert_eq!(shown_date, &date(n + 1));
+        assert_eq!(
+            published[n],
+            (url.clone(), shown_date.clone()),
+            "check and run agree"
+        );
+    }
+}
+
 #[test]
 fn an_article_time_wins_over_a_listing_day() {
     let server = Server::start();
@@ -78,17 +92,9 @@ fn an_article_time_wins_over_a_listing_day() {
         );
     }
     let project = Project::new(&config(&server));
-    let (shown, published) = dates(&project);
-    for (n, (url, date, source)) in shown.iter().enumerate() {
-        let n = n + 1;
-        assert_eq!(source, "article page", "{url}");
-        assert_eq!(date, &format!("2024-05-0{n}T0{n}:30:00+00:00"));
-        assert_eq!(
-            published[n - 1],
-            (url.clone(), date.clone()),
-            "check and run agree"
-        );
-    }
+    carried(&project, "article page", |n| {
+        format!("2024-05-0{n}T0{n}:30:00+00:00")
+    });
 }
 
 #[test]
@@ -110,15 +116,7 @@ fn a_listing_as_precise_as_the_article_keeps_its_date() {
         );
     }
     let project = Project::new(&config(&server));
-    let (shown, published) = dates(&project);
-    for (n, (url, date, source)) in shown.iter().enumerate() {
-        let n = n + 1;
-        assert_eq!(source, "listing", "{url}");
-        assert_eq!(date, &format!("2024-05-0{n}T1{n}:00:00+00:00"));
-        assert_eq!(
-            published[n - 1],
-            (url.clone(), date.clone()),
-            "check and run agree"
-        );
-    }
+    carried(&project, "listing", |n| {
+        format!("2024-05-0{n}T1{n}:00:00+00:00")
+    });
 }

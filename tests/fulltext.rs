@@ -176,12 +176,7 @@ fn lazy_images_paywalls_json_ld_and_a_selector_that_wins() {
     assert!(!chosen.contains("sentence after sentence"), "{chosen}");
     // Text coverage joins the run log and `status`.
     assert_eq!(report["sections"][0]["coverage"]["content"], 2, "{report}");
-    let status = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let status = project.status_json();
     assert_eq!(status[0]["coverage"]["content"], 2, "{status}");
     // `check` shows per item whether text was found, and its words.
     let output = project
@@ -475,12 +470,7 @@ fn a_sites_article_template_is_learned_used_and_relearned() {
         first.contains("learned the site's article template: div.story-body"),
         "{first}"
     );
-    let status = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let status = project.status_json();
     assert_eq!(status[0]["template"], "div.story-body", "{status}");
     assert_eq!(
         project.check_json()["sections"][0]["template"],

@@ -172,12 +172,7 @@ fn status_shows_a_failing_sections_backoff_as_such() {
     let output = project.cmd(&["status"]).success().get_output().clone();
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(table.contains("2h (backing off from 30m)"), "{table}");
-    let json = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let status = project.status_json();
     assert_eq!(status[0]["backoff_secs"], 7200, "{status}");
     assert_eq!(status[0]["interval_secs"], 1800, "{status}");
 }
@@ -297,12 +292,7 @@ fn warnings_stand_over_a_304_until_a_read_clears_them() {
         table.contains("n/list: warning: ") && table.contains("span.data"),
         "{table}"
     );
-    let json = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let status = project.status_json();
     assert_eq!(status[0]["warnings"], warned, "{status}");
 
     // The selector fixed: the page is read again (the rules changed) and the warning is gone.
@@ -317,11 +307,6 @@ fn warnings_stand_over_a_304_until_a_read_clears_them() {
         serde_json::json!([]),
         "{fixed}"
     );
-    let json = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let status = project.status_json();
     assert_eq!(status[0]["warnings"], serde_json::json!([]), "{status}");
 }

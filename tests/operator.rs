@@ -75,12 +75,7 @@ fn drift_is_warned_and_status_tells_each_section_s_state() {
         "{list}"
     );
 
-    let output = project
-        .cmd(&["status", "--json"])
-        .success()
-        .get_output()
-        .clone();
-    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let status = project.status_json();
     let of = |id: &str| {
         status
             .as_array()

@@ -301,11 +301,17 @@ impl Project {
 
     /// Runs `feedwright check --json` expecting success; returns what it printed.
     pub fn check_json(&self) -> serde_json::Value {
-        let output = self
-            .cmd(&["check", "--json"])
-            .success()
-            .get_output()
-            .clone();
+        self.json(&["check", "--json"])
+    }
+
+    /// Runs `feedwright status --json` (it must succeed); returns its sections.
+    pub fn status_json(&self) -> serde_json::Value {
+        self.json(&["status", "--json"])
+    }
+
+    /// Runs a command that must succeed and prints JSON; returns it.
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let output = self.cmd(args).success().get_output().clone();
         serde_json::from_slice(&output.stdout).unwrap()
     }
 
