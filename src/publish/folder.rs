@@ -19,14 +19,20 @@ pub(super) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written>
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(folder)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
     let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = fs::File::create(&temp)?;
+        // The folder is made only when it is missing: no `mkdir` per file.
+        let mut file = match fs::File::create(&temp) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(folder)?;
+                fs::File::create(&temp)?
+            }
+            other => other?,
+        };
         file.write_all(bytes)?;
         cpu::measure(Stage::Fsync, || file.sync_all())?;
         fs::rename(&temp, path)
@@ -65,5 +71,9 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        // A folder removed while `watch` runs is made again.
+        fs::remove_dir_all(dir.path().join("site")).unwrap();
+        assert_eq!(write_if_changed(&path, b"three").unwrap(), Written::Changed);
+        assert_eq!(fs::read(&path).unwrap(), b"three");
     }
 }
