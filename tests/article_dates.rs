@@ -120,3 +120,40 @@ fn a_listing_as_precise_as_the_article_keeps_its_date() {
         format!("2024-05-0{n}T1{n}:00:00+00:00")
     });
 }
+
+/// `check` reads the article pages of the first five items only (a run reads up to
+/// `max_articles`, which at a polite pace takes minutes) and says so.
+#[test]
+fn check_reads_the_first_five_article_pages_and_says_so() {
+    let server = Server::start();
+    let items: String = (1..=7)
+        .map(|n| format!("<li class=\"story\"><a href=\"/story/{n}\">Story number {n} of the day</a> <span class=\"when\">2024-05-0{n}</span></li>"))
+        .collect();
+    server.route(
+        "/list",
+        Route::ok(
+            "text/html",
+            format!("<html><body><ul>{items}</ul></body></html>"),
+        ),
+    );
+    for n in 1..=7 {
+        let time = format!("2024-05-0{n}T08:00:00+00:00");
+        server.route(
+            &format!("/story/{n}"),
+            Route::ok("text/html", article(n, &time)),
+        );
+    }
+    let project = Project::new(&config(&server));
+    let checked = project.check_json();
+    assert_eq!(checked["sections"][0]["articles_read"], 5, "{checked}");
+    let read = (1..=7)
+        .filter(|n| server.hits_of(&format!("/story/{n}")) == 1)
+        .count();
+    assert_eq!(read, 5);
+    let output = project.cmd(&["check"]).success().get_output().clone();
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.contains("article pages read for the first 5 items"),
+        "{table}"
+    );
+}

@@ -41,6 +41,7 @@ pub(super) fn check_json(reports: &[CheckReport]) -> serde_json::Value {
                 "warnings": report.warnings,
                 "drift": report.drift,
                 "template": report.template,
+                "articles_read": report.articles_read,
             });
             let status = serde_json::to_value(&report.status).expect("status serialises");
             if let (Some(section), Some(status)) = (section.as_object_mut(), status.as_object()) {
@@ -129,6 +130,14 @@ pub(super) fn check_output(reports: &[CheckReport]) -> (String, String) {
                             None => writeln!(table, "   article text: none found (teaser kept)"),
                         };
                     }
+                }
+                if report.articles_read > 0 && report.articles_read < report.items.len() {
+                    let _ = writeln!(
+                        table,
+                        "   article pages read for the first {} items, as a run reads them; the \
+                         others show the listing's date until a run reads theirs",
+                        report.articles_read
+                    );
                 }
             }
             Status::Failed(error) => {

@@ -225,19 +225,24 @@ fn apply(
     normalize::apply_article(draft, article, &ctx);
 }
 
-/// For `check`: the first `max_articles` items' article pages read as a run reads them
-/// (without the store) and applied to their drafts, so that `check` shows the dates, authors
-/// and text the feed will carry; returns, with full text on, the words of each page's
-/// article text (`None`: none found, the teaser stays).
+/// Article pages `check` reads per section at most: enough to show what they do to dates,
+/// authors and text, without the minutes a run's `max_articles` would take at a polite pace.
+const CHECK_ARTICLES: usize = 5;
+
+/// For `check`: the first items' article pages (up to [`CHECK_ARTICLES`] and `max_articles`)
+/// read as a run reads them (without the store) and applied to their drafts, so that `check`
+/// shows the dates, authors and text the feed will carry; returns how many were read and,
+/// with full text on, the words of each page's article text (`None`: none found, the teaser
+/// stays).
 pub(super) async fn check_articles(
     loader: &Loader,
     section: &Section,
     drafts: &mut [Draft],
     tally: &Tally,
     now: DateTime<Utc>,
-) -> Vec<(String, Option<usize>)> {
+) -> (usize, Vec<(String, Option<usize>)>) {
     let Some(rules) = &section.article else {
-        return Vec::new();
+        return (0, Vec::new());
     };
     let full = section.full_text;
     let reads = drafts
@@ -245,7 +250,7 @@ pub(super) async fn check_articles(
         .enumerate()
         .filter_map(|(index, d)| Some((index, Url::parse(&d.id).ok()?)))
         .filter(|(_, url)| section.profile.owns(url))
-        .take(full.max_articles)
+        .take(full.max_articles.min(CHECK_ARTICLES))
         .map(|(index, url)| async move {
             let page = loader
                 .page(
@@ -264,6 +269,7 @@ pub(super) async fn check_articles(
     let date_format = loader.config.site_of(section).article_date_format.clone();
     let text = full.auto || rules.content.is_some();
     let mut words = Vec::new();
+    let count = read.len();
     for (index, article) in read {
         let draft = &mut drafts[index];
         if text {
@@ -275,5 +281,5 @@ pub(super) async fn check_articles(
         }
         apply(section, date_format.as_deref(), now, draft, &article);
     }
-    words
+    (count, words)
 }

@@ -109,6 +109,8 @@ pub struct CheckReport {
     /// With `[site.article] content`: per item (by link), the words of its article text, or
     /// `None` when none was found (the teaser stays).
     pub content: Vec<(String, Option<usize>)>,
+    /// How many items' article pages were read (the first few: see `[site.article]`).
+    pub articles_read: usize,
     /// Its site's learned article template (`content = "auto"`), from the state.
     pub template: Option<String>,
     /// Per item (by link), where the date the feed carries comes from: `listing`, `article

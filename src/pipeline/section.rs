@@ -87,6 +87,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
         content: Vec::new(),
         date_sources: Vec::new(),
         template: None,
+        articles_read: 0,
         pages: Vec::new(),
         found: 0,
         coverage: Coverage::default(),
@@ -114,7 +115,7 @@ pub(super) async fn check(section: &Section, loader: &Loader, now: DateTime<Utc>
                 .collect();
             report.found = drafts.len();
             let mut drafts = drafts;
-            report.content =
+            (report.articles_read, report.content) =
                 enrich::check_articles(loader, section, &mut drafts, &tally, now).await;
             report.date_sources = drafts
                 .iter()
