@@ -87,19 +87,9 @@ pub(super) async fn read_pages(
         else {
             break;
         };
-        let fetched = match loader
-            .robots
-            .check(&next, &loader.fetcher, &section.profile, tally)
-            .await
-        {
-            Ok(()) => loader
-                .fetcher
-                .get_own(&next, &section.profile, tally)
-                .await
-                .ok(),
-            Err(_) => None,
+        let Ok(response) = loader.own_page(&next, &section.profile, tally).await else {
+            break;
         };
-        let Some(response) = fetched else { break };
         page = response;
     }
     article.map(|(mut a, learned)| {
@@ -170,19 +160,9 @@ async fn read_lighter(
     article: &mut RawArticle,
     tally: &Tally,
 ) {
-    let fetched = match loader
-        .robots
-        .check(url, &loader.fetcher, &section.profile, tally)
-        .await
-    {
-        Ok(()) => loader
-            .fetcher
-            .get_own(url, &section.profile, tally)
-            .await
-            .ok(),
-        Err(_) => None,
+    let Ok(response) = loader.own_page(url, &section.profile, tally).await else {
+        return;
     };
-    let Some(response) = fetched else { return };
     let (rules, full) = (rules.clone(), section.full_text);
     let Ok((other, _)) =
         tokio::task::spawn_blocking(move || read_article(&response, &rules, full, None)).await
@@ -212,17 +192,16 @@ pub(super) fn read_article(
     if !full.auto || article.content_html.is_some() {
         return (article, Learned::Nothing);
     }
-    let long_enough = |html: &str| {
-        visible_text(html)
+    // The template's text and its length, when it gives enough.
+    let held = template.and_then(|selector| {
+        let html = template::read(&with_real_images(&text), selector)?;
+        let chars = visible_text(&html)
             .chars()
             .filter(|c| !c.is_whitespace())
-            .count()
-            >= full.min_chars
-    };
-    if let Some(selector) = template
-        && let Some(html) =
-            template::read(&with_real_images(&text), selector).filter(|h| long_enough(h))
-    {
+            .count();
+        (chars >= full.min_chars).then_some((html, chars))
+    });
+    if let Some((html, held)) = held {
         // One article in [`CHECK_EVERY`] (by its address) is read by the engine too: a
         // template that holds much less than the engine finds has stopped fitting the site.
         let checked = response
@@ -234,13 +213,8 @@ pub(super) fn read_article(
             % CHECK_EVERY
             == 0;
         let fits = !checked
-            || main_text(&text, &response.url).is_none_or(|engine| {
-                let held = visible_text(&html)
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .count();
-                held as f64 * MUCH_LESS >= engine.chars as f64
-            });
+            || main_text(&text, &response.url)
+                .is_none_or(|engine| held as f64 * MUCH_LESS >= engine.chars as f64);
         if fits {
             article.content_html = Some(html);
             return (article, Learned::Used);

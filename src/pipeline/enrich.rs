@@ -9,7 +9,6 @@ use url::Url;
 
 use super::Shared;
 use super::article::{Learned, read_pages};
-use super::error::SectionError;
 use super::gather::reading_language;
 use super::load::Loader;
 use crate::config::Section;
@@ -90,20 +89,7 @@ pub(super) async fn enrich(
         let template = template.clone();
         async move {
             let loader = &shared.loader;
-            let profile = &section.profile;
-            let result = match loader
-                .robots
-                .check(&url, &loader.fetcher, profile, tally)
-                .await
-            {
-                Ok(()) => loader
-                    .fetcher
-                    .get_own(&url, profile, tally)
-                    .await
-                    .map_err(SectionError::from),
-                Err(refused) => Err(refused),
-            };
-            let article = match result {
+            let article = match loader.own_page(&url, &section.profile, tally).await {
                 Ok(response) => read_pages(loader, section, response, rules, template, tally).await,
                 Err(e) => {
                     tracing::info!("{}: article page not read: {e}", section.key());

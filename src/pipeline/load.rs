@@ -121,6 +121,20 @@ impl Loader {
         }
     }
 
+    /// A page of the section's own site (an article page), as robots.txt allows, over HTTP,
+    /// refused when it is on, or redirects to, a host the site does not own.
+    pub(super) async fn own_page(
+        &self,
+        url: &Url,
+        profile: &Profile,
+        tally: &Tally,
+    ) -> Result<Response, SectionError> {
+        self.robots
+            .check(url, &self.fetcher, profile, tally)
+            .await?;
+        Ok(self.fetcher.get_own(url, profile, tally).await?)
+    }
+
     /// Any page, as robots.txt allows, over HTTP or in the browser.
     pub(super) async fn page(
         &self,
