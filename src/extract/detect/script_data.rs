@@ -307,14 +307,22 @@ fn text_of(value: &Value) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// An epoch count (seconds, or milliseconds from 10^11 up) as an RFC 3339 text.
+/// An epoch count (seconds, or milliseconds from 10^11 up) as an RFC 3339 text, when it falls
+/// in the years stories are dated in: a number such as `20240505` (a date written as digits)
+/// or an id is no instant, and read as one it would date the story wrongly.
 fn epoch_text(count: i64) -> Option<String> {
-    let millis = if count.abs() >= 100_000_000_000 {
+    /// 2000-01-01 and 2100-01-01, in milliseconds.
+    const YEARS: std::ops::Range<i64> = 946_684_800_000..4_102_444_800_000;
+    let millis = if count >= 100_000_000_000 {
         count
     } else {
         count.checked_mul(1000)?
     };
-    chrono::DateTime::from_timestamp_millis(millis).map(|t| t.to_rfc3339())
+    YEARS
+        .contains(&millis)
+        .then(|| chrono::DateTime::from_timestamp_millis(millis))
+        .flatten()
+        .map(|t| t.to_rfc3339())
 }
 
 #[cfg(test)]
@@ -365,6 +373,21 @@ mod tests {
             {"title":"Second of the long headlines","link":"https://news.example.org/a/2"},
             {"title":"Third of the long headlines","link":"https://news.example.org/a/3"}]}};render();</script>"#;
         assert_eq!(found(state).unwrap().items.len(), 3);
+    }
+
+    #[test]
+    fn numbers_outside_the_years_of_stories_are_no_dates() {
+        assert_eq!(
+            epoch_text(1_714_896_000).as_deref(),
+            Some("2024-05-05T08:00:00+00:00")
+        );
+        assert_eq!(
+            epoch_text(1_714_896_000_000).as_deref(),
+            Some("2024-05-05T08:00:00+00:00")
+        );
+        assert_eq!(epoch_text(20_240_505), None, "a date written as digits");
+        assert_eq!(epoch_text(42), None);
+        assert_eq!(epoch_text(-5), None);
     }
 
     #[test]
