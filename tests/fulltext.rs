@@ -11,18 +11,62 @@ use std::io::Read;
 use support::{Project, Route, Server};
 
 /// F1 of the final engine over the corpus, through the whole pipeline, may not fall below.
-const F1_FLOOR: f64 = 0.895;
+const F1_FLOOR: f64 = 0.915;
 
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text of an HTML fragment: tags dropped, references decoded, whitespace collapsed.
+/// The text of an HTML fragment as a reader shows it: block elements set apart, inline ones
+/// (links, emphasis) running on with the words around them, references decoded.
 fn text_of(html: &str) -> String {
-    let without_tags = regex::Regex::new(r"(?s)<[^>]*>")
-        .unwrap()
-        .replace_all(html, " ");
-    collapse(&html_escape::decode_html_entities(&without_tags))
+    const BLOCKS: &[&str] = &[
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+        "img",
+    ];
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut text = String::new();
+    for edge in fragment.root_element().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) | ego_tree::iter::Edge::Close(node) => {
+                if let Some(element) = node.value().as_element() {
+                    if BLOCKS.contains(&element.name()) {
+                        text.push(' ');
+                    }
+                } else if let (Some(words), ego_tree::iter::Edge::Open(_)) =
+                    (node.value().as_text(), edge)
+                {
+                    text.push_str(words);
+                }
+            }
+        }
+    }
+    collapse(&text)
 }
 
 #[test]

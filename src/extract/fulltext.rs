@@ -82,7 +82,7 @@ fn trafilatura(html: &str) -> Option<FullText> {
     Some(FullText {
         chars: text.chars().filter(|c| !c.is_whitespace()).count(),
         words: text.split_whitespace().count(),
-        html: videos_as_links(&html),
+        html: videos_as_links(&super::boilerplate::without_furniture(&html)),
         source: "trafilatura",
     })
 }
