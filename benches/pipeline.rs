@@ -32,8 +32,9 @@ fn extract_normalize(html: &str, rules: &Rules, page: &Url) -> Vec<Item> {
 }
 
 /// The pages measured: generated news indexes (one of 60 items in 77 KB, as scripts/bench.sh
-/// serves by default) and a Space Media Network category page, with the rules that read them.
-fn pages() -> [(&'static str, String, Rules); 3] {
+/// serves by default), a Space Media Network category page and a generated one of its shape
+/// (`SHAPE=smn` in scripts/bench.sh), with the rules that read them.
+fn pages() -> [(&'static str, String, Rules); 4] {
     let generated = page::page(7, 0, None);
     let dense = page::page(7, 0, Some((60, 77)));
     let generated_rules = Rules {
@@ -56,10 +57,12 @@ fn pages() -> [(&'static str, String, Rules); 3] {
         image: field("img"),
         ..Rules::default()
     };
+    let (smn_shaped, _) = feedwright::fetch::charset::decode(&page::smn_page(7, 0, 60, 77), None);
     [
         ("generated", generated, generated_rules.clone()),
         ("generated-60x77", dense, generated_rules),
-        ("smn", smn, smn_rules),
+        ("smn", smn, smn_rules.clone()),
+        ("smn-60x77", smn_shaped, smn_rules),
     ]
 }
 

@@ -3,8 +3,9 @@
 //! 127.0.1.1 …), with ETags and 304s.
 //!
 //! `GET /s/{i}.html` is section i's page; `GET /__change/{percent}` gives that share of the
-//! sections a new story. Usage: bench_server SECTIONS HOSTS PORT [ITEMS KB] (with ITEMS and
-//! KB, every page has that many items and that size).
+//! sections a new story. Usage: bench_server SECTIONS HOSTS PORT [ITEMS KB [smn]] (with ITEMS
+//! and KB, every page has that many items and that size; with `smn`, pages are shaped like the
+//! Space Media Network's, in windows-1252).
 
 #[path = "../benches/page.rs"]
 mod page;
@@ -17,8 +18,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-/// Each section's generation, and the pages' shape (items, KB) if fixed.
-type Generations = Arc<(Mutex<Vec<u64>>, Option<(usize, usize)>)>;
+/// The pages' shape: generated news indexes (items and KB if fixed), or the network's.
+#[derive(Clone, Copy)]
+enum Shape {
+    News(Option<(usize, usize)>),
+    Smn(usize, usize),
+}
+
+/// Each section's generation, and the pages' shape.
+type Generations = Arc<(Mutex<Vec<u64>>, Shape)>;
 
 async fn section(
     State(generations): State<Generations>,
@@ -42,10 +50,17 @@ async fn section(
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let body = page::page(index, generation, generations.1);
+    let (content_type, body) = match generations.1 {
+        Shape::News(shape) => (
+            "text/html; charset=utf-8",
+            page::page(index, generation, shape).into_bytes(),
+        ),
+        // The charset is named in the page only, as the network does.
+        Shape::Smn(items, kb) => ("text/html", page::smn_page(index, generation, items, kb)),
+    };
     (
         [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (header::ETAG, etag),
         ],
         body,
@@ -68,14 +83,19 @@ async fn change(State(generations): State<Generations>, Path(percent): Path<usiz
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .map(|a| a.parse().expect("numbers"))
-        .collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let smn = args.last().is_some_and(|a| a == "smn");
+    if smn {
+        args.pop();
+    }
+    let args: Vec<usize> = args.iter().map(|a| a.parse().expect("numbers")).collect();
     let (sections, hosts, port, shape) = match args[..] {
-        [sections, hosts, port] => (sections, hosts, port, None),
-        [sections, hosts, port, items, kb] => (sections, hosts, port, Some((items, kb))),
-        _ => panic!("usage: bench_server SECTIONS HOSTS PORT [ITEMS KB]"),
+        [sections, hosts, port] => (sections, hosts, port, Shape::News(None)),
+        [sections, hosts, port, items, kb] if smn => (sections, hosts, port, Shape::Smn(items, kb)),
+        [sections, hosts, port, items, kb] => {
+            (sections, hosts, port, Shape::News(Some((items, kb))))
+        }
+        _ => panic!("usage: bench_server SECTIONS HOSTS PORT [ITEMS KB [smn]]"),
     };
     let generations: Generations = Arc::new((Mutex::new(vec![0; sections]), shape));
     let app = Router::new()

@@ -2,7 +2,10 @@
 # Whole-run benchmark: N sections (default 1000) of index pages across 20 loopback hosts,
 # served by examples/bench_server.rs: 60 items in 77 KB each (ITEMS, KB; ITEMS=0 for the mixed
 # shapes of 40–60 items in 60–150 KB), RSS only (FORMATS, e.g. '"rss", "atom", "json"'),
-# concurrency 8 (CONCURRENCY). Measures a cold run, a warm run (every page 304) (median of
+# concurrency 8 (CONCURRENCY). With SHAPE=smn the pages are shaped like the Space Media
+# Network's instead: windows-1252 named only in a <META>, `p` items with a `span.BH` headline, a
+# `(SPX)` dateline and a teaser ending in "... read more" (60 items in 77 KB unless ITEMS/KB
+# say otherwise). Measures a cold run, a warm run (every page 304) (median of
 # five) and a run where 10 % of the pages changed: wall time, CPU time, peak RSS
 # (/usr/bin/time -v), requests, and where feedwright's CPU went, stage by stage
 # (FEEDWRIGHT_STAGES; "other" is HTTP, TLS, the runtime and start-up). Then runs rsspls 0.12
@@ -12,7 +15,10 @@
 # With SHARDS=N (N > 1) it then runs N workers side by side (`run --shard K/N`, each its own
 # state, one output folder), cold then warm, and prints each worker's wall, CPU and peak RSS.
 #
-# Usage: [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] [COLD=3] scripts/bench.sh [SECTIONS]
+# Usage: [SHAPE=smn] [HOSTS=20] [SHARDS=4] [BENCH_DIR=/dev/shm] [COLD=3] [SYSCALLS=1]
+#        scripts/bench.sh [SECTIONS]
+# With SYSCALLS=1 a cold and a warm run are also made under `strace -c -f` (package "strace"):
+# system calls per section, futex calls among them.
 # Needs: /usr/bin/time (Debian package "time"). BENCH_DIR (default $TMPDIR or /tmp) holds the
 # feeds and states. A cold run creates thousands of files, and ext4 without a journal creates
 # files more slowly for up to six minutes after a large deletion (it passes over recently
@@ -28,8 +34,13 @@ items="${ITEMS:-60}"
 kb="${KB:-77}"
 formats="${FORMATS:-\"rss\"}"
 concurrency="${CONCURRENCY:-8}"
+layout="${SHAPE:-news}"
 shape=()
 [ "$items" -gt 0 ] && shape=("$items" "$kb")
+if [ "$layout" = smn ]; then
+  [ "$items" -gt 0 ] || { echo "SHAPE=smn needs ITEMS > 0" >&2; exit 2; }
+  shape+=(smn)
+fi
 work="$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")"
 cd "$root"
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
@@ -47,7 +58,11 @@ url() { local h=$(( $1 % hosts )); echo "http://127.0.$(( h / 250 )).$(( h % 250
 # feedwright: one site, N sections.
 {
   printf '[output]\nbase_url = "https://feeds.example.org/"\nformats = [%s]\n\n[fetch]\nconcurrency = %d\nhost_delay_ms = 0\nretries = 0\nrobots_txt = true\n\n' "$formats" "$concurrency"
-  printf '[[site]]\nid = "bench"\n  [site.items]\n  item = "div.item"\n  title = "a.title"\n  link = "a.title@href"\n  date = "time@datetime"\n  summary = "p.teaser"\n  image = "img"\n'
+  if [ "$layout" = smn ]; then
+    printf '[[site]]\nid = "bench"\n  [site.items]\n  item = "p:has(span.BH)"\n  title = "span.BH a"\n  link = "span.BH a@href"\n  date = "span.BHS"\n  image = "img"\n'
+  else
+    printf '[[site]]\nid = "bench"\n  [site.items]\n  item = "div.item"\n  title = "a.title"\n  link = "a.title@href"\n  date = "time@datetime"\n  summary = "p.teaser"\n  image = "img"\n'
+  fi
   for i in $(seq 0 $((sections - 1))); do
     printf '  [[site.section]]\n  id = "s%d"\n  url = "%s"\n' "$i" "$(url "$i")"
   done
@@ -57,7 +72,11 @@ url() { local h=$(( $1 % hosts )); echo "http://127.0.$(( h / 250 )).$(( h % 250
 {
   printf '[rsspls]\noutput = "%s/rsspls-feeds"\n\n' "$work"
   for i in $(seq 0 $((sections - 1))); do
-    printf '[[feed]]\ntitle = "s%d"\nfilename = "s%d.rss"\n[feed.config]\nurl = "%s"\nitem = "div.item"\nheading = "a.title"\nlink = "a.title"\nsummary = "p.teaser"\ndate = "time"\nmedia = "img"\n\n' "$i" "$i" "$(url "$i")"
+    if [ "$layout" = smn ]; then
+      printf '[[feed]]\ntitle = "s%d"\nfilename = "s%d.rss"\n[feed.config]\nurl = "%s"\nitem = "p:has(span.BH)"\nheading = "span.BH a"\nlink = "span.BH a"\ndate = "span.BHS"\nmedia = "img"\n\n' "$i" "$i" "$(url "$i")"
+    else
+      printf '[[feed]]\ntitle = "s%d"\nfilename = "s%d.rss"\n[feed.config]\nurl = "%s"\nitem = "div.item"\nheading = "a.title"\nlink = "a.title"\nsummary = "p.teaser"\ndate = "time"\nmedia = "img"\n\n' "$i" "$i" "$(url "$i")"
+    fi
   done
 } > "$work/rsspls.toml"
 mkdir -p "$work/rsspls-feeds"
@@ -148,7 +167,26 @@ if [ "$shards" -gt 1 ]; then
   echo "$shards shards: feeds.opml lists $listed feeds"
 fi
 
-echo "sections: $sections across $hosts hosts${KEEP:+ (files kept in $work)}"
+# System calls of a cold and a warm run, per section (strace -c -f counts every thread's).
+if [ -n "${SYSCALLS:-}" ]; then
+  retire "$work/feeds" "$work/.feedwright" "$work/cache/feedwright"
+  settle
+  for kind in cold warm; do
+    strace -c -f -o "$work/strace_$kind" ./target/release/feedwright run --json \
+      --config "$work/feedwright.toml" > /dev/null 2>&1 || true
+    python3 - "$work/strace_$kind" "$sections" "$kind" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip() and l.split()[0][0].isdigit()]
+calls = {r[-1]: int(r[3]) for r in rows if r[-1] != "total"}
+sections = int(sys.argv[2])
+total = sum(calls.values())
+top = ", ".join(f"{name} {n / sections:.1f}" for name, n in sorted(calls.items(), key=lambda c: -c[1])[:10])
+print(f"syscalls per section, {sys.argv[3]}: {total / sections:.1f} (futex {calls.get('futex', 0) / sections:.1f}); {top}")
+PY
+  done
+fi
+
+echo "sections: $sections across $hosts hosts, shape $layout${KEEP:+ (files kept in $work)}"
 for run in fw_cold fw_warm fw_changed; do
   echo "$run requests/304s/failed: $(requests "$work/$run.out")"
 done
