@@ -161,7 +161,7 @@ fn parse_any(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         return Some(ParsedDate::Zoned(dt));
     }
     let text = ascii_digits(text);
-    let text = text.as_ref();
+    let text = without_wire_place(text.as_ref());
     let direct = written(text, rules);
     // Another language's words may say more than the built-in forms saw (a time after `г. в`,
     // `ip.` after a time, a month cut short): its text is always read in English words too.
@@ -194,6 +194,19 @@ fn parse_any(text: &str, rules: &DateRules) -> Option<ParsedDate> {
         (Some(direct), Some(via)) if via.precision() < direct.precision() => Some(direct),
         (direct, via) => via.or(direct),
     }
+}
+
+/// A wire dateline from its agency on (`(SPX) Oct 23, 2024`): the place before it
+/// (`München, Germany`, `São Paulo`) says nothing of the date, and its letters would send an
+/// English date through the reading of other languages' words.
+fn without_wire_place(text: &str) -> &str {
+    if memchr::memchr(b'(', text.as_bytes()).is_none() {
+        return text;
+    }
+    let agency = regex!(&format!("(?i){}", crate::locale::agency_date()));
+    agency
+        .find(text)
+        .map_or(text, |found| &text[found.start()..])
 }
 
 /// English, for text already put in English words.
@@ -305,6 +318,31 @@ mod tests {
         assert_eq!(
             local.resolve(tz, now, now).to_rfc3339(),
             "2024-10-01T02:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_wire_datelines_place_is_not_read_as_date_words() {
+        for text in [
+            "São Paulo, Brazil (SPX) Oct 23, 2024",
+            "München, Germany (AFP) October 23, 2024",
+            "Sydney, Australia (SPX) Oct 23, 2024",
+        ] {
+            assert_eq!(
+                parse_date(text, &DateRules::english()),
+                Some(ParsedDate::Day(
+                    NaiveDate::from_ymd_opt(2024, 10, 23).unwrap()
+                )),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            without_wire_place("Zürich (Reuters) Oct 3, 2024"),
+            "(Reuters) Oct 3, 2024"
+        );
+        assert_eq!(
+            without_wire_place("3 (three) days ago"),
+            "3 (three) days ago"
         );
     }
 
