@@ -519,6 +519,75 @@ fn killing_a_run_at_random_moments_never_corrupts_state_or_feeds() {
     assert!(titles(&project, "s/k0.xml").contains(&"Story r29".to_string()));
 }
 
+/// A run killed after writing a section's feed but before the state that explains it was
+/// committed (the sections' updates are committed in groups): the next run writes the feed
+/// again from the state, so feed and state agree.
+#[test]
+fn a_feed_written_before_its_state_was_committed_is_written_again_from_the_state() {
+    use std::process::{Command, Stdio};
+    let server = Server::start();
+    server.route(
+        "/a",
+        Route::ok(
+            "text/html",
+            list_page(&[("a1", "2024-05-01"), ("a2", "2024-05-02")]),
+        ),
+    );
+    // The second section keeps the run going (and its batch open) until it is killed.
+    server.route(
+        "/b",
+        Route::ok("text/html", list_page(&[("b1", "2024-05-01")])).delayed(20_000),
+    );
+    let project = Project::new(&site(&format!(
+        "{}{}",
+        section("a", &server.url("/a")),
+        section("b", &server.url("/b"))
+    )));
+    let feed = project.dir.path().join("feeds/s/a.xml");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("feedwright"))
+        .args(["run", "--quiet", "--config"])
+        .arg(project.config())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let waited = std::time::Instant::now();
+    while !feed.exists() && waited.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(feed.exists(), "the first section's feed was written");
+    child.kill().unwrap(); // SIGKILL: nothing more is committed
+    child.wait().unwrap();
+    assert_eq!(titles(&project, "s/a.xml"), ["Story a2", "Story a1"]);
+    // The page changes: a1 leaves it, a3 comes.
+    server.route(
+        "/a",
+        Route::ok(
+            "text/html",
+            list_page(&[("a3", "2024-05-03"), ("a2", "2024-05-02")]),
+        ),
+    );
+    server.route(
+        "/b",
+        Route::ok("text/html", list_page(&[("b1", "2024-05-01")])),
+    );
+    project.cmd(&["run", "--quiet"]).success();
+    let store =
+        feedwright::store::Store::open(&project.dir.path().join(".feedwright/state.db")).unwrap();
+    let retention = feedwright::store::Retention {
+        max_items: 50,
+        max_age_days: None,
+    };
+    let stored: Vec<String> = store
+        .feed_items("s/a", retention, chrono::Utc::now())
+        .unwrap()
+        .into_iter()
+        .map(|item| item.title)
+        .collect();
+    assert!(stored.contains(&"Story a3".to_string()), "{stored:?}");
+    assert_eq!(titles(&project, "s/a.xml"), stored);
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).unwrap().flatten() {

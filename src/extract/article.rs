@@ -1,7 +1,7 @@
 //! What an article page says about its article: author, date, image, teaser and body, from
 //! configured selectors first, else JSON-LD, meta tags, `<time>`, bylines and datelines.
 
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 
 use super::dom::{element_text, inner_html};
 use super::fields::{html_field, image_field, page_language, text_field};
@@ -34,7 +34,7 @@ const MAX_TIME_TEXT: usize = 80;
 
 /// Reads an article page with `rules` (configured selectors override the defaults).
 pub fn extract_article(html: &str, rules: &Rules) -> RawArticle {
-    let document = Html::parse_document(html);
+    let document = super::parse_page(html);
     let root = document.root_element();
     let ld = json_ld(root);
     let meta = |keys: &[&str]| {

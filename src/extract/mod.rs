@@ -19,7 +19,7 @@ pub mod template;
 pub mod zone;
 
 pub use crate::model::Field;
-pub use dom::element_text;
+pub use dom::{element_text, parse_page};
 pub use fields::page_title;
 pub use items::{Extraction, extract_items};
 pub use rules::{FieldSelector, Rules, css_mistake};

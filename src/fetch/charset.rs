@@ -21,8 +21,30 @@ pub fn decode(body: &[u8], content_type: Option<&str>) -> (String, &'static str)
             0,
         ),
     };
-    let (text, _) = encoding.decode_without_bom_handling(&body[bom_len..]);
-    (text.into_owned(), encoding.name())
+    (decoded(encoding, &body[bom_len..]), encoding.name())
+}
+
+/// `bytes` in `encoding` as text, in a buffer about as long as the text: the decoder's own
+/// worst case (three bytes a byte for single-byte encodings) would make every page a large
+/// allocation of its own, mapped and unmapped from the system each time.
+fn decoded(encoding: &'static Encoding, bytes: &[u8]) -> String {
+    if encoding == UTF_8
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return text.to_owned();
+    }
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    // Pages are mostly ASCII: room for the bytes and a sixteenth more, grown by what is left.
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 16 + 64);
+    let mut rest = bytes;
+    loop {
+        let (result, read, _) = decoder.decode_to_string(rest, &mut text, true);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::CoderResult::InputEmpty => return text,
+            encoding_rs::CoderResult::OutputFull => text.reserve_exact(rest.len() / 2 + 64),
+        }
+    }
 }
 
 fn header_charset(content_type: Option<&str>) -> Option<&'static Encoding> {
@@ -53,6 +75,35 @@ fn detect(body: &[u8]) -> &'static Encoding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decodes_as_the_encoding_does_in_a_buffer_near_the_texts_size() {
+        // Mostly ASCII, as pages are, and all of one high byte.
+        let mut latin = b"<p>Caf\xe9 ".repeat(1000);
+        latin.extend(std::iter::repeat_n(0xE9, 3000));
+        let japanese = encoding_rs::SHIFT_JIS
+            .encode(&"日本語のページ".repeat(300))
+            .0
+            .into_owned();
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("Grüße".encode_utf16().flat_map(u16::to_le_bytes));
+        for (bytes, content_type) in [
+            (&latin[..9000], "text/html; charset=windows-1252"),
+            (latin.as_slice(), "text/html; charset=windows-1252"),
+            (japanese.as_slice(), "text/html; charset=shift_jis"),
+            (utf16.as_slice(), "text/html"),
+        ] {
+            let (text, name) = decode(bytes, Some(content_type));
+            let encoding = Encoding::for_label(name.as_bytes()).unwrap();
+            let expected = encoding.decode(bytes).0;
+            assert_eq!(text, expected, "{name}");
+            assert!(
+                text.capacity() < text.len() * 2 + 128,
+                "{name}: {}",
+                text.capacity()
+            );
+        }
+    }
 
     #[test]
     fn header_wins_over_meta() {

@@ -71,6 +71,29 @@ impl Tally {
     }
 }
 
+/// What both HTTP clients are made with.
+#[derive(Debug, Clone)]
+struct ClientSettings {
+    user_agent: String,
+    timeout: Duration,
+    /// How long a connection may stay unused.
+    idle: Duration,
+}
+
+impl ClientSettings {
+    fn builder(&self) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .user_agent(&self.user_agent)
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            // A pass works through a few hosts at a time (each revisited after its spacing):
+            // a connection left unused longer than that belongs to a host that is done, and
+            // would only hold its read buffer.
+            .pool_idle_timeout(self.idle)
+    }
+}
+
 /// How long a connection may stay unused beyond the host's spacing before it is closed. Each
 /// idle connection keeps the buffer its last page was read into: on a pass over a thousand
 /// hosts, two seconds kept most of them (100 MiB at 1,000 sections).
@@ -79,7 +102,13 @@ const IDLE_GRACE: Duration = Duration::from_millis(250);
 /// The shared HTTP client: global concurrency limit, per-host spacing, retries.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    /// For `http://` addresses: no certificate roots loaded.
+    plain: reqwest::Client,
+    /// For `https://` addresses, made at the first one: loading the system's certificate
+    /// roots reads hundreds of files, which a pass over plain HTTP never needs.
+    secure: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
+    /// How both are made.
+    settings: ClientSettings,
     slots: Arc<Semaphore>,
     hosts: politeness::HostGate,
     max_body_bytes: u64,
@@ -89,23 +118,41 @@ pub struct Fetcher {
 impl Fetcher {
     /// Builds the client: user agent, timeout, gzip and brotli (redirects are followed here).
     pub fn new(settings: &Settings) -> Result<Self, ClientError> {
-        let client = reqwest::Client::builder()
-            .user_agent(&settings.user_agent)
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            // A pass works through a few hosts at a time (each revisited after its spacing):
-            // a connection left unused longer than that belongs to a host that is done, and
-            // would only hold its read buffer.
-            .pool_idle_timeout(settings.host_delay + IDLE_GRACE)
+        let client_settings = ClientSettings {
+            user_agent: settings.user_agent.clone(),
+            timeout: settings.timeout,
+            idle: settings.host_delay + IDLE_GRACE,
+        };
+        let plain = client_settings
+            .builder()
+            .tls_certs_only(std::iter::empty())
             .build()?;
         Ok(Fetcher {
-            client,
+            plain,
+            secure: Arc::default(),
+            settings: client_settings,
             slots: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             hosts: politeness::HostGate::new(settings.host_delay),
             max_body_bytes: settings.max_body_bytes,
             retries: settings.retries,
         })
+    }
+
+    /// The client for `url`: the plain one for `http://`, else the one that verifies
+    /// certificates (made now if this is the first).
+    fn client(&self, url: &Url) -> Result<&reqwest::Client, FetchError> {
+        if url.scheme() == "http" {
+            return Ok(&self.plain);
+        }
+        self.secure
+            .get_or_init(|| {
+                self.settings
+                    .builder()
+                    .build()
+                    .map_err(|e| ClientError::from(e).to_string())
+            })
+            .as_ref()
+            .map_err(|e| FetchError::new(url, FetchErrorKind::Connect(e.clone())))
     }
 
     /// GETs `url` as `profile` says, counting every request in `tally`. Answers that are not

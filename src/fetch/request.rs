@@ -54,10 +54,8 @@ impl Fetcher {
             .expect("semaphore is never closed");
         self.hosts.wait(url).await;
         tally.add();
-        let mut request = self
-            .client
-            .get(url.clone())
-            .headers(profile.headers_for(url));
+        let client = self.client(url).map_err(Attempt::Final)?;
+        let mut request = client.get(url.clone()).headers(profile.headers_for(url));
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header(IF_NONE_MATCH, etag);

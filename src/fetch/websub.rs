@@ -21,7 +21,7 @@ impl Fetcher {
                 .append_pair("hub.url", feed.as_str())
                 .finish();
             let sent = self
-                .client
+                .client(hub)?
                 .post(hub.clone())
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(form)

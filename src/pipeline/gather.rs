@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 
 use super::error::SectionError;
 use crate::config::{Render, Section, Source};
@@ -67,7 +66,7 @@ pub(super) fn gather(
         }
         Source::Html => {
             let text = cpu::measure(Stage::Decode, || response.text());
-            let document = cpu::measure(Stage::Parse, || Html::parse_document(&text));
+            let document = cpu::measure(Stage::Parse, || extract::parse_page(&text));
             drop(text);
             let extraction = cpu::measure(Stage::Extract, || {
                 if section.pages > 1 {

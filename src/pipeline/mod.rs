@@ -183,6 +183,7 @@ pub async fn run(
     let lock = store::lock(&state_path)?;
     let mut opened = Store::open(&state_path)?;
     let reseeded = reshard::reseed(config, &mut opened)?;
+    opened.batch_writes()?;
     let store = Arc::new(Mutex::new(opened));
     let output = Arc::new(outputs::open(config)?);
     let shared = Arc::new(Shared {
@@ -216,12 +217,14 @@ pub async fn run(
     let feeds_changed = reports.iter().any(|r| r.written > 0);
     // A listing that cannot be written fails the run, but the sections' report still stands.
     let listing_error = joined(tokio::task::spawn_blocking(move || {
+        store.end_batch()?;
         store.log_run(now, Utc::now(), &entries)?;
-        Ok::<_, PassError>(
-            listing::write_listing(&listing, &output, &store, now, feeds_changed)
-                .err()
-                .map(|e| e.to_string()),
-        )
+        let written = listing::write_listing(&listing, &output, &store, now, feeds_changed)
+            .err()
+            .map(|e| e.to_string());
+        // The run's renames last through a crash of the machine once their folders are synced.
+        let synced = output.sync().err().map(|e| e.to_string());
+        Ok::<_, PassError>(written.or(synced))
     }))
     .await?;
     drop(lock);

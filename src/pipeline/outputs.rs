@@ -12,7 +12,7 @@ use super::error::{PassError, SectionError};
 use super::{SectionReport, Shared, meta, retention};
 use crate::config::{Config, Section, Target};
 use crate::cpu::{self, Stage};
-use crate::publish::{Bucket, Output, PublishError, Stamp, Written};
+use crate::publish::{Bucket, Folder, Output, PublishError, Stamp, Written};
 use crate::render::{self, FeedMeta, Format};
 use crate::store::{OutputStamp, Retention, Store, StoreError};
 
@@ -172,7 +172,7 @@ fn changed_stamp(
 /// Opens the configured output: the folder, or the object-store prefix.
 pub(super) fn open(config: &Config) -> Result<Output, PassError> {
     Ok(match &config.output.dir {
-        Target::Folder(path) => Output::Folder(path.clone()),
+        Target::Folder(path) => Output::Folder(Folder::new(path.clone())),
         Target::Bucket(url) => Output::Bucket(Bucket::open(url, &config.output.cache_control)?),
     })
 }

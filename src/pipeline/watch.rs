@@ -187,10 +187,13 @@ pub async fn watch(
                 }
                 // The listing covers every section: write it once a burst of runs is over,
                 // not after each of a thousand sections of the first pass.
-                if in_flight.is_empty()
-                    && let Err(e) = write_listing(&config, &output, &store, stamp, true)
-                {
-                    observer.event(&WatchEvent::ListingFailed(&e));
+                if in_flight.is_empty() {
+                    if let Err(e) = write_listing(&config, &output, &store, stamp, true) {
+                        observer.event(&WatchEvent::ListingFailed(&e));
+                    }
+                    if let Err(e) = output.sync() {
+                        tracing::warn!("{e}");
+                    }
                 }
             }
             _ = tokio::time::sleep_until(next_due), if !stopping => {}

@@ -1,51 +1,152 @@
 //! Atomic, change-only writes into the output folder.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
-use super::Written;
+use super::{Stamp, Written};
 use crate::cpu::{self, Stage};
 
-/// Writes `bytes` to `path` unless it already holds them.
-///
-/// The bytes go to a temporary file in the same folder, are synced, then renamed over `path`,
-/// so readers see the old file or the new one, never a mix.
-pub(super) fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<Written> {
+/// The output folder, and the folders written into since they were last synced.
+#[derive(Debug)]
+pub struct Folder {
+    root: PathBuf,
+    unsynced: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl Folder {
+    /// The output folder at `root`.
+    pub fn new(root: PathBuf) -> Folder {
+        Folder {
+            root,
+            unsynced: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// The path of `name` (a `/`-separated path under the folder).
+    pub(super) fn path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// Writes `bytes` to `name` unless it already holds them; returns what happened and the
+    /// file's stamp. `known` says the state recorded the file: when it did not (a first run),
+    /// the file is most likely new and is not read before it is written.
+    ///
+    /// The bytes go to a temporary file in the same folder, are synced, then renamed over the
+    /// file, so readers see the old file or the new one, never a mix. The folder's own entry
+    /// is synced once for all its files, by [`Folder::sync`].
+    pub(super) fn write(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        known: bool,
+    ) -> io::Result<(Written, Option<Stamp>)> {
+        let path = self.path(name);
+        if known && fs::read(&path).is_ok_and(|current| current == bytes) {
+            return Ok((Written::Unchanged, stamp(&path)));
+        }
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        let temp = folder.join(format!(".{file_name}.{}.tmp", process_id()));
+        let result = (|| {
+            // The folder is made only when it is missing: no `mkdir` per file.
+            let mut file = match fs::File::create(&temp) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    fs::create_dir_all(folder)?;
+                    fs::File::create(&temp)?
+                }
+                other => other?,
+            };
+            file.write_all(bytes)?;
+            cpu::measure(Stage::Fsync, || file.sync_all())?;
+            // Renaming keeps the modification time: the open file tells it.
+            let written = stamp_of(&file.metadata()?);
+            let placed = if known {
+                fs::rename(&temp, &path).map(|()| Written::Changed)
+            } else {
+                place_new(&temp, &path, bytes)
+            };
+            Ok::<_, io::Error>((placed?, written))
+        })();
+        match result {
+            Ok((Written::Changed, written)) => {
+                self.unsynced
+                    .lock()
+                    .expect("folder list")
+                    .insert(folder.to_path_buf());
+                Ok((Written::Changed, written))
+            }
+            Ok((Written::Unchanged, _)) => Ok((Written::Unchanged, stamp(&path))),
+            Err(e) => {
+                let _ = fs::remove_file(&temp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Syncs the entries of every folder written into since the last call (the renames), once
+    /// each.
+    pub(super) fn sync(&self) -> io::Result<()> {
+        let folders = std::mem::take(&mut *self.unsynced.lock().expect("folder list"));
+        for folder in folders {
+            cpu::measure(Stage::Fsync, || fs::File::open(&folder)?.sync_all())?;
+        }
+        Ok(())
+    }
+}
+
+/// Puts the synced temporary file `temp` at `path` when nothing is there; when a file is, and
+/// holds `bytes` already, leaves it (and removes `temp`), else replaces it.
+fn place_new(temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<Written> {
+    if rename_unless_taken(temp, path)? {
+        return Ok(Written::Changed);
+    }
     if fs::read(path).is_ok_and(|current| current == bytes) {
+        fs::remove_file(temp)?;
         return Ok(Written::Unchanged);
     }
-    let folder = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        // The folder is made only when it is missing: no `mkdir` per file.
-        let mut file = match fs::File::create(&temp) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir_all(folder)?;
-                fs::File::create(&temp)?
-            }
-            other => other?,
-        };
-        file.write_all(bytes)?;
-        cpu::measure(Stage::Fsync, || file.sync_all())?;
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
+    fs::rename(temp, path).map(|()| Written::Changed)
+}
+
+/// Renames `temp` to `path` if nothing is at `path` (in one step, `RENAME_NOREPLACE`);
+/// `false` when something is, or the file system cannot tell.
+#[cfg(target_os = "linux")]
+fn rename_unless_taken(temp: &Path, path: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, temp, CWD, path, RenameFlags::NOREPLACE) {
+        Ok(()) => Ok(true),
+        Err(Errno::EXIST | Errno::INVAL | Errno::NOSYS) => Ok(false),
+        Err(e) => Err(e.into()),
     }
-    result.map(|()| Written::Changed)
+}
+
+/// Elsewhere the file is always compared first.
+#[cfg(not(target_os = "linux"))]
+fn rename_unless_taken(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// This process's id, asked of the system once.
+fn process_id() -> u32 {
+    static ID: OnceLock<u32> = OnceLock::new();
+    *ID.get_or_init(std::process::id)
 }
 
 /// A file's size and modification time in nanoseconds.
-pub(super) fn stamp(path: &Path) -> Option<(u64, i64)> {
-    let metadata = fs::metadata(path).ok()?;
+pub(super) fn stamp(path: &Path) -> Option<Stamp> {
+    stamp_of(&fs::metadata(path).ok()?)
+}
+
+fn stamp_of(metadata: &fs::Metadata) -> Option<Stamp> {
     let mtime = metadata
         .modified()
         .ok()?
@@ -61,19 +162,46 @@ mod tests {
     #[test]
     fn writes_creates_folders_and_skips_identical_bytes() {
         let dir = tempfile::tempdir().unwrap();
+        let folder = Folder::new(dir.path().to_path_buf());
         let path = dir.path().join("site/section.xml");
-        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Changed);
-        let mtime = fs::metadata(&path).unwrap().modified().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        assert_eq!(write_if_changed(&path, b"one").unwrap(), Written::Unchanged);
-        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
-        assert_eq!(write_if_changed(&path, b"two").unwrap(), Written::Changed);
-        assert_eq!(fs::read(&path).unwrap(), b"two");
+        for known in [false, true] {
+            let name = "site/section.xml";
+            let (written, stamped) = folder.write(name, b"one", known).unwrap();
+            assert_eq!(
+                written,
+                if known {
+                    Written::Unchanged
+                } else {
+                    Written::Changed
+                }
+            );
+            assert_eq!(stamped, stamp(&path), "the stamp is the file's");
+            let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            // Unknown to the state or known, identical bytes leave the file alone.
+            assert_eq!(
+                folder.write(name, b"one", known).unwrap().0,
+                Written::Unchanged
+            );
+            assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), mtime);
+            assert_eq!(
+                folder.write(name, b"two", known).unwrap().0,
+                Written::Changed
+            );
+            assert_eq!(fs::read(&path).unwrap(), b"two");
+            folder.write(name, b"one", known).unwrap();
+        }
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        assert!(!folder.unsynced.lock().unwrap().is_empty());
+        folder.sync().unwrap();
+        assert!(folder.unsynced.lock().unwrap().is_empty());
         // A folder removed while `watch` runs is made again.
         fs::remove_dir_all(dir.path().join("site")).unwrap();
-        assert_eq!(write_if_changed(&path, b"three").unwrap(), Written::Changed);
+        assert_eq!(
+            folder.write("site/section.xml", b"three", true).unwrap().0,
+            Written::Changed
+        );
         assert_eq!(fs::read(&path).unwrap(), b"three");
     }
 }

@@ -5,9 +5,10 @@
 mod bucket;
 mod folder;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use bucket::Bucket;
+pub use folder::Folder;
 
 /// What happened to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +38,7 @@ pub struct PublishError {
 #[derive(Debug)]
 pub enum Output {
     /// A folder on this machine.
-    Folder(PathBuf),
+    Folder(Folder),
     /// A prefix in object storage.
     Bucket(Bucket),
 }
@@ -46,7 +47,7 @@ impl Output {
     /// Where `name` (a `/`-separated path under the output) lives: a path or a URL.
     pub fn location(&self, name: &str) -> String {
         match self {
-            Output::Folder(dir) => dir.join(name).to_string_lossy().into_owned(),
+            Output::Folder(dir) => dir.path(name).to_string_lossy().into_owned(),
             Output::Bucket(bucket) => bucket.url(name),
         }
     }
@@ -55,7 +56,7 @@ impl Output {
     /// an object is trusted to be as put, since nothing else writes the prefix.
     pub fn intact(&self, name: &str, recorded: Stamp) -> bool {
         match self {
-            Output::Folder(dir) => folder::stamp(&dir.join(name)) == Some(recorded),
+            Output::Folder(dir) => folder::stamp(&dir.path(name)) == Some(recorded),
             Output::Bucket(_) => true,
         }
     }
@@ -63,7 +64,7 @@ impl Output {
     /// Whether `name` has been published (`recorded` is its stamp in the state, if any).
     pub fn exists(&self, name: &str, recorded: Option<Stamp>) -> bool {
         match self {
-            Output::Folder(dir) => dir.join(name).exists(),
+            Output::Folder(dir) => dir.path(name).exists(),
             Output::Bucket(_) => recorded.is_some(),
         }
     }
@@ -79,12 +80,9 @@ impl Output {
         recorded: Option<Stamp>,
     ) -> Result<(Written, Option<Stamp>), PublishError> {
         match self {
-            Output::Folder(dir) => {
-                let path = dir.join(name);
-                let written = folder::write_if_changed(&path, bytes)
-                    .map_err(|e| error(&path.to_string_lossy(), "cannot write", e))?;
-                Ok((written, folder::stamp(&path)))
-            }
+            Output::Folder(dir) => dir
+                .write(name, bytes, recorded.is_some())
+                .map_err(|e| error(&dir.path(name).to_string_lossy(), "cannot write", e)),
             Output::Bucket(bucket) => {
                 let stamp = bucket::stamp(bytes);
                 if recorded == Some(stamp) {
@@ -96,10 +94,22 @@ impl Output {
         }
     }
 
+    /// Makes what was published since the last call last through a crash of the machine: a
+    /// folder's entries are synced once for all the files renamed into it (each file's bytes
+    /// were synced as it was written). Objects are whole once put.
+    pub fn sync(&self) -> Result<(), PublishError> {
+        match self {
+            Output::Folder(dir) => dir
+                .sync()
+                .map_err(|e| error(&dir.path("").to_string_lossy(), "cannot sync", e)),
+            Output::Bucket(_) => Ok(()),
+        }
+    }
+
     /// The names of the files directly under `folder` (a `/`-separated path).
     pub fn list(&self, folder: &str) -> Result<Vec<String>, PublishError> {
         match self {
-            Output::Folder(dir) => Ok(std::fs::read_dir(dir.join(folder))
+            Output::Folder(dir) => Ok(std::fs::read_dir(dir.path(folder))
                 .into_iter()
                 .flatten()
                 .flatten()
@@ -112,7 +122,7 @@ impl Output {
     /// The bytes of `name`, or `None` when it does not exist.
     pub fn read(&self, name: &str) -> Result<Option<Vec<u8>>, PublishError> {
         match self {
-            Output::Folder(dir) => read_file(&dir.join(name)),
+            Output::Folder(dir) => read_file(&dir.path(name)),
             Output::Bucket(bucket) => bucket.read(name),
         }
     }

@@ -163,9 +163,9 @@ impl Store {
 
     /// Records output files' stamps (path and stamp), in one transaction.
     pub fn save_outputs(&self, stamps: &[(String, OutputStamp)]) -> Result<(), StoreError> {
-        let tx = self.conn.unchecked_transaction()?;
+        let unit = self.unit()?;
         {
-            let mut save = tx.prepare_cached(
+            let mut save = unit.conn().prepare_cached(
                 "INSERT INTO outputs (path, size, mtime_ns, fingerprint, items)
                  VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (path) DO UPDATE SET size = excluded.size,
@@ -182,7 +182,7 @@ impl Store {
                 ])?;
             }
         }
-        tx.commit()?;
+        unit.commit()?;
         Ok(())
     }
 }

@@ -148,7 +148,8 @@ impl Store {
             known,
             cache,
         } = *update;
-        let tx = self.conn.transaction()?;
+        let unit = self.unit()?;
+        let tx = unit.conn();
         let new = items.iter().filter(|i| !known.contains_key(&i.id)).count();
         {
             let mut upsert = tx.prepare_cached(
@@ -164,7 +165,11 @@ impl Store {
                     image = coalesce(excluded.image, items.image),
                     last_seen = excluded.last_seen",
             )?;
-            for (position, item) in (0_i64..).zip(items) {
+            // In key order, so that the rows fill the table's pages one after another
+            // instead of splitting them: half as many pages to write.
+            let mut in_order: Vec<(i64, &Item)> = (0_i64..).zip(items).collect();
+            in_order.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
+            for (position, item) in in_order {
                 upsert.execute(params![
                     section,
                     item.id,
@@ -210,7 +215,7 @@ impl Store {
             ms(now),
             warnings_text(&cache.warnings)
         ])?;
-        tx.commit()?;
+        unit.commit()?;
         Ok(new)
     }
 

@@ -5,6 +5,7 @@
 //! WAL mode, one transaction per section update, schema versioned with `PRAGMA user_version`.
 //! The store knows items and bytes, never formats: what a feed looks like is `render`'s business.
 
+mod batch;
 mod cache;
 mod heal;
 mod history;
@@ -118,6 +119,8 @@ pub enum StoreError {
 /// The open state database.
 pub struct Store {
     conn: Connection,
+    /// Whether updates are grouped, and the open group ([`Store::batch_writes`]).
+    batch: std::cell::Cell<Option<batch::Batch>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -137,6 +140,7 @@ impl Store {
     pub fn open_as(path: &Path, access: Access) -> Result<Store, StoreError> {
         Ok(Store {
             conn: schema::open(path, access)?,
+            batch: std::cell::Cell::new(None),
         })
     }
 

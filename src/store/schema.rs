@@ -10,6 +10,10 @@ use super::{StoreError, create_parent};
 /// Marks a SQLite file as ours (`PRAGMA application_id`, "FDWR").
 const APPLICATION_ID: i64 = 0x4644_5752;
 
+/// The page size of a new state file, in bytes (SQLite's default is 4,096: a section's 60
+/// items took ten pages and their index three, each written again at every commit).
+const PAGE_SIZE: i64 = 16_384;
+
 /// Forward migrations; entry `n` takes the schema from version `n` to `n + 1`.
 const MIGRATIONS: &[&str] = &[
     r"
@@ -223,9 +227,18 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Connection, StoreError
         }
         return Ok(conn);
     }
+    if tables == 0 {
+        // A new state: a section's items fit in one or two pages, so that a section's update
+        // writes few of them (set before the file's first page is written).
+        conn.pragma_update(None, "page_size", PAGE_SIZE)
+            .map_err(corrupt)?;
+    }
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(corrupt)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // An update undone inside a batch of them (a savepoint) is undone from memory: a batch
+    // holds a few sections' pages, where a temporary file would take a write for each.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     // Every statement of a section's update is prepared once per run, not once per section;
     // a stable query plan keeps SQLite from preparing one again for each new cutoff value.
     conn.set_prepared_statement_cache_capacity(32);
@@ -235,18 +248,23 @@ pub(super) fn open(path: &Path, access: Access) -> Result<Connection, StoreError
     Ok(conn)
 }
 
+/// Brings the schema from version `from` to the newest in one transaction: all of it or, if
+/// anything fails, none (a new state is made in one commit).
 fn migrate(conn: &mut Connection, from: usize) -> Result<(), StoreError> {
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(from) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(
-            None,
-            "user_version",
-            i64::try_from(index + 1).unwrap_or(i64::MAX),
-        )?;
-        tx.commit()?;
+    if from == MIGRATIONS.len() {
+        return Ok(());
     }
+    let tx = conn.transaction()?;
+    for sql in &MIGRATIONS[from..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(
+        None,
+        "user_version",
+        i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX),
+    )?;
+    tx.commit()?;
     Ok(())
 }
 
