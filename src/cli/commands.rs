@@ -12,7 +12,7 @@ use feedwright::store::StoreError;
 
 use super::checked;
 use super::progress::{Bar, Lines};
-use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report};
+use super::{EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, logging, report, runtime};
 
 /// Loads the config at `path` (or the default place) for `shard`; a bad one is reported,
 /// and so are its warnings.
@@ -74,27 +74,6 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)
 }
 
-pub(super) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("the async runtime starts")
-}
-
-/// The runtime of one pass (`run`): the waiting — connections, timers — on this thread alone,
-/// and the CPU work (parsing, rendering, writing) on a pool one thread larger than the cores.
-/// Work handed between threads costs a wake-up each time; this keeps it to a hand-off out and
-/// back per page, and the pool's threads, no more than the cores can run, seldom wait on
-/// each other (a fifth of the futex calls of a runtime of worker threads and a large pool).
-fn pass_runtime() -> tokio::runtime::Runtime {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    tokio::runtime::Builder::new_current_thread()
-        .max_blocking_threads(cores + 1)
-        .enable_all()
-        .build()
-        .expect("the async runtime starts")
-}
-
 /// Reports a pass that could not run, and the exit code for it.
 pub(super) fn pass_failed(error: &PassError) -> i32 {
     eprintln!("error: {}", logging::redact(&error.to_string()));
@@ -128,7 +107,7 @@ pub(super) fn run(
         Some(bar) => bar,
         None => &lines,
     };
-    let result = pass_runtime().block_on(pipeline::run(&config, &selected, now(), observer));
+    let result = runtime::pass().block_on(pipeline::run(&config, &selected, now(), observer));
     if let Some(bar) = &bar {
         bar.finish();
     }
@@ -213,7 +192,7 @@ pub(super) fn check(
         };
         eprintln!("warning: {rendered} {sections} render = \"browser\": {e}");
     }
-    let reports = match runtime().block_on(pipeline::check(&config, &selected, now())) {
+    let reports = match runtime::general().block_on(pipeline::check(&config, &selected, now())) {
         Ok(reports) => reports,
         Err(e) => return pass_failed(&e),
     };
@@ -258,7 +237,7 @@ pub(super) fn suggest(url: &str, browser: bool, append: Option<&std::path::Path>
         Ok(url) => url,
         Err(code) => return code,
     };
-    let found = match runtime().block_on(pipeline::suggest(&url, browser)) {
+    let found = match runtime::general().block_on(pipeline::suggest(&url, browser)) {
         Ok(found) => found,
         Err(e) => {
             report::error(&e);
@@ -489,7 +468,7 @@ pub(super) fn suggest_article(url: &str) -> i32 {
         Ok(url) => url,
         Err(code) => return code,
     };
-    match runtime().block_on(pipeline::suggest_article(&url)) {
+    match runtime::general().block_on(pipeline::suggest_article(&url)) {
         Ok(preview) => {
             print!("{}", report::article_preview(&preview));
             if preview.text.is_some() {

@@ -7,6 +7,7 @@ mod commands;
 mod logging;
 mod progress;
 mod report;
+mod runtime;
 mod serving;
 mod signals;
 

@@ -9,9 +9,9 @@ use feedwright::config::{self, Config, Shard};
 use feedwright::pipeline::{self, Monitor};
 use feedwright::serve::{Serving, app};
 
-use super::commands::{load_shard, pass_failed, runtime};
+use super::commands::{load_shard, pass_failed};
 use super::progress::Lines;
-use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, logging, report, signals};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, logging, report, runtime, signals};
 
 /// `feedwright watch`: the scheduler, until SIGINT or SIGTERM, with the server beside it
 /// when `serve` names an address; returns the exit code.
@@ -33,7 +33,7 @@ pub(super) fn watch(
         path.display()
     );
     let monitor = Arc::new(Monitor::new(Arc::new(config.clone())));
-    runtime().block_on(async {
+    runtime::general().block_on(async {
         let (ask, requests) = match signals::watch_requests() {
             Ok(requests) => requests,
             Err(code) => return code,
@@ -142,7 +142,7 @@ pub(super) fn serve(config_path: Option<PathBuf>, addr: SocketAddr) -> i32 {
         Ok(serving) => serving,
         Err(code) => return code,
     };
-    runtime().block_on(async {
+    runtime::general().block_on(async {
         let stop = match signals::stop() {
             Ok(stop) => stop,
             Err(code) => return code,
