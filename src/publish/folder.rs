@@ -97,7 +97,16 @@ impl Folder {
     pub(super) fn sync(&self) -> io::Result<()> {
         let folders = std::mem::take(&mut *self.unsynced.lock().expect("folder list"));
         for folder in folders {
-            cpu::measure(Stage::Fsync, || fs::File::open(&folder)?.sync_all())?;
+            match cpu::measure(Stage::Fsync, || fs::File::open(&folder)?.sync_all()) {
+                // Some file systems (network and FUSE mounts) cannot sync a folder: their
+                // renames are as durable as they make them.
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::EINVAL | libc::ENOTSUP | libc::EBADF)
+                    ) => {}
+                other => other?,
+            }
         }
         Ok(())
     }
