@@ -17,56 +17,11 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text of an HTML fragment as a reader shows it: block elements set apart, inline ones
-/// (links, emphasis) running on with the words around them, references decoded.
+/// The text of an HTML fragment as a reader shows it, read as feedwright reads visible text:
+/// block elements set apart, inline ones (links, emphasis) running on with the words around
+/// them, references decoded.
 fn text_of(html: &str) -> String {
-    const BLOCKS: &[&str] = &[
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "figure",
-        "figcaption",
-        "section",
-        "article",
-        "hr",
-        "dl",
-        "dt",
-        "dd",
-        "img",
-    ];
-    let fragment = scraper::Html::parse_fragment(html);
-    let mut text = String::new();
-    for edge in fragment.root_element().traverse() {
-        match edge {
-            ego_tree::iter::Edge::Open(node) | ego_tree::iter::Edge::Close(node) => {
-                if let Some(element) = node.value().as_element() {
-                    if BLOCKS.contains(&element.name()) {
-                        text.push(' ');
-                    }
-                } else if let (Some(words), ego_tree::iter::Edge::Open(_)) =
-                    (node.value().as_text(), edge)
-                {
-                    text.push_str(words);
-                }
-            }
-        }
-    }
-    collapse(&text)
+    feedwright::extract::element_text(scraper::Html::parse_fragment(html).root_element())
 }
 
 #[test]

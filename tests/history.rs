@@ -454,7 +454,6 @@ fn a_foreign_state_file_is_an_error_and_left_alone() {
 
 #[test]
 fn killing_a_run_at_random_moments_never_corrupts_state_or_feeds() {
-    use std::process::{Command, Stdio};
     let server = Server::start();
     let mut sections = String::new();
     for i in 0..8 {
@@ -473,19 +472,12 @@ fn killing_a_run_at_random_moments_never_corrupts_state_or_feeds() {
         sections.push_str(&section(&format!("k{i}"), &server.url(&path)));
     }
     let project = Project::new(&site(&sections));
-    let binary = assert_cmd::cargo::cargo_bin("feedwright");
     let mut killed_mid_run = 0;
     for round in 0..30u64 {
         // Change one page every round so that runs have real work to do.
         let page = list_page(&[(&format!("r{round}"), "2024-06-01"), ("k0-1", "2024-05-01")]);
         server.route("/k0", Route::ok("text/html", page));
-        let mut child = Command::new(&binary)
-            .args(["run", "--quiet", "--config"])
-            .arg(project.config())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_run(&project);
         std::thread::sleep(Duration::from_millis(fastrand::u64(0..120)));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
@@ -524,7 +516,6 @@ fn killing_a_run_at_random_moments_never_corrupts_state_or_feeds() {
 /// again from the state, so feed and state agree.
 #[test]
 fn a_feed_written_before_its_state_was_committed_is_written_again_from_the_state() {
-    use std::process::{Command, Stdio};
     let server = Server::start();
     server.route(
         "/a",
@@ -544,13 +535,7 @@ fn a_feed_written_before_its_state_was_committed_is_written_again_from_the_state
         section("b", &server.url("/b"))
     )));
     let feed = project.dir.path().join("feeds/s/a.xml");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("feedwright"))
-        .args(["run", "--quiet", "--config"])
-        .arg(project.config())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_run(&project);
     let waited = std::time::Instant::now();
     while !feed.exists() && waited.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
@@ -586,6 +571,17 @@ fn a_feed_written_before_its_state_was_committed_is_written_again_from_the_state
         .collect();
     assert!(stored.contains(&"Story a3".to_string()), "{stored:?}");
     assert_eq!(titles(&project, "s/a.xml"), stored);
+}
+
+/// A quiet `feedwright run` of `project`, started and left running (to be killed).
+fn spawn_run(project: &Project) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("feedwright"))
+        .args(["run", "--quiet", "--config"])
+        .arg(project.config())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
