@@ -44,7 +44,7 @@ impl Folder {
         known: bool,
     ) -> io::Result<(Written, Option<Stamp>)> {
         let path = self.path(name);
-        if known && fs::read(&path).is_ok_and(|current| current == bytes) {
+        if known && holds(&path, bytes) {
             return Ok((Written::Unchanged, stamp(&path)));
         }
         let folder = path
@@ -118,11 +118,16 @@ fn place_new(temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<Written> {
     if rename_unless_taken(temp, path)? {
         return Ok(Written::Changed);
     }
-    if fs::read(path).is_ok_and(|current| current == bytes) {
+    if holds(path, bytes) {
         fs::remove_file(temp)?;
         return Ok(Written::Unchanged);
     }
     fs::rename(temp, path).map(|()| Written::Changed)
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    fs::read(path).is_ok_and(|current| current == bytes)
 }
 
 /// Renames `temp` to `path` if nothing is at `path` (in one step, `RENAME_NOREPLACE`);

@@ -20,13 +20,23 @@ const UNITS: usize = 32;
 /// …or has been open this long.
 const OPEN_AT_MOST: Duration = Duration::from_secs(1);
 
-/// The open batch, if any, of a store that batches its writes.
-#[derive(Debug, Default, Clone, Copy)]
+/// The open batch of a store that batches its writes: while it batches, a transaction is
+/// always open.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Batch {
-    /// When the open transaction began, if one is open.
-    opened: Option<Instant>,
+    /// When the open transaction began.
+    opened: Instant,
     /// Units in the open transaction.
     units: usize,
+}
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            opened: Instant::now(),
+            units: 0,
+        }
+    }
 }
 
 impl Store {
@@ -35,34 +45,21 @@ impl Store {
     /// look at the file instead of one per read).
     pub fn batch_writes(&mut self) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN")?;
-        self.batch.set(Some(Batch {
-            opened: Some(Instant::now()),
-            units: 0,
-        }));
+        self.batch.set(Some(Batch::new()));
         Ok(())
     }
 
     /// Commits the open batch, if any, and writes each update on its own again.
     pub fn end_batch(&mut self) -> Result<(), StoreError> {
-        let open = self.batch.take().and_then(|b| b.opened).is_some();
-        if open {
+        if self.batch.take().is_some() {
             self.conn.execute_batch("COMMIT")?;
         }
         Ok(())
     }
 
-    /// Starts a unit of writes: inside the open batch (opening one if needed) when batching,
-    /// else a transaction of its own.
+    /// Starts a unit of writes: inside the open batch when batching, else a transaction of
+    /// its own.
     pub(super) fn unit(&self) -> Result<Unit<'_>, StoreError> {
-        if let Some(batch) = self.batch.get()
-            && batch.opened.is_none()
-        {
-            self.conn.execute_batch("BEGIN")?;
-            self.batch.set(Some(Batch {
-                opened: Some(Instant::now()),
-                units: 0,
-            }));
-        }
         self.conn.execute_batch("SAVEPOINT unit")?;
         Ok(Unit {
             conn: &self.conn,
@@ -75,7 +72,7 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // What the batch holds is whole units: keep it.
-        if self.batch.get().and_then(|b| b.opened).is_some() {
+        if self.batch.get().is_some() {
             let _ = self.conn.execute_batch("COMMIT");
         }
     }
@@ -100,15 +97,11 @@ impl Unit<'_> {
         self.done = true;
         if let Some(mut batch) = self.batch.get() {
             batch.units += 1;
-            let old = batch.opened.is_some_and(|t| t.elapsed() >= OPEN_AT_MOST);
-            if batch.units >= UNITS || old {
+            if batch.units >= UNITS || batch.opened.elapsed() >= OPEN_AT_MOST {
                 // The next batch begins at once, so that reads until its first update share
                 // a transaction too.
                 self.conn.execute_batch("COMMIT; BEGIN")?;
-                batch = Batch {
-                    opened: Some(Instant::now()),
-                    units: 0,
-                };
+                batch = Batch::new();
             }
             self.batch.set(Some(batch));
         }

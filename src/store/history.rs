@@ -165,11 +165,7 @@ impl Store {
                     image = coalesce(excluded.image, items.image),
                     last_seen = excluded.last_seen",
             )?;
-            // In key order, so that the rows fill the table's pages one after another
-            // instead of splitting them: half as many pages to write.
-            let mut in_order: Vec<(i64, &Item)> = (0_i64..).zip(items).collect();
-            in_order.sort_unstable_by(|(_, a), (_, b)| a.id.cmp(&b.id));
-            for (position, item) in in_order {
+            for (position, item) in (0_i64..).zip(items) {
                 upsert.execute(params![
                     section,
                     item.id,

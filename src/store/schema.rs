@@ -11,7 +11,7 @@ use super::{StoreError, create_parent};
 const APPLICATION_ID: i64 = 0x4644_5752;
 
 /// The page size of a new state file, in bytes (SQLite's default is 4,096: a section's 60
-/// items took ten pages and their index three, each written again at every commit).
+/// items took ten pages, each written again at every commit).
 const PAGE_SIZE: i64 = 16_384;
 
 /// Forward migrations; entry `n` takes the schema from version `n` to `n + 1`.
