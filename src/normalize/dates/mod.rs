@@ -198,7 +198,9 @@ fn parse_any(text: &str, rules: &DateRules) -> Option<ParsedDate> {
 
 /// A wire dateline from its agency on (`(SPX) Oct 23, 2024`): the place before it
 /// (`München, Germany`, `São Paulo`) says nothing of the date, and its letters would send an
-/// English date through the reading of other languages' words.
+/// English date through the reading of other languages' words. What stands before a
+/// parenthesis with digits in it (`Jan 3, 2020 (Updated) Feb 4, 2021`) is a date or a time,
+/// not a place, and is kept.
 fn without_wire_place(text: &str) -> &str {
     if memchr::memchr(b'(', text.as_bytes()).is_none() {
         return text;
@@ -206,6 +208,7 @@ fn without_wire_place(text: &str) -> &str {
     let agency = regex!(&format!("(?i){}", crate::locale::agency_date()));
     agency
         .find(text)
+        .filter(|found| !text[..found.start()].contains(|c: char| c.is_ascii_digit()))
         .map_or(text, |found| &text[found.start()..])
 }
 
@@ -343,6 +346,15 @@ mod tests {
         assert_eq!(
             without_wire_place("3 (three) days ago"),
             "3 (three) days ago"
+        );
+        // A date before the parenthesis is not a place: it stays, and is the one read.
+        let both = "Posted Jan 3, 2020 (Updated) Feb 4, 2021";
+        assert_eq!(without_wire_place(both), both);
+        assert_eq!(
+            parse_date(both, &DateRules::english()),
+            Some(ParsedDate::Day(
+                NaiveDate::from_ymd_opt(2020, 1, 3).unwrap()
+            ))
         );
     }
 
