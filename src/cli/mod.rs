@@ -168,7 +168,8 @@ const ARENAS_PER_CORE: usize = 2;
 /// heap, where they fragment it and a long run's memory only grows; a fixed threshold keeps
 /// returning them (peak RSS at 10,000 sections: 112 MiB without, 85 MiB with). Fewer arenas
 /// share what is freed between threads (99 MiB with the default count, 90 MiB with 2 per core,
-/// at no cost in time).
+/// at no cost in time). `run`, one pass that ends, trades some of that memory for time: its
+/// runtime raises the thresholds again (`runtime::pass`).
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
