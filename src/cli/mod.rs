@@ -151,41 +151,8 @@ fn parse_shard(text: &str) -> Result<Shard, String> {
     text.parse()
 }
 
-/// Blocks at least this large are mapped on their own and given back to the system when freed.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const MMAP_THRESHOLD: libc::c_int = 128 * 1024;
-
-/// Heaps (glibc "arenas") per core. The default, 8 per core, gives most of the threads that
-/// parse and render sections a heap of their own, each keeping freed memory the others
-/// cannot reuse.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-const ARENAS_PER_CORE: usize = 2;
-
-/// Allocator settings for a long run of page-sized allocations on many threads (glibc only).
-///
-/// A run allocates and frees page bodies and parse trees of a few hundred KB all along. glibc
-/// raises its mmap threshold after the first such free and from then on keeps them in the
-/// heap, where they fragment it and a long run's memory only grows; a fixed threshold keeps
-/// returning them (peak RSS at 10,000 sections: 112 MiB without, 85 MiB with). Fewer arenas
-/// share what is freed between threads (99 MiB with the default count, 90 MiB with 2 per core,
-/// at no cost in time). `run`, one pass that ends, trades some of that memory for time: its
-/// runtime raises the thresholds again (`runtime::pass`).
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let arenas = libc::c_int::try_from(ARENAS_PER_CORE * cores).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets allocator parameters; called before any other thread exists.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
-}
-
 /// Parses the arguments, sets up logging, runs the subcommand; returns the exit code.
 pub(crate) fn main() -> i32 {
-    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
