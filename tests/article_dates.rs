@@ -19,11 +19,21 @@ fn listing(date: impl Fn(u32) -> String) -> String {
     format!("<html><body><ul>{items}</ul></body></html>")
 }
 
-/// An article page whose `<meta article:published_time>` says `published`.
-fn article(n: u32, published: &str) -> String {
-    format!(
-        "<html><head><meta property=\"article:published_time\" content=\"{published}\"></head><body><article><h1>Story number {n} of the day</h1><p>The text.</p></article></body></html>"
-    )
+/// Serves the article pages `/story/1` … `/story/{count}`, page `n` saying in its
+/// `<meta article:published_time>` that it was published at `published(n)`.
+fn articles(server: &Server, count: u32, published: impl Fn(u32) -> String) {
+    for n in 1..=count {
+        let published = published(n);
+        server.route(
+            &format!("/story/{n}"),
+            Route::ok(
+                "text/html",
+                format!(
+                    "<html><head><meta property=\"article:published_time\" content=\"{published}\"></head><body><article><h1>Story number {n} of the day</h1><p>The text.</p></article></body></html>"
+                ),
+            ),
+        );
+    }
 }
 
 fn config(server: &Server) -> String {
@@ -84,13 +94,7 @@ fn an_article_time_wins_over_a_listing_day() {
         "/list",
         Route::ok("text/html", listing(|n| format!("2024-05-0{n}"))),
     );
-    for n in 1..=3 {
-        let time = format!("2024-05-0{n}T0{n}:30:00+00:00");
-        server.route(
-            &format!("/story/{n}"),
-            Route::ok("text/html", article(n, &time)),
-        );
-    }
+    articles(&server, 3, |n| format!("2024-05-0{n}T0{n}:30:00+00:00"));
     let project = Project::new(&config(&server));
     carried(&project, "article page", |n| {
         format!("2024-05-0{n}T0{n}:30:00+00:00")
@@ -107,14 +111,8 @@ fn a_listing_as_precise_as_the_article_keeps_its_date() {
             listing(|n| format!("2024-05-0{n}T1{n}:00:00+00:00")),
         ),
     );
-    for n in 1..=3 {
-        // The article pages say another time (an update): the listing's order stands.
-        let time = format!("2024-05-0{}T09:00:00+00:00", 4 - n);
-        server.route(
-            &format!("/story/{n}"),
-            Route::ok("text/html", article(n, &time)),
-        );
-    }
+    // The article pages say another time (an update): the listing's order stands.
+    articles(&server, 3, |n| format!("2024-05-0{}T09:00:00+00:00", 4 - n));
     let project = Project::new(&config(&server));
     carried(&project, "listing", |n| {
         format!("2024-05-0{n}T1{n}:00:00+00:00")
@@ -136,13 +134,7 @@ fn check_reads_the_first_five_article_pages_and_says_so() {
             format!("<html><body><ul>{items}</ul></body></html>"),
         ),
     );
-    for n in 1..=7 {
-        let time = format!("2024-05-0{n}T08:00:00+00:00");
-        server.route(
-            &format!("/story/{n}"),
-            Route::ok("text/html", article(n, &time)),
-        );
-    }
+    articles(&server, 7, |n| format!("2024-05-0{n}T08:00:00+00:00"));
     let project = Project::new(&config(&server));
     let checked = project.check_json();
     assert_eq!(checked["sections"][0]["articles_read"], 5, "{checked}");
