@@ -47,6 +47,10 @@ pub(crate) struct Words {
     pub(crate) today: Vec<String>,
     /// "yesterday".
     pub(crate) yesterday: Vec<String>,
+    /// "the day before yesterday", with the word for yesterday in it in many languages
+    /// (`l'altro ieri`): read as such, never as yesterday.
+    #[serde(default)]
+    pub(crate) day_before_yesterday: Vec<String>,
     /// Words for "one" ("an hour ago").
     pub(crate) one: Vec<String>,
     /// Other numbers written as words ("two hours ago", "сорок минут назад").

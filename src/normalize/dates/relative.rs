@@ -14,7 +14,7 @@ pub(super) struct RelativeForms {
     words: &'static Words,
     /// `vor 3 Stunden`, `3 hours ago`: a count (group `n`) and a unit (group `unit`).
     counted: Regex,
-    /// `yesterday`, `today`, each with an optional time.
+    /// `the day before yesterday`, `yesterday`, `today`, each with an optional time.
     named: Regex,
     now: Option<Regex>,
 }
@@ -80,7 +80,13 @@ impl RelativeForms {
             ));
         }
         let counted = Regex::new(&format!("(?i){}", alternatives.join("|"))).ok()?;
-        let days = [words.yesterday.as_slice(), words.today.as_slice()].concat();
+        let days = [
+            words.day_before_yesterday.as_slice(),
+            words.yesterday.as_slice(),
+            words.today.as_slice(),
+        ]
+        .concat();
+        // Longest first: `day before yesterday` is read whole, not as its last word.
         let named = Regex::new(&format!(r"(?i)(?P<day>{})", any_of(&days))).ok()?;
         let now = (!words.now.is_empty())
             .then(|| Regex::new(&format!("(?i)(?:{})", any_of(&words.now))).ok())
@@ -113,13 +119,13 @@ impl RelativeForms {
         };
         if let Some(caps) = self.named.captures_iter(text).find(whole) {
             let word = caps["day"].to_lowercase();
-            let today = now.with_timezone(&tz).date_naive();
-            let yesterday = self
-                .words
-                .yesterday
-                .iter()
-                .any(|y| y.to_lowercase() == word);
-            let day = if yesterday { today.pred_opt()? } else { today };
+            let said = |words: &[String]| words.iter().any(|w| w.to_lowercase() == word);
+            let back = if said(&self.words.day_before_yesterday) {
+                2
+            } else {
+                u64::from(said(&self.words.yesterday))
+            };
+            let day = now.with_timezone(&tz).date_naive() - Days::new(back);
             let rest = &text[caps.get(0).map_or(0, |m| m.end())..];
             return Some(time_of(day, rest));
         }

@@ -52,6 +52,9 @@ pub(super) fn translator(language: &Language) -> Option<Arc<Translator>> {
                 vocabulary,
                 &language.month_names(),
                 &language.extra_periods(),
+                language
+                    .relative_words()
+                    .map_or(&[][..], |words| &words.day_before_yesterday),
                 language.code() == "th",
             )))
         })
@@ -60,11 +63,13 @@ pub(super) fn translator(language: &Language) -> Option<Arc<Translator>> {
 
 impl Translator {
     /// The translator of a language's CLDR `vocabulary`, with the month forms glibc adds
-    /// (`glibc_months`) and the day periods CLDR lacks (`extra_periods`).
+    /// (`glibc_months`), the day periods CLDR lacks (`extra_periods`) and the ways of saying
+    /// the day before yesterday it lacks (`altro ieri` beside its `l’altro ieri`).
     fn new(
         vocabulary: &Vocabulary,
         glibc_months: &HashMap<String, u32>,
         extra_periods: &[(String, Period)],
+        day_before_yesterday: &[String],
         buddhist: bool,
     ) -> Translator {
         let mut words: HashMap<char, Vec<(String, Meaning)>> = HashMap::new();
@@ -101,6 +106,9 @@ impl Translator {
         }
         for (word, unit, offset) in &vocabulary.relative_words {
             add(word, Meaning::Phrase(phrase(*unit, *offset)));
+        }
+        for word in day_before_yesterday {
+            add(word, Meaning::Phrase(phrase(Unit::Day, -2)));
         }
         for (word, period) in vocabulary.periods.iter().chain(extra_periods) {
             add(word, Meaning::Period(*period));
