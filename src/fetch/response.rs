@@ -79,7 +79,10 @@ pub(super) async fn read(
         last_modified: header(LAST_MODIFIED),
     };
     let url = response.url().clone();
-    let mut body = Vec::new();
+    // Room for the declared length at once: grown by doubling, a page's body would be copied
+    // five or six times while it arrives.
+    let room = declared.map_or(0, |n| usize::try_from(n).unwrap_or(0));
+    let mut body = Vec::with_capacity(room);
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transfer)? {
         if (body.len() + chunk.len()) as u64 > max_bytes {
             return Err(BodyError::TooLarge);

@@ -18,7 +18,7 @@ pub struct PageCache {
     pub etag: Option<String>,
     /// `Last-Modified` of the last good answer.
     pub last_modified: Option<String>,
-    /// SHA-256 of the last good body.
+    /// Digest of the last good body.
     pub body_hash: Option<String>,
     /// The warnings of that read (a selector that matched nothing, undated items): they
     /// stand while the page is unchanged.
