@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::PassError;
 use super::outputs::put;
-use super::{manifest, meta, retention};
+use super::{Shown, manifest, meta, retention};
 use crate::config::{Config, Section};
 use crate::publish::Output;
 use crate::render::{self, FeedMeta, Format, Listed};
@@ -22,13 +22,15 @@ const FILES: [&str; 3] = ["index.html", "feeds.opml", render::STYLE_FILE];
 /// feeds' stylesheet. When no feed changed (`feeds_changed` false), the configuration lists
 /// the same sections as when the files were written and the files are intact, nothing is
 /// read or written: what the listing shows of a section changes only with its feed. (With
-/// shards the other workers' feeds count too: it is always rebuilt.)
+/// shards the other workers' feeds count too: it is always rebuilt.) A section in `shown` had
+/// its files rendered by this pass, which says what they show; the others' are looked up.
 pub(super) fn write_listing(
     config: &Config,
     output: &Output,
     store: &Store,
     now: DateTime<Utc>,
     feeds_changed: bool,
+    shown: &HashMap<String, Shown>,
 ) -> Result<(), PassError> {
     let primary = config.output.formats[0];
     let own: Vec<&Section> = match config.shard {
@@ -44,14 +46,18 @@ pub(super) fn write_listing(
     let refreshed = store.last_additions()?;
     let mut listed = Vec::with_capacity(own.len());
     for (section, meta) in own.into_iter().zip(metas) {
-        let name = meta.file(primary);
-        let recorded = store.output(&output.location(&name))?;
-        if !output.exists(&name, recorded.as_ref().map(OutputStamp::stamp)) {
-            continue;
-        }
-        let (items, updated) =
-            store.feed_summary(&section.key(), retention(config, section), now)?;
         let key = section.key();
+        let (items, updated) = match shown.get(&key) {
+            Some(&shown) => shown,
+            None => {
+                let name = meta.file(primary);
+                let recorded = store.output(&output.location(&name))?;
+                if !output.exists(&name, recorded.as_ref().map(OutputStamp::stamp)) {
+                    continue;
+                }
+                store.feed_summary(&key, retention(config, section), now)?
+            }
+        };
         listed.push(Listed {
             meta,
             items,

@@ -26,6 +26,7 @@ mod status;
 mod watch;
 mod workbench;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -43,7 +44,7 @@ pub use error::{PassError, SectionError, SuggestError};
 use load::Loader;
 pub use mend::{HealProposal, heal_proposals};
 pub use monitor::Monitor;
-pub use report::{CheckReport, Observer, RunReport, SectionReport, Status, WatchEvent};
+pub use report::{CheckReport, Observer, RunReport, SectionReport, Shown, Status, WatchEvent};
 pub use reshard::Reseeded;
 pub use status::{RECENT_RUNS, SectionStatus, humane, learned_templates, status};
 pub use watch::{Request, serve_root, watch};
@@ -215,11 +216,15 @@ pub async fn run(
     // On the blocking pool, like the sections' writes, whose freed memory it reuses.
     let listing = Arc::clone(config);
     let feeds_changed = reports.iter().any(|r| r.written > 0);
+    let shown: HashMap<String, Shown> = reports
+        .iter()
+        .filter_map(|r| Some((r.section.clone(), r.shown?)))
+        .collect();
     // A listing that cannot be written fails the run, but the sections' report still stands.
     let listing_error = joined(tokio::task::spawn_blocking(move || {
         store.end_batch()?;
         store.log_run(now, Utc::now(), &entries)?;
-        let written = listing::write_listing(&listing, &output, &store, now, feeds_changed)
+        let written = listing::write_listing(&listing, &output, &store, now, feeds_changed, &shown)
             .err()
             .map(|e| e.to_string());
         // The run's renames last through a crash of the machine once their folders are synced.

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::error::{PassError, SectionError};
 use super::{SectionReport, Shared, meta, retention};
 use crate::config::{Config, Section, Target};
+use crate::model::Item;
 use crate::cpu::{self, Stage};
 use crate::publish::{Bucket, Folder, Output, PublishError, Stamp, Written};
 use crate::render::{self, FeedMeta, Format};
@@ -20,12 +21,14 @@ use crate::store::{OutputStamp, Retention, Store, StoreError};
 ///
 /// When the page did not change (`page_unchanged`) and every output file is as feedwright left
 /// it (size, mtime and render settings recorded in the store), nothing is rendered at all; a
-/// missing, edited or damaged file is rebuilt.
+/// missing, edited or damaged file is rebuilt. `first` is the feed of a history this pass
+/// filled from nothing ([`Retention::first_feed`]), else the feed is read from the state.
 pub(super) async fn publish_section(
     shared: &Shared,
     section: &Section,
     report: &mut SectionReport,
     unchanged_since: Option<DateTime<Utc>>,
+    first: Option<Vec<Item>>,
 ) -> Result<(), SectionError> {
     let meta = meta(&shared.config, section);
     let retention = retention(&shared.config, section);
@@ -62,13 +65,18 @@ pub(super) async fn publish_section(
             report.counts.kept = kept;
             return Ok(None);
         }
-        let items = store.feed_items(&section.key(), retention, shared.now)?;
+        let items = match first {
+            Some(items) => items,
+            None => store.feed_items(&section.key(), retention, shared.now)?,
+        };
         Ok::<_, StoreError>(Some((items, recorded)))
     })?;
     let Some((items, recorded)) = looked_up else {
         return Ok(());
     };
     report.counts.kept = items.len();
+    // The items come newest first.
+    let newest = items.first().map(|item| item.published);
     // Render and write outside the store lock, on the blocking pool (rendering is CPU work,
     // writing waits for fsyncs), so that sections publish side by side, a bounded number at
     // a time, while the async workers keep the connections moving.
@@ -109,6 +117,7 @@ pub(super) async fn publish_section(
             report.published.extend(meta.url(format));
         }
     }
+    report.shown = Some((report.counts.kept, newest));
     if !stamps.is_empty() {
         cpu::measure(Stage::Store, || {
             shared

@@ -1,5 +1,6 @@
 //! What a pass returns: one report per section, as data (the binary decides how to show it).
 
+use chrono::{DateTime, Utc};
 use serde::ser::{SerializeMap, Serializer};
 
 use super::error::{PassError, SectionError};
@@ -66,10 +67,17 @@ pub struct SectionReport {
     /// Public addresses of the feed files whose bytes changed (for WebSub).
     #[serde(skip)]
     pub published: Vec<url::Url>,
+    /// What the section's files show when this run rendered them: how many items and the
+    /// newest one's date (the listing shows them without asking the state again).
+    #[serde(skip)]
+    pub shown: Option<Shown>,
     /// Ok or failed with a reason.
     #[serde(flatten)]
     pub status: Status,
 }
+
+/// How many items a section's feed files show, and the newest one's date.
+pub type Shown = (usize, Option<DateTime<Utc>>);
 
 /// What a whole `run` did.
 #[derive(Debug, serde::Serialize)]

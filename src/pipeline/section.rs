@@ -1,5 +1,6 @@
 //! One section end to end: robots → conditional fetch → gather → enrich → history → feeds.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -233,7 +234,7 @@ async fn update(
             report.counts.not_modified = 1;
             let saved = cached.as_ref().map(|c| c.saved);
             report.warnings.extend(standing(cached));
-            return publish_section(shared, section, report, saved).await;
+            return publish_section(shared, section, report, saved, None).await;
         }
         Fetched::Page(response) => response,
     };
@@ -245,7 +246,7 @@ async fn update(
         // Same bytes as last time, though the server did not say so: nothing to read.
         let saved = cached.as_ref().map(|c| c.saved);
         report.warnings.extend(standing(cached));
-        return publish_section(shared, section, report, saved).await;
+        return publish_section(shared, section, report, saved, None).await;
     }
     // A page to read: CPU work from here on (parsing, merging, rendering). It runs as a task
     // of its own, on whichever worker thread is free, while the pass goes on fetching; an
@@ -386,12 +387,19 @@ async fn merge(
         known: &known,
         cache: &cache,
     };
+    let retention = retention(&shared.config, section);
     report.counts.new = cpu::measure(Stage::Store, || {
-        shared.store.lock().expect("store lock").update_section(
-            &update,
-            retention(&shared.config, section),
-            shared.now,
-        )
+        shared
+            .store
+            .lock()
+            .expect("store lock")
+            .update_section(&update, retention, shared.now)
     })?;
-    publish_section(shared, section, report, None).await
+    // A history that held nothing now holds just these items: its feed needs no reading back.
+    let unique = || {
+        let mut ids = HashSet::with_capacity(items.len());
+        items.iter().all(|item| ids.insert(item.id.as_str()))
+    };
+    let first = (known.is_empty() && unique()).then(|| retention.first_feed(items, shared.now));
+    publish_section(shared, section, report, None, first).await
 }

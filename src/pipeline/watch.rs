@@ -5,7 +5,7 @@
 //! the lease renewed) every minute or third of the lease, and at the end. Signals are the
 //! binary's business: it turns them into [`Request`]s.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -188,7 +188,7 @@ pub async fn watch(
                 // The listing covers every section: write it once a burst of runs is over,
                 // not after each of a thousand sections of the first pass.
                 if in_flight.is_empty() {
-                    if let Err(e) = write_listing(&config, &output, &store, stamp, true) {
+                    if let Err(e) = write_listing(&config, &output, &store, stamp, true, &HashMap::new()) {
                         observer.event(&WatchEvent::ListingFailed(&e));
                     }
                     if let Err(e) = output.sync() {

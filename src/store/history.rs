@@ -71,6 +71,22 @@ impl Retention {
             .map(|days| ms(now - chrono::Duration::days(i64::from(days))))
     }
 
+    /// The feed [`Store::feed_items`] reads after an update stored `items` (in page order,
+    /// each id once) into a history that held nothing: the same items, dated to the
+    /// millisecond as the state keeps them, newest first (page order among equal dates), at
+    /// most `max_items`, none older than `max_age_days` — without reading them back.
+    pub fn first_feed(self, mut items: Vec<Item>, now: DateTime<Utc>) -> Vec<Item> {
+        let cutoff = self.cutoff(now).unwrap_or(i64::MIN);
+        items.retain(|item| ms(item.published) >= cutoff);
+        for item in &mut items {
+            item.published = from_ms(ms(item.published));
+        }
+        // A stable sort: equal dates keep their page order.
+        items.sort_by(|a, b| b.published.cmp(&a.published));
+        items.truncate(self.max_items);
+        items
+    }
+
     /// `max_items` as SQLite takes it.
     fn limit(self) -> i64 {
         i64::try_from(self.max_items).unwrap_or(i64::MAX)
