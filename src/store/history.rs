@@ -82,7 +82,7 @@ impl Retention {
             item.published = from_ms(ms(item.published));
         }
         // A stable sort: equal dates keep their page order.
-        items.sort_by(|a, b| b.published.cmp(&a.published));
+        items.sort_by_key(|item| std::cmp::Reverse(item.published));
         items.truncate(self.max_items);
         items
     }
