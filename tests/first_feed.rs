@@ -21,7 +21,7 @@ fn item(n: usize, minutes: i64, nanos: i64, summary: bool) -> Item {
         title: format!("Story {n} – “quoted” & <b>"),
         summary_html: summary.then(|| format!("<p>Teaser {n}</p>")),
         content_html: None,
-        author: (n % 3 == 0).then(|| "Ana".to_string()),
+        author: n.is_multiple_of(3).then(|| "Ana".to_string()),
         image: None,
         published: now() - Duration::minutes(minutes) + Duration::nanoseconds(nanos),
     }
