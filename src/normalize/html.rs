@@ -69,6 +69,8 @@ pub fn sanitize(html: &str, base: &Url) -> Option<String> {
     let clean = if teaser.contains('<') {
         let valid = xml_chars_only(&teaser);
         let clean = with_sanitizer(base, |builder| builder.clean(&valid).to_string());
+        // The parser decodes references, which can name what XML cannot carry (`&#xFFFE;`).
+        let clean = xml_chars_only(&clean);
         // Cleaning can expose a "read more" that removed markup (a trailing script) hid.
         strip_read_more(&clean).into_owned()
     } else {
@@ -345,6 +347,13 @@ mod tests {
         }
         let not_last = r#"Not last <a href="/r">read more</a> <a href="/x">x</a>"#;
         assert_eq!(strip_read_more(not_last), not_last);
+    }
+
+    #[test]
+    fn references_to_what_xml_cannot_carry_are_dropped() {
+        // `<!-->` ends a comment at once: the references are text to the parser.
+        let clean = sanitize("<p><!-->a&#xFFFE;&#x1;&#xFFFF;b</p>", &base()).unwrap();
+        assert_eq!(clean, "<p>ab</p>");
     }
 
     #[test]
