@@ -2,8 +2,9 @@
 //! robots.txt, article pages and output files, a log of runs, and the lock that keeps to one
 //! writer.
 //!
-//! WAL mode; a pass commits its sections' updates in batches, each update a savepoint of its own
-//! (`batch.rs`); the schema is versioned with `PRAGMA user_version`.
+//! `run` commits through a rollback journal, `watch` through the write-ahead log (readers
+//! beside it never wait); a pass commits its sections' updates in batches, each update a
+//! savepoint of its own (`batch.rs`); the schema is versioned with `PRAGMA user_version`.
 //! The store knows items and bytes, never formats: what a feed looks like is `render`'s business.
 
 mod batch;
