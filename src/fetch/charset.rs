@@ -58,8 +58,8 @@ fn header_charset(content_type: Option<&str>) -> Option<&'static Encoding> {
 fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
     let head = &body[..body.len().min(PRESCAN_BYTES)];
     // Bytes, ASCII only (`-u`), as the HTML standard's prescan reads them: a byte of another
-    // encoding inside the tag does not stop the match, and the pattern compiles in a tenth of
-    // the time its Unicode form took (about a millisecond and a half of every run).
+    // encoding inside the tag does not stop the match, and the pattern compiles without
+    // Unicode's tables (a one-section run: 16 -> 15 ms of CPU).
     let declaration = regex!(bytes r#"(?i-u)<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_\-:.]+)"#);
     let label = declaration.captures(head)?.get(1)?.as_bytes();
     // A page that reached us as bytes cannot really be UTF-16: browsers read that as UTF-8.

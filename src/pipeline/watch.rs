@@ -188,7 +188,9 @@ pub async fn watch(
                 // The listing covers every section: write it once a burst of runs is over,
                 // not after each of a thousand sections of the first pass.
                 if in_flight.is_empty() {
-                    if let Err(e) = write_listing(&config, &output, &store, stamp, true, &HashMap::new()) {
+                    // Every section's summary is read from the state.
+                    let shown = HashMap::new();
+                    if let Err(e) = write_listing(&config, &output, &store, stamp, true, &shown) {
                         observer.event(&WatchEvent::ListingFailed(&e));
                     }
                     if let Err(e) = output.sync() {
