@@ -184,9 +184,19 @@ pub async fn run(
     let lock = store::lock(&state_path)?;
     let mut opened = Store::open(&state_path)?;
     let reseeded = reshard::reseed(config, &mut opened)?;
-    opened.batch_writes()?;
+    let mut output = outputs::open(config)?;
+    output.settle_new_files();
+    let output = Arc::new(output);
+    // A batch records the stamps of files written before it commits: they are made durable
+    // first, so that a committed stamp never names bytes a crash of the machine could lose.
+    let settled = Arc::clone(&output);
+    opened.batch_writes(Box::new(move || {
+        settled.settle().map_err(|e| StoreError::Unsettled {
+            location: e.location,
+            message: e.message,
+        })
+    }))?;
     let store = Arc::new(Mutex::new(opened));
-    let output = Arc::new(outputs::open(config)?);
     let shared = Arc::new(Shared {
         loader: Loader::new(config.clone(), Some(store.clone()), now)?,
         config: config.clone(),
@@ -222,11 +232,12 @@ pub async fn run(
         .collect();
     // A listing that cannot be written fails the run, but the sections' report still stands.
     let listing_error = joined(tokio::task::spawn_blocking(move || {
-        store.end_batch()?;
         store.log_run(now, Utc::now(), &entries)?;
         let written = listing::write_listing(&listing, &output, &store, now, feeds_changed, &shown)
             .err()
             .map(|e| e.to_string());
+        // The last batch, the listing's stamps with it, commits once its files are settled.
+        store.end_batch()?;
         // The run's renames last through a crash of the machine once their folders are synced.
         let synced = output.sync().err().map(|e| e.to_string());
         Ok::<_, PassError>(written.or(synced))

@@ -172,7 +172,7 @@ pub async fn watch(
                 running.remove(&report.section);
                 observer.finished(&report);
                 monitor.record(&report);
-                let mut store = store.lock().expect("store lock");
+                let store = store.lock().expect("store lock");
                 if let Some(section) = ran_with.sections().find(|s| s.key() == report.section) {
                     let auto = schedule.finished(&report, section.every, &ran_with.watch, Instant::now());
                     if let Some(every) = auto

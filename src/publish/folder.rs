@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::{Stamp, Written};
@@ -14,6 +15,11 @@ use crate::cpu::{self, Stage};
 pub struct Folder {
     root: PathBuf,
     unsynced: Mutex<BTreeSet<PathBuf>>,
+    /// Whether a new file (nothing was at its path) waits for [`Folder::settle`] instead of
+    /// being synced before it is renamed into place.
+    settles_new: bool,
+    /// Whether new files were written since the last [`Folder::settle`].
+    unsettled: AtomicBool,
 }
 
 impl Folder {
@@ -22,7 +28,31 @@ impl Folder {
         Folder {
             root,
             unsynced: Mutex::new(BTreeSet::new()),
+            settles_new: false,
+            unsettled: AtomicBool::new(false),
         }
+    }
+
+    /// From now on, a new file is not synced on its own: [`Folder::settle`] makes all of them
+    /// durable at once (one sync of the file system, which writes them out together; each
+    /// file's own sync is most of a cold run's writing on a disk). A file that replaces
+    /// another is still synced before the rename, so that a crash of the machine leaves the
+    /// old bytes or the new ones. Only where the file system can be synced as a whole (Linux).
+    pub(super) fn settle_new_files(&mut self) {
+        self.settles_new = cfg!(target_os = "linux");
+    }
+
+    /// Makes the new files written since the last call durable, their folders' entries with
+    /// them (see [`Folder::settle_new_files`]).
+    pub(super) fn settle(&self) -> io::Result<()> {
+        if !self.unsettled.swap(false, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let result = sync_file_system(&self.root);
+        if result.is_err() {
+            self.unsettled.store(true, Ordering::Release);
+        }
+        result
     }
 
     /// The path of `name` (a `/`-separated path under the folder).
@@ -34,9 +64,10 @@ impl Folder {
     /// file's stamp. `known` says the state recorded the file: when it did not (a first run),
     /// the file is most likely new and is not read before it is written.
     ///
-    /// The bytes go to a temporary file in the same folder, are synced, then renamed over the
-    /// file, so readers see the old file or the new one, never a mix. The folder's own entry
-    /// is synced once for all its files, by [`Folder::sync`].
+    /// The bytes go to a temporary file in the same folder, are synced (a new file's perhaps
+    /// later, by [`Folder::settle`]), then renamed over the file, so readers see the old file
+    /// or the new one, never a mix. The folder's own entry is synced once for all its files,
+    /// by [`Folder::sync`].
     pub(super) fn write(
         &self,
         name: &str,
@@ -66,18 +97,24 @@ impl Folder {
                 other => other?,
             };
             file.write_all(bytes)?;
-            cpu::measure(Stage::Fsync, || file.sync_all())?;
+            let sync = || cpu::measure(Stage::Fsync, || file.sync_all());
+            if known || !self.settles_new {
+                sync()?;
+            }
             // Renaming keeps the modification time: the open file tells it.
             let written = stamp_of(&file.metadata()?);
             let placed = if known {
                 fs::rename(&temp, &path).map(|()| Written::Changed)
             } else {
-                place_new(&temp, &path, bytes)
+                place_new(&temp, &path, bytes, sync)
             };
             Ok::<_, io::Error>((placed?, written))
         })();
         match result {
             Ok((Written::Changed, written)) => {
+                if !known {
+                    self.unsettled.store(true, Ordering::Release);
+                }
                 self.unsynced
                     .lock()
                     .expect("folder list")
@@ -112,9 +149,15 @@ impl Folder {
     }
 }
 
-/// Puts the synced temporary file `temp` at `path` when nothing is there; when a file is, and
-/// holds `bytes` already, leaves it (and removes `temp`), else replaces it.
-fn place_new(temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<Written> {
+/// Puts the temporary file `temp` at `path` when nothing is there; when a file is, and holds
+/// `bytes` already, leaves it (and removes `temp`), else replaces it, once `sync` has made
+/// `temp` durable (syncing it again costs next to nothing).
+fn place_new(
+    temp: &Path,
+    path: &Path,
+    bytes: &[u8],
+    sync: impl FnOnce() -> io::Result<()>,
+) -> io::Result<Written> {
     if rename_unless_taken(temp, path)? {
         return Ok(Written::Changed);
     }
@@ -122,7 +165,22 @@ fn place_new(temp: &Path, path: &Path, bytes: &[u8]) -> io::Result<Written> {
         fs::remove_file(temp)?;
         return Ok(Written::Unchanged);
     }
+    sync()?;
     fs::rename(temp, path).map(|()| Written::Changed)
+}
+
+/// Writes out everything of the file system that holds `root` (`syncfs`).
+#[cfg(target_os = "linux")]
+fn sync_file_system(root: &Path) -> io::Result<()> {
+    let folder = fs::File::open(root)?;
+    cpu::measure(Stage::Fsync, || rustix::fs::syncfs(&folder))?;
+    Ok(())
+}
+
+/// Elsewhere no file waits for it.
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Whether the file at `path` holds exactly `bytes`.
@@ -217,5 +275,31 @@ mod tests {
             Written::Changed
         );
         assert_eq!(fs::read(&path).unwrap(), b"three");
+    }
+
+    #[test]
+    fn new_files_wait_for_settle() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut folder = Folder::new(dir.path().to_path_buf());
+        folder.settle_new_files();
+        let pending = || folder.unsettled.load(Ordering::Acquire);
+        // Nothing written, nothing to settle.
+        folder.settle().unwrap();
+        assert!(!pending());
+        folder.write("a.xml", b"one", false).unwrap();
+        assert_eq!(pending(), cfg!(target_os = "linux"));
+        folder.settle().unwrap();
+        assert!(!pending());
+        // A file the state does not know, over one already there: replaced whole.
+        fs::write(dir.path().join("b.xml"), b"old").unwrap();
+        assert_eq!(
+            folder.write("b.xml", b"new", false).unwrap().0,
+            Written::Changed
+        );
+        assert_eq!(fs::read(dir.path().join("b.xml")).unwrap(), b"new");
+        // A settle that fails keeps its files pending.
+        fs::remove_dir_all(dir.path()).unwrap();
+        assert!(folder.settle().is_err() || !cfg!(target_os = "linux"));
+        assert_eq!(pending(), cfg!(target_os = "linux"));
     }
 }

@@ -94,9 +94,29 @@ impl Output {
         }
     }
 
+    /// From now on, new files are made durable together, by [`Output::settle`], instead of
+    /// one by one (a file that replaces another is still synced before it does). For a pass
+    /// that settles them before it records their stamps.
+    pub fn settle_new_files(&mut self) {
+        if let Output::Folder(dir) = self {
+            dir.settle_new_files();
+        }
+    }
+
+    /// Makes the new files published since the last call durable (see
+    /// [`Output::settle_new_files`]). Objects are whole once put.
+    pub fn settle(&self) -> Result<(), PublishError> {
+        match self {
+            Output::Folder(dir) => dir
+                .settle()
+                .map_err(|e| error(&dir.path("").to_string_lossy(), "cannot sync", e)),
+            Output::Bucket(_) => Ok(()),
+        }
+    }
+
     /// Makes what was published since the last call last through a crash of the machine: a
     /// folder's entries are synced once for all the files renamed into it (each file's bytes
-    /// were synced as it was written). Objects are whole once put.
+    /// were synced as it was written, or settled). Objects are whole once put.
     pub fn sync(&self) -> Result<(), PublishError> {
         match self {
             Output::Folder(dir) => dir

@@ -6,12 +6,12 @@
 //! Each update is still a unit of its own (a savepoint: all of it or nothing, whatever the
 //! others do). A crash loses at most the open batch: the state stays as of the last commit,
 //! and a feed written meanwhile, newer than that state, is found changed by the next run (its
-//! recorded stamp no longer matches the file) and written again from the state.
+//! recorded stamp no longer matches the file) and written again from the state. Before each
+//! commit the batch's owner makes durable what the batch records ([`BeforeCommit`]: the
+//! files whose stamps it holds), so that a committed stamp never names bytes a crash of the
+//! machine could still take away.
 
-use std::cell::Cell;
 use std::time::{Duration, Instant};
-
-use rusqlite::Connection;
 
 use super::{Store, StoreError};
 
@@ -19,6 +19,9 @@ use super::{Store, StoreError};
 const UNITS: usize = 32;
 /// …or has been open this long.
 const OPEN_AT_MOST: Duration = Duration::from_secs(1);
+
+/// Run before each commit of a batch; an error leaves the batch uncommitted.
+pub type BeforeCommit = Box<dyn Fn() -> Result<(), StoreError> + Send>;
 
 /// The open batch of a store that batches its writes: while it batches, a transaction is
 /// always open.
@@ -40,21 +43,32 @@ impl Batch {
 }
 
 impl Store {
-    /// From now on, groups the sections' updates into batches, until [`Store::end_batch`].
-    /// What the pass reads before its first update is read in the same transaction (one
-    /// look at the file instead of one per read).
-    pub fn batch_writes(&mut self) -> Result<(), StoreError> {
+    /// From now on, groups the sections' updates into batches, until [`Store::end_batch`],
+    /// calling `before_commit` before each commit. What the pass reads before its first
+    /// update is read in the same transaction (one look at the file instead of one per read).
+    pub fn batch_writes(&mut self, before_commit: BeforeCommit) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN")?;
         self.batch.set(Some(Batch::new()));
+        self.before_commit = Some(before_commit);
         Ok(())
     }
 
     /// Commits the open batch, if any, and writes each update on its own again.
     pub fn end_batch(&mut self) -> Result<(), StoreError> {
-        if self.batch.take().is_some() {
-            self.conn.execute_batch("COMMIT")?;
+        if self.batch.get().is_some() {
+            self.commit_batch("COMMIT")?;
+            self.batch.set(None);
+            self.before_commit = None;
         }
         Ok(())
+    }
+
+    /// Runs `commit` (SQL that commits the open batch) once what it records is durable.
+    fn commit_batch(&self, commit: &str) -> Result<(), StoreError> {
+        if let Some(before_commit) = &self.before_commit {
+            before_commit()?;
+        }
+        Ok(self.conn.execute_batch(commit)?)
     }
 
     /// Starts a unit of writes: inside the open batch when batching, else a transaction of
@@ -62,8 +76,7 @@ impl Store {
     pub(super) fn unit(&self) -> Result<Unit<'_>, StoreError> {
         self.conn.execute_batch("SAVEPOINT unit")?;
         Ok(Unit {
-            conn: &self.conn,
-            batch: &self.batch,
+            store: self,
             done: false,
         })
     }
@@ -71,39 +84,39 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        // What the batch holds is whole units: keep it.
+        // What the batch holds is whole units: keep it, if it can be made durable.
         if self.batch.get().is_some() {
-            let _ = self.conn.execute_batch("COMMIT");
+            let _ = self.commit_batch("COMMIT");
         }
     }
 }
 
 /// One update's writes: kept whole by [`Unit::commit`], undone when dropped before.
 pub(super) struct Unit<'a> {
-    conn: &'a Connection,
-    batch: &'a Cell<Option<Batch>>,
+    store: &'a Store,
     done: bool,
 }
 
 impl Unit<'_> {
     /// The connection to write with.
-    pub(super) fn conn(&self) -> &Connection {
-        self.conn
+    pub(super) fn conn(&self) -> &rusqlite::Connection {
+        &self.store.conn
     }
 
     /// Keeps the unit's writes: committed now, or with its batch when that is full or old.
     pub(super) fn commit(mut self) -> Result<(), StoreError> {
-        self.conn.execute_batch("RELEASE unit")?;
+        let store = self.store;
+        store.conn.execute_batch("RELEASE unit")?;
         self.done = true;
-        if let Some(mut batch) = self.batch.get() {
+        if let Some(mut batch) = store.batch.get() {
             batch.units += 1;
             if batch.units >= UNITS || batch.opened.elapsed() >= OPEN_AT_MOST {
                 // The next batch begins at once, so that reads until its first update share
                 // a transaction too.
-                self.conn.execute_batch("COMMIT; BEGIN")?;
+                store.commit_batch("COMMIT; BEGIN")?;
                 batch = Batch::new();
             }
-            self.batch.set(Some(batch));
+            store.batch.set(Some(batch));
         }
         Ok(())
     }
@@ -112,7 +125,76 @@ impl Unit<'_> {
 impl Drop for Unit<'_> {
     fn drop(&mut self) {
         if !self.done {
-            let _ = self.conn.execute_batch("ROLLBACK TO unit; RELEASE unit");
+            let _ = self
+                .store
+                .conn
+                .execute_batch("ROLLBACK TO unit; RELEASE unit");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    use super::*;
+    use crate::store::OutputStamp;
+
+    fn stamp(n: usize) -> (String, OutputStamp) {
+        let stamp = OutputStamp {
+            size: 1,
+            version: 1,
+            fingerprint: String::new(),
+            items: Some(n),
+        };
+        (format!("/feeds/{n}.xml"), stamp)
+    }
+
+    #[test]
+    fn a_batch_commits_only_after_its_hook_succeeds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        let (calls, fails) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let mut store = Store::open(&path).unwrap();
+        let (counted, failing) = (calls.clone(), fails.clone());
+        store
+            .batch_writes(Box::new(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                match failing.load(Ordering::SeqCst) {
+                    true => Err(StoreError::Unsettled {
+                        location: "/feeds".into(),
+                        message: "cannot sync".into(),
+                    }),
+                    false => Ok(()),
+                }
+            }))
+            .unwrap();
+        // A full batch commits once, after its hook.
+        for n in 0..UNITS {
+            store.save_outputs(&[stamp(n)]).unwrap();
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // The next batch's hook fails: its commit fails, and so does every later try.
+        fails.store(true, Ordering::SeqCst);
+        for n in UNITS..2 * UNITS - 1 {
+            store.save_outputs(&[stamp(n)]).unwrap();
+        }
+        assert!(matches!(
+            store.save_outputs(&[stamp(2 * UNITS - 1)]),
+            Err(StoreError::Unsettled { .. })
+        ));
+        assert!(store.end_batch().is_err());
+        drop(store);
+        assert!(calls.load(Ordering::SeqCst) >= 3, "the close tried too");
+        // The state holds the first batch, nothing of the second.
+        let store = Store::open(&path).unwrap();
+        let paths: Vec<String> = (0..2 * UNITS).map(|n| stamp(n).0).collect();
+        let found = store.outputs(&paths).unwrap();
+        assert!(found[..UNITS].iter().all(Option::is_some));
+        assert!(found[UNITS..].iter().all(Option::is_none));
     }
 }

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
+pub use batch::BeforeCommit;
 pub use cache::{ArticleRecord, MAX_ARTICLE_ATTEMPTS, OutputStamp, StoredRobots};
 pub use heal::{StoredHeal, StoredShape};
 pub use history::{PageCache, PageUpdate, Retention};
@@ -105,6 +106,15 @@ pub enum StoreError {
         /// State file.
         path: PathBuf,
     },
+    /// What a batch records could not be made durable before it commits (the output files
+    /// whose stamps it holds).
+    #[error("{location}: {message}")]
+    Unsettled {
+        /// The output's folder.
+        location: String,
+        /// What failed and what the system said.
+        message: String,
+    },
     /// A query failed.
     #[error("state database: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -123,6 +133,8 @@ pub struct Store {
     conn: Connection,
     /// Whether updates are grouped, and the open group ([`Store::batch_writes`]).
     batch: std::cell::Cell<Option<batch::Batch>>,
+    /// What runs before a batch commits, while batching.
+    before_commit: Option<BeforeCommit>,
 }
 
 impl std::fmt::Debug for Store {
@@ -143,6 +155,7 @@ impl Store {
         Ok(Store {
             conn: schema::open(path, access)?,
             batch: std::cell::Cell::new(None),
+            before_commit: None,
         })
     }
 

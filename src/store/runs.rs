@@ -85,28 +85,29 @@ fn uncount(n: i64) -> usize {
 impl Store {
     /// Records a finished run and its sections, pruning each section's oldest entries.
     pub fn log_run(
-        &mut self,
+        &self,
         started: DateTime<Utc>,
         ended: DateTime<Utc>,
         entries: &[RunEntry],
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let unit = self.unit()?;
+        let conn = unit.conn();
         let requests: u32 = entries.iter().map(|e| e.counts.requests).sum();
         let failed = entries.iter().filter(|e| e.failure.is_some()).count();
-        tx.prepare_cached(
+        conn.prepare_cached(
             "INSERT INTO runs (started, ended, requests, failed) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![ms(started), ms(ended), requests, count(failed)])?;
-        let run_id = tx.last_insert_rowid();
+        let run_id = conn.last_insert_rowid();
         {
-            let mut insert = tx.prepare_cached(
+            let mut insert = conn.prepare_cached(
                 "INSERT INTO run_sections (run_id, section, status, error_kind, reason, found,
                                            new, kept, requests, not_modified, dated, summaries,
                                            images, authors, bytes, millis, ended, contents)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                          ?17, ?18)",
             )?;
-            let mut prune = tx.prepare_cached(
+            let mut prune = conn.prepare_cached(
                 "DELETE FROM run_sections WHERE section = ?1 AND run_id <
                    (SELECT run_id FROM run_sections WHERE section = ?1
                     ORDER BY run_id DESC LIMIT 1 OFFSET ?2)",
@@ -140,9 +141,9 @@ impl Store {
                 prune.execute(params![entry.section, KEPT_PER_SECTION - 1])?;
             }
         }
-        tx.prepare_cached("DELETE FROM runs WHERE id < (SELECT min(run_id) FROM run_sections)")?
+        conn.prepare_cached("DELETE FROM runs WHERE id < (SELECT min(run_id) FROM run_sections)")?
             .execute([])?;
-        tx.commit()?;
+        unit.commit()?;
         Ok(())
     }
 
@@ -275,7 +276,7 @@ mod tests {
     fn streaks_count_failures_since_the_last_success_across_reopens() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.db");
-        let mut store = Store::open(&path).unwrap();
+        let store = Store::open(&path).unwrap();
         store
             .log_run(now(1), now(1), &[entry("a", true), entry("b", true)])
             .unwrap();
@@ -306,7 +307,7 @@ mod tests {
     #[test]
     fn each_section_keeps_only_its_latest_entries() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("state.db")).unwrap();
+        let store = Store::open(&dir.path().join("state.db")).unwrap();
         for _ in 0..KEPT_PER_SECTION + 20 {
             store
                 .log_run(now(1), now(1), &[entry("a", true), entry("b", false)])
