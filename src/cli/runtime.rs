@@ -3,7 +3,7 @@
 /// The runtime of the long-running and one-off commands other than `run`: worker threads,
 /// and a heap that stays flat however long they run ([`Heap::Flat`]).
 pub(super) fn general() -> tokio::runtime::Runtime {
-    tune_heap(Heap::Flat);
+    tune_heap(Heap::Flat, cores());
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -18,13 +18,19 @@ pub(super) fn general() -> tokio::runtime::Runtime {
 /// A pass ends and gives its memory back when it does, so its heap keeps what it has
 /// ([`Heap::Kept`]).
 pub(super) fn pass() -> tokio::runtime::Runtime {
-    tune_heap(Heap::Kept);
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let cores = cores();
+    tune_heap(Heap::Kept, cores);
     tokio::runtime::Builder::new_current_thread()
         .max_blocking_threads(cores + 1)
         .enable_all()
         .build()
         .expect("the async runtime starts")
+}
+
+/// The cores this process may use (asked once: on Linux the answer reads three files of the
+/// control groups).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
 /// How the C library's allocator (glibc only) treats the page bodies and parse trees of a few
@@ -52,10 +58,10 @@ enum Heap {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const ARENAS_PER_CORE: usize = 2;
 
-/// Sets the allocator up as `heap` says; called before the runtime starts any thread.
+/// Sets the allocator up as `heap` says for `cores` cores; called before the runtime starts any
+/// thread.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_heap(heap: Heap) {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+fn tune_heap(heap: Heap, cores: usize) {
     let arenas = libc::c_int::try_from(ARENAS_PER_CORE * cores).unwrap_or(libc::c_int::MAX);
     // SAFETY: mallopt only sets allocator parameters; no other thread exists yet.
     unsafe {
@@ -74,4 +80,4 @@ fn tune_heap(heap: Heap) {
 
 /// Other C libraries keep their own defaults.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_heap(_: Heap) {}
+fn tune_heap(_: Heap, _: usize) {}

@@ -215,7 +215,12 @@ pub async fn run(
     )
     .await;
     shared.loader.renderer.close().await;
-    drop(shared);
+    // The connections are let go when the pass returns, not now: closing them here would
+    // have them shut down one by one while the listing is written.
+    let connections = Arc::into_inner(shared)
+        .expect("the sections have let go of the pass")
+        .loader
+        .fetcher;
     let entries: Vec<RunEntry> = reports.iter().map(|r| run_entry(config, r)).collect();
     // Every section is done: the store has no other holder and is closed before check-in.
     let mut store = Arc::into_inner(store)
@@ -247,6 +252,7 @@ pub async fn run(
     if let Some(checkout) = checkout {
         checkout.checkin()?;
     }
+    drop(connections);
     Ok(RunReport {
         sections: reports,
         listing_error,
