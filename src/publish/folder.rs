@@ -43,14 +43,17 @@ impl Folder {
     }
 
     /// Makes the new files written since the last call durable, their folders' entries with
-    /// them (see [`Folder::settle_new_files`]).
+    /// them, so [`Folder::sync`] need not sync those again (see [`Folder::settle_new_files`]).
     pub(super) fn settle(&self) -> io::Result<()> {
         if !self.unsettled.swap(false, Ordering::AcqRel) {
             return Ok(());
         }
+        // Taken before the sync: a folder written into while it runs stays listed.
+        let folders = std::mem::take(&mut *self.unsynced.lock().expect("folder list"));
         let result = sync_file_system(&self.root);
         if result.is_err() {
             self.unsettled.store(true, Ordering::Release);
+            self.unsynced.lock().expect("folder list").extend(folders);
         }
         result
     }
@@ -112,7 +115,7 @@ impl Folder {
         })();
         match result {
             Ok((Written::Changed, written)) => {
-                if !known {
+                if !known && self.settles_new {
                     self.unsettled.store(true, Ordering::Release);
                 }
                 self.unsynced
@@ -290,6 +293,11 @@ mod tests {
         assert_eq!(pending(), cfg!(target_os = "linux"));
         folder.settle().unwrap();
         assert!(!pending());
+        // The sync of the file system covered the folder's entry too; elsewhere it waits.
+        assert_eq!(
+            folder.unsynced.lock().unwrap().is_empty(),
+            cfg!(target_os = "linux")
+        );
         // A file the state does not know, over one already there: replaced whole.
         fs::write(dir.path().join("b.xml"), b"old").unwrap();
         assert_eq!(
@@ -297,9 +305,10 @@ mod tests {
             Written::Changed
         );
         assert_eq!(fs::read(dir.path().join("b.xml")).unwrap(), b"new");
-        // A settle that fails keeps its files pending.
+        // A settle that fails keeps its files, and their folders, pending.
         fs::remove_dir_all(dir.path()).unwrap();
         assert!(folder.settle().is_err() || !cfg!(target_os = "linux"));
         assert_eq!(pending(), cfg!(target_os = "linux"));
+        assert!(!folder.unsynced.lock().unwrap().is_empty());
     }
 }

@@ -106,22 +106,25 @@ impl Output {
     /// Makes the new files published since the last call durable (see
     /// [`Output::settle_new_files`]). Objects are whole once put.
     pub fn settle(&self) -> Result<(), PublishError> {
-        match self {
-            Output::Folder(dir) => dir
-                .settle()
-                .map_err(|e| error(&dir.path("").to_string_lossy(), "cannot sync", e)),
-            Output::Bucket(_) => Ok(()),
-        }
+        self.sync_folder(Folder::settle)
     }
 
     /// Makes what was published since the last call last through a crash of the machine: a
     /// folder's entries are synced once for all the files renamed into it (each file's bytes
     /// were synced as it was written, or settled). Objects are whole once put.
     pub fn sync(&self) -> Result<(), PublishError> {
+        self.sync_folder(Folder::sync)
+    }
+
+    /// Runs `sync` on a folder, the error naming it; objects have nothing to sync.
+    fn sync_folder(
+        &self,
+        sync: impl FnOnce(&Folder) -> std::io::Result<()>,
+    ) -> Result<(), PublishError> {
         match self {
-            Output::Folder(dir) => dir
-                .sync()
-                .map_err(|e| error(&dir.path("").to_string_lossy(), "cannot sync", e)),
+            Output::Folder(dir) => {
+                sync(dir).map_err(|e| error(&dir.path("").to_string_lossy(), "cannot sync", e))
+            }
             Output::Bucket(_) => Ok(()),
         }
     }
