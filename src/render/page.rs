@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::Timelike;
+use chrono::{Datelike, Month, Timelike};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use super::index::STYLE;
@@ -38,7 +38,8 @@ pub fn feed_page(meta: &FeedMeta, formats: &[Format], items: &[Item]) -> Vec<u8>
             String::from,
         )
     };
-    let mut page = String::new();
+    // The page's fixed part, then about what an item takes: seldom grown.
+    let mut page = String::with_capacity(STYLE.len() + ITEM_STYLE.len() + 1024 + 320 * items.len());
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -85,14 +86,15 @@ pub fn feed_page(meta: &FeedMeta, formats: &[Format], items: &[Item]) -> Vec<u8>
         }
         let _ = write!(
             page,
-            "<h3><a href=\"{}\">{}</a></h3><div class=\"m\">{}{}</div>",
+            "<h3><a href=\"{}\">{}</a></h3><div class=\"m\">",
             attr(&item.id),
             text(&item.title),
-            human_date(item, &meta),
-            item.author
-                .as_deref()
-                .map_or_else(String::new, |a| format!(" · {}", text(a)))
         );
+        human_date(&mut page, item, &meta);
+        if let Some(author) = &item.author {
+            let _ = write!(page, " · {}", text(author));
+        }
+        page.push_str("</div>");
         if let Some(summary) = &item.summary_html {
             let _ = write!(page, "<div class=\"s\">{summary}</div>");
         }
@@ -109,13 +111,23 @@ pub fn feed_page(meta: &FeedMeta, formats: &[Format], items: &[Item]) -> Vec<u8>
     page.into_bytes()
 }
 
-/// `27 Oct 2024`, or `27 Oct 2024, 14:30` when the item has a time, in the site's timezone.
-fn human_date(item: &Item, meta: &FeedMeta) -> String {
+/// Writes `27 Oct 2024`, or `27 Oct 2024, 14:30` when the item has a time, in the site's
+/// timezone.
+fn human_date(page: &mut String, item: &Item, meta: &FeedMeta) {
     let local = item.published.with_timezone(&meta.timezone);
-    if local.hour() == 0 && local.minute() == 0 && local.second() == 0 {
-        local.format("%-d %b %Y").to_string()
-    } else {
-        local.format("%-d %b %Y, %H:%M").to_string()
+    let month = u8::try_from(local.month())
+        .ok()
+        .and_then(|month| Month::try_from(month).ok())
+        .expect("a month is 1 to 12");
+    let _ = write!(
+        page,
+        "{} {} {}",
+        local.day(),
+        &month.name()[..3],
+        local.year()
+    );
+    if local.hour() != 0 || local.minute() != 0 || local.second() != 0 {
+        let _ = write!(page, ", {:02}:{:02}", local.hour(), local.minute());
     }
 }
 

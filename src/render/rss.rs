@@ -43,15 +43,32 @@ pub(crate) fn render(meta: &FeedMeta, items: &[Item]) -> Vec<u8> {
     if channel.items.iter().any(|i| !i.extensions.is_empty()) {
         channel.namespaces.insert("media".into(), MEDIA_NS.into());
     }
+    // About what an item takes, so that the buffer is seldom grown.
+    let room = 1024 + 512 * channel.items.len();
     let xml = channel
-        .pretty_write_to(Vec::new(), b' ', 2)
+        .pretty_write_to(Vec::with_capacity(room), b' ', 2)
         .expect("writing to memory cannot fail");
-    // The writer leaves isPermaLink at its default (true) implicit; say it, as readers and
-    // validators then need no default. Text and CDATA content never hold a raw `<guid>`.
-    String::from_utf8(xml)
-        .expect("the writer emits UTF-8")
-        .replace("<guid>", r#"<guid isPermaLink="true">"#)
-        .into_bytes()
+    permalinks_said(xml)
+}
+
+/// The writer leaves isPermaLink at its default (true) implicit: say it, as readers and
+/// validators then need no default. Text and CDATA content never hold a raw `<guid>`.
+fn permalinks_said(xml: Vec<u8>) -> Vec<u8> {
+    const BARE: &[u8] = b"<guid>";
+    const SAID: &[u8] = br#"<guid isPermaLink="true">"#;
+    let found: Vec<usize> = memchr::memmem::find_iter(&xml, BARE).collect();
+    if found.is_empty() {
+        return xml;
+    }
+    let mut out = Vec::with_capacity(xml.len() + found.len() * (SAID.len() - BARE.len()));
+    let mut from = 0;
+    for at in found {
+        out.extend_from_slice(&xml[from..at]);
+        out.extend_from_slice(SAID);
+        from = at + BARE.len();
+    }
+    out.extend_from_slice(&xml[from..]);
+    out
 }
 
 fn item(item: &Item) -> RssItem {
