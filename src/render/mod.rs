@@ -146,10 +146,15 @@ pub fn content_type(path: &Path) -> &'static str {
 }
 
 fn content_type_of(extension: &str) -> &'static str {
-    CONTENT_TYPES
+    by_extension(&CONTENT_TYPES, extension).unwrap_or("application/octet-stream")
+}
+
+/// The type `table` gives `extension`, in any case.
+fn by_extension(table: &[(&str, &'static str)], extension: &str) -> Option<&'static str> {
+    table
         .iter()
         .find(|(known, _)| known.eq_ignore_ascii_case(extension))
-        .map_or("application/octet-stream", |(_, content_type)| content_type)
+        .map(|(_, media_type)| *media_type)
 }
 
 /// The browser view of RSS and Atom feeds, written as `style.xsl` beside `index.html`.
@@ -207,11 +212,7 @@ const IMAGE_TYPES: [(&str, &str); 8] = [
 /// The media type of an image URL, from its extension (any case).
 fn image_type(url: &str) -> Option<&'static str> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
-    let extension = path.rsplit('.').next()?;
-    IMAGE_TYPES
-        .iter()
-        .find(|(known, _)| known.eq_ignore_ascii_case(extension))
-        .map(|(_, media_type)| *media_type)
+    by_extension(&IMAGE_TYPES, path.rsplit('.').next()?)
 }
 
 #[cfg(test)]
