@@ -74,7 +74,7 @@ impl Store {
     /// Starts a unit of writes: inside the open batch when batching, else a transaction of
     /// its own.
     pub(super) fn unit(&self) -> Result<Unit<'_>, StoreError> {
-        self.conn.execute_batch("SAVEPOINT unit")?;
+        self.conn.prepare_cached("SAVEPOINT unit")?.execute([])?;
         Ok(Unit {
             store: self,
             done: false,
@@ -106,7 +106,7 @@ impl Unit<'_> {
     /// Keeps the unit's writes: committed now, or with its batch when that is full or old.
     pub(super) fn commit(mut self) -> Result<(), StoreError> {
         let store = self.store;
-        store.conn.execute_batch("RELEASE unit")?;
+        store.conn.prepare_cached("RELEASE unit")?.execute([])?;
         self.done = true;
         if let Some(mut batch) = store.batch.get() {
             batch.units += 1;

@@ -197,18 +197,22 @@ impl Store {
                 ])?;
             }
         }
-        tx.prepare_cached(
-            "DELETE FROM items WHERE section = ?1 AND last_seen < ?2
+        // The prune takes only items this page no longer shows; a history that held nothing
+        // before holds none of those.
+        if !known.is_empty() {
+            tx.prepare_cached(
+                "DELETE FROM items WHERE section = ?1 AND last_seen < ?2
                AND (?4 IS NULL OR published < ?4)
                AND id NOT IN (SELECT id FROM items WHERE section = ?1
                               ORDER BY published DESC, first_seen DESC, position LIMIT ?3)",
-        )?
-        .execute(params![
-            section,
-            ms(now),
-            retention.limit(),
-            retention.cutoff(now)
-        ])?;
+            )?
+            .execute(params![
+                section,
+                ms(now),
+                retention.limit(),
+                retention.cutoff(now)
+            ])?;
+        }
         tx.prepare_cached(
             "INSERT INTO pages (section, url, rules, etag, last_modified, body_hash, fetched_at,
                 warnings)
