@@ -26,9 +26,12 @@ pub(super) async fn follow(
     tally: &Tally,
 ) -> Vec<NextLink> {
     let mut followed = Vec::new();
+    let mut current = gathered.next.take();
+    if section.pages < 2 || current.is_none() {
+        return followed;
+    }
     let mut visited: HashSet<Url> = [section.url.clone(), first.url.clone()].into();
     let mut ids: HashSet<String> = gathered.drafts.iter().map(|d| d.id.clone()).collect();
-    let mut current = gathered.next.take();
     for page in 2..=section.pages {
         let Some(next) = current.take() else { break };
         if !visited.insert(next.url.clone()) {
