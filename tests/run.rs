@@ -456,6 +456,11 @@ fn the_index_says_when_each_feed_was_refreshed_and_marks_a_failing_one() {
     assert!(failing.contains("Last run failed:"), "{failing}");
     assert!(failing.contains("503"), "{failing}");
     assert!(failing.contains("15 items"), "the feed stays: {failing}");
+    // No section gained an item this run: the state says when they last did.
+    assert!(
+        failing.contains(&format!("refreshed <time datetime=\"{today}")),
+        "{failing}"
+    );
 
     server.route(
         "/Space_Industry.html",

@@ -43,12 +43,18 @@ pub(super) fn write_listing(
     if !feeds_changed && config.shard.is_none() && intact(config, store, output, &fingerprint)? {
         return Ok(());
     }
-    let refreshed = store.last_additions()?;
+    let keys: Vec<String> = own.iter().map(|section| section.key()).collect();
+    // When each history last gained an item: the state is read (every item of every
+    // section) only if some section gained none this run.
+    let added_now = |key: &String| shown.get(key).and_then(|shown| shown.refreshed);
+    let refreshed = match keys.iter().all(|key| added_now(key).is_some()) {
+        true => HashMap::new(),
+        false => store.last_additions()?,
+    };
     let mut listed = Vec::with_capacity(own.len());
-    for (section, meta) in own.into_iter().zip(metas) {
-        let key = section.key();
+    for ((section, meta), key) in own.into_iter().zip(metas).zip(keys) {
         let (items, updated) = match shown.get(&key) {
-            Some(&shown) => shown,
+            Some(shown) => (shown.items, shown.newest),
             None => {
                 let name = meta.file(primary);
                 let recorded = store.output(&output.location(&name))?;
@@ -62,7 +68,7 @@ pub(super) fn write_listing(
             meta,
             items,
             updated,
-            refreshed: refreshed.get(&key).copied(),
+            refreshed: added_now(&key).or_else(|| refreshed.get(&key).copied()),
             failing: failing.get(&key).cloned(),
         });
     }

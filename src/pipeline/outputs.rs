@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::error::{PassError, SectionError};
-use super::{SectionReport, Shared, meta, retention};
+use super::{SectionReport, Shared, Shown, meta, retention};
 use crate::config::{Config, Section, Target};
 use crate::cpu::{self, Stage};
 use crate::model::Item;
@@ -117,7 +117,13 @@ pub(super) async fn publish_section(
             report.published.extend(meta.url(format));
         }
     }
-    report.shown = Some((report.counts.kept, newest));
+    report.shown = Some(Shown {
+        items: report.counts.kept,
+        newest,
+        refreshed: (report.counts.new > 0)
+            .then(|| DateTime::from_timestamp_millis(shared.now.timestamp_millis()))
+            .flatten(),
+    });
     if !stamps.is_empty() {
         cpu::measure(Stage::Store, || {
             shared

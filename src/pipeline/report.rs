@@ -76,8 +76,17 @@ pub struct SectionReport {
     pub status: Status,
 }
 
-/// How many items a section's feed files show, and the newest one's date.
-pub type Shown = (usize, Option<DateTime<Utc>>);
+/// What a section's feed files show, as this run rendered them.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown {
+    /// How many items.
+    pub items: usize,
+    /// The newest item's date.
+    pub newest: Option<DateTime<Utc>>,
+    /// When the history last gained an item, if this run added some (then: this run's
+    /// start, to the millisecond, as the state records it); else the state says.
+    pub refreshed: Option<DateTime<Utc>>,
+}
 
 /// What a whole `run` did.
 #[derive(Debug, serde::Serialize)]
