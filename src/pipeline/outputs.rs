@@ -15,7 +15,7 @@ use crate::cpu::{self, Stage};
 use crate::model::Item;
 use crate::publish::{Bucket, Folder, Output, PublishError, Stamp, Written};
 use crate::render::{self, FeedMeta, Format};
-use crate::store::{OutputStamp, Retention, Store, StoreError};
+use crate::store::{self, OutputStamp, Retention, Store, StoreError};
 
 /// Renders the section's feeds from its stored history and writes those whose bytes changed.
 ///
@@ -120,9 +120,7 @@ pub(super) async fn publish_section(
     report.shown = Some(Shown {
         items: report.counts.kept,
         newest,
-        refreshed: (report.counts.new > 0)
-            .then(|| DateTime::from_timestamp_millis(shared.now.timestamp_millis()))
-            .flatten(),
+        refreshed: (report.counts.new > 0).then(|| store::as_stored(shared.now)),
     });
     if !stamps.is_empty() {
         cpu::measure(Stage::Store, || {

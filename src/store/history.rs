@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 
-use super::{Store, StoreError, from_ms, ms};
+use super::{Store, StoreError, as_stored, from_ms, ms};
 use crate::model::Item;
 
 /// HTTP validators and the body hash of a section's page after its last good fetch.
@@ -79,7 +79,7 @@ impl Retention {
         let cutoff = self.cutoff(now).unwrap_or(i64::MIN);
         items.retain(|item| ms(item.published) >= cutoff);
         for item in &mut items {
-            item.published = from_ms(ms(item.published));
+            item.published = as_stored(item.published);
         }
         // A stable sort: equal dates keep their page order.
         items.sort_by_key(|item| std::cmp::Reverse(item.published));

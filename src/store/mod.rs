@@ -178,6 +178,11 @@ fn from_ms(v: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(v).unwrap_or(DateTime::UNIX_EPOCH)
 }
 
+/// `t` as it reads back once stored (to the millisecond).
+pub fn as_stored(t: DateTime<Utc>) -> DateTime<Utc> {
+    from_ms(ms(t))
+}
+
 /// Creates the folder that will hold `path`, if it has one.
 fn create_parent(path: &Path) -> Result<(), StoreError> {
     match path.parent().filter(|p| !p.as_os_str().is_empty()) {
